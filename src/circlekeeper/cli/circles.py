@@ -1,0 +1,7 @@
+"""`circlekeeper circle …`: circles by id or name."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

@@ -1,0 +1,36 @@
+"""State shared by every command: which database the user named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from circlekeeper.db import Database
+
+
+@dataclass
+class CliState:
+    """Options given before the command (`circlekeeper --db PATH member list`)."""
+
+    db_path: Path | None = None
+
+
+def state(ctx: typer.Context) -> CliState:
+    """The CliState of this invocation (a default one when a sub-app is run on its own)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState()
+    return root.obj
+
+
+def open_db(ctx: typer.Context) -> Database:
+    """Open the database this invocation works on (imports the storage stack only now)."""
+    from circlekeeper.services.workspace import open_workspace
+
+    db = open_workspace(state(ctx).db_path)
+    ctx.call_on_close(db.close)
+    return db

@@ -1,0 +1,67 @@
+"""The CLI's one error boundary: known errors become a message and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from typing import Any
+
+import click
+from typer.core import TyperGroup
+
+EXIT_OK = 0
+EXIT_USER = 1
+EXIT_USAGE = 2
+EXIT_BUSY = 75
+
+
+class GuardedGroup(TyperGroup):
+    """A Typer group whose invoke turns CircleKeeperError (and anything unexpected) into exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from circlekeeper.cli import output
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            output.error("interrupted")
+            raise click.exceptions.Exit(130) from None
+        except Exception as exc:
+            code, message = describe_exception(exc)
+            output.error(message)
+            raise click.exceptions.Exit(code) from None
+
+
+def describe_exception(exc: Exception) -> tuple[int, str]:
+    """The exit code and one-line message for `exc`; unexpected errors are logged to a file."""
+    from circlekeeper.errors import CircleKeeperError
+
+    if isinstance(exc, CircleKeeperError):
+        return exc.exit_code, exc.message
+    try:
+        from pydantic import ValidationError
+
+        if isinstance(exc, ValidationError):
+            from circlekeeper.services.validation import describe
+
+            return EXIT_USER, describe(exc)
+    except ImportError:  # pragma: no cover - pydantic is a dependency
+        pass
+    log = _write_crash_log(exc)
+    where = f" — details in {log}" if log else ""
+    return EXIT_USER, f"unexpected error: {type(exc).__name__}: {exc}{where}"
+
+
+def _write_crash_log(exc: Exception) -> str | None:
+    try:
+        from circlekeeper import paths
+
+        folder = paths.private_mkdir(paths.data_dir() / "logs")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        log = folder / f"crash-{stamp}.log"
+        log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        return str(log)
+    except OSError:
+        return None

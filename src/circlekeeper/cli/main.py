@@ -1,0 +1,64 @@
+"""The `circlekeeper` command: sub-apps are joined here; heavy imports wait for the command that needs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from circlekeeper.cli.context import CliState
+from circlekeeper.cli.errors import GuardedGroup
+
+app = typer.Typer(
+    name="circlekeeper",
+    cls=GuardedGroup,
+    help="Keep trust circles alive: members, circles, rituals, roles and shareable summaries.\n\n"
+    "Run without a command to open the TUI. Example: circlekeeper member list --json",
+    no_args_is_help=False,
+    add_completion=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Database file to use (default: your data folder; CIRCLEKEEPER_DB also sets it).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """Open the TUI when no command is given."""
+    if version:
+        from circlekeeper import __version__
+
+        typer.echo(f"circlekeeper {__version__}")
+        raise typer.Exit()
+    ctx.obj = CliState(db_path=db)
+    if ctx.invoked_subcommand is None:
+        from circlekeeper.cli.launch import launch_tui
+
+        launch_tui(ctx.obj.db_path)
+
+
+def _register() -> None:
+    from circlekeeper.cli import circles, database, members
+
+    database.register(app)
+    app.add_typer(members.app, name="member", help="Add, find, edit, pause and import members.")
+    app.add_typer(circles.app, name="circle", help="Create circles and manage their seats and lifecycle.")
+
+
+_register()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

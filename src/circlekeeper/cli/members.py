@@ -1,0 +1,7 @@
+"""`circlekeeper member …`: members by id, email or handle."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

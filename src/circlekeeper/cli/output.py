@@ -1,0 +1,64 @@
+"""Printing for the CLI: data to stdout, messages to stderr, user text never parsed as markup."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+stdout = Console(highlight=False, markup=False, emoji=False, soft_wrap=False)
+stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+def emit_json(data: Any) -> None:
+    """Write `data` (read models, lists of them, or plain values) as JSON to stdout."""
+    sys.stdout.write(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def to_jsonable(data: Any) -> Any:
+    """Pydantic models become dicts in JSON mode; lists and dicts are walked."""
+    if hasattr(data, "model_dump"):
+        return data.model_dump(mode="json")
+    if isinstance(data, list | tuple):
+        return [to_jsonable(item) for item in data]
+    if isinstance(data, dict):
+        return {key: to_jsonable(value) for key, value in data.items()}
+    return data
+
+
+def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: str | None = None) -> None:
+    """Print a table to stdout; every cell is plain Text, so `[b]x[/]` shows as typed."""
+    grid = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
+    for column in columns:
+        grid.add_column(Text(column), overflow="fold")
+    for row in rows:
+        grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+    stdout.print(grid)
+
+
+def fields(pairs: Iterable[tuple[str, object]]) -> None:
+    """Print `label: value` lines to stdout for a `show` command."""
+    for label, value in pairs:
+        line = Text(f"{label}: ", style="bold")
+        line.append("" if value is None else str(value))
+        stdout.print(line)
+
+
+def info(message: str) -> None:
+    """A confirmation or progress note, on stderr so stdout stays pure data."""
+    stderr.print(Text(message))
+
+
+def error(message: str) -> None:
+    """An error line on stderr."""
+    stderr.print(Text("error: ", style="bold red") + Text(message))
+
+
+def warning(message: str) -> None:
+    """A warning line on stderr."""
+    stderr.print(Text("warning: ", style="bold yellow") + Text(message))

@@ -1,0 +1,127 @@
+"""The Database handle: one engine per file, read and write transaction scopes, open and init."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import QueuePool
+from sqlmodel import Session
+
+from circlekeeper.db.backup import backup_before_migration
+from circlekeeper.db.connection import connect, is_busy_error
+from circlekeeper.db.errors import DatabaseBusy, DatabaseCorrupt, NotACircleKeeperDatabase
+from circlekeeper.db.identify import identify
+from circlekeeper.paths import private_mkdir
+
+_WRITE_OPTION = "circlekeeper_write"
+
+BUSY_MESSAGE = "another circlekeeper is writing — try again"
+
+
+class Database:
+    """An open circlekeeper database; services take one and open their own transactions."""
+
+    def __init__(self, path: Path, *, busy_timeout_ms: int | None = None) -> None:
+        self.path = path
+        extra = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
+        self.engine: Engine = create_engine(
+            "sqlite://",
+            creator=lambda: connect(path, **extra),
+            poolclass=QueuePool,
+            pool_size=4,
+            max_overflow=4,
+        )
+        event.listen(self.engine, "begin", _begin)
+        self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read transaction: one consistent snapshot, nothing written."""
+        with _translated_errors(), Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction that takes the write lock first (BEGIN IMMEDIATE), so a
+        read-then-write decision such as "is there a free seat?" cannot race another process."""
+        with _translated_errors(), Session(self._write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                session.connection()
+                yield session
+
+    @contextmanager
+    def raw(self) -> Iterator[sqlite3.Connection]:
+        """A plain sqlite3 connection with all pragmas, for bulk paths that bypass the ORM."""
+        conn = connect(self.path)
+        try:
+            with _translated_errors():
+                yield conn
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+
+def _begin(conn: Any) -> None:
+    mode = "IMMEDIATE" if conn.get_execution_options().get(_WRITE_OPTION) else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """Turn SQLite's busy and corruption failures into errors with a message a person can act on."""
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        if is_busy_error(exc):
+            raise DatabaseBusy(BUSY_MESSAGE) from exc
+        raise
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
+        text = str(exc).lower()
+        if "malformed" in text or "not a database" in text:
+            raise DatabaseCorrupt(f"the database file is damaged: {exc}") from exc
+        raise
+
+
+def open_database(path: Path, *, busy_timeout_ms: int | None = None) -> Database:
+    """Open an existing database, migrating it (after a backup) if its schema is older.
+
+    Raises DatabaseMissing for a path with no file, and refuses foreign or newer files untouched.
+    """
+    state = identify(path)
+    if state.needs_migration:
+        from circlekeeper.db.migrate import upgrade_to_head
+
+        backup_before_migration(path, state.user_version)
+        with _translated_errors():
+            upgrade_to_head(path)
+    return Database(path, busy_timeout_ms=busy_timeout_ms)
+
+
+def create_database(path: Path) -> Database:
+    """Create a new, empty circlekeeper database at `path` (file 0600, folder 0700)."""
+    if path.exists():
+        raise NotACircleKeeperDatabase(f"{path} already exists; it was left untouched")
+    private_mkdir(path.parent)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        from circlekeeper.db.migrate import upgrade_to_head
+
+        upgrade_to_head(path)
+    except BaseException:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    return Database(path)

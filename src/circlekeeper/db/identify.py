@@ -1,0 +1,70 @@
+"""Deciding, without writing a byte, whether a file is a circlekeeper database we may open."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from circlekeeper.db.connection import file_uri
+from circlekeeper.db.errors import DatabaseCorrupt, DatabaseMissing, NewerSchema, NotACircleKeeperDatabase
+from circlekeeper.db.schema import APPLICATION_ID, SCHEMA_VERSION, SQLITE_MAGIC
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What we learned about an existing database file."""
+
+    path: Path
+    user_version: int
+
+    @property
+    def needs_migration(self) -> bool:
+        return self.user_version < SCHEMA_VERSION
+
+
+def missing_message(path: Path) -> str:
+    """The one message for a path with no database behind it."""
+    return f"no database at {path} — run 'circlekeeper init'"
+
+
+def identify(path: Path) -> FileState:
+    """Check `path` is a circlekeeper database this code can open; raise a one-line error if not.
+
+    The header is read as plain bytes first, so a foreign file is never opened by SQLite (which
+    could switch its journal mode); only our own files are then asked for their schema version
+    through a read-only connection.
+    """
+    if not path.exists():
+        raise DatabaseMissing(missing_message(path))
+    if path.is_dir():
+        raise NotACircleKeeperDatabase(f"{path} is a folder, not a circlekeeper database")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise NotACircleKeeperDatabase(f"cannot read {path}: {exc.strerror}") from exc
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise NotACircleKeeperDatabase(f"{path} is not a circlekeeper database (not an SQLite file)")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise NotACircleKeeperDatabase(
+            f"{path} is an SQLite file but not a circlekeeper database; it was left untouched"
+        )
+    version = _read_user_version(path)
+    if version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{path} was written by a newer circlekeeper (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}) — upgrade circlekeeper; the file was left untouched"
+        )
+    return FileState(path=path, user_version=version)
+
+
+def _read_user_version(path: Path) -> int:
+    try:
+        conn = sqlite3.connect(file_uri(path, "ro"), uri=True)
+        try:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorrupt(f"{path} cannot be read as a database: {exc}") from exc

@@ -1,0 +1,1 @@
+"""Read models to Markdown, .ics, CSV and JSON text; atomic file writes."""

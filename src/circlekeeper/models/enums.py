@@ -1,0 +1,73 @@
+"""The closed vocabularies of the domain; their values are what the database and JSON hold."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MemberStatus(StrEnum):
+    """Where a member stands in the community."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    LEFT = "left"
+
+
+class CircleKind(StrEnum):
+    """Why a circle exists."""
+
+    GOAL = "goal"
+    IDENTITY = "identity"
+    COHORT = "cohort"
+    LEADERSHIP = "leadership"
+
+
+class CircleVisibility(StrEnum):
+    """How people get into a circle."""
+
+    OPEN = "open"
+    OPT_IN = "opt-in"
+    APPLICATION = "application"
+
+
+class CircleStatus(StrEnum):
+    """A circle's lifecycle: forming → active ⇄ paused → closed (closed may be reopened)."""
+
+    FORMING = "forming"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class Cadence(StrEnum):
+    """How often a circle meets."""
+
+    WEEKLY = "weekly"
+    EVERY_N_WEEKS = "every-n-weeks"
+    MONTHLY = "monthly"
+
+
+class Weekday(StrEnum):
+    """Days of the week, stored as their three-letter names."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
+CIRCLE_TRANSITIONS: dict[CircleStatus, frozenset[CircleStatus]] = {
+    CircleStatus.FORMING: frozenset({CircleStatus.ACTIVE, CircleStatus.CLOSED}),
+    CircleStatus.ACTIVE: frozenset({CircleStatus.PAUSED, CircleStatus.CLOSED}),
+    CircleStatus.PAUSED: frozenset({CircleStatus.ACTIVE, CircleStatus.CLOSED}),
+    CircleStatus.CLOSED: frozenset({CircleStatus.ACTIVE}),
+}
+
+
+def sql_in(column: str, enum: type[StrEnum]) -> str:
+    """A CHECK expression that keeps `column` inside `enum`'s values."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"

@@ -1,0 +1,1 @@
+"""Business rules and transactions; every public function returns read models, never ORM rows."""

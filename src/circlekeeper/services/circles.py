@@ -1,0 +1,338 @@
+"""Circle rules: create, edit with lost-update protection, seats, membership history, lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlmodel import Session, col, select
+
+from circlekeeper import clock
+from circlekeeper.db import Database
+from circlekeeper.models import (
+    CIRCLE_TRANSITIONS,
+    Circle,
+    CircleCreate,
+    CircleDetail,
+    CircleKind,
+    CircleMember,
+    CirclePage,
+    CircleRead,
+    CircleRow,
+    CircleStatus,
+    CircleUpdate,
+    Member,
+    MemberStatus,
+    Membership,
+)
+from circlekeeper.models.circle import validate_circle_fields
+from circlekeeper.services.errors import CapacityExceeded, Conflict, InvalidInput, StaleEdit
+from circlekeeper.services.lookup import find_circle, find_member, like_pattern
+from circlekeeper.text import identity_key
+
+MAX_PAGE = 1000
+
+
+def create_circle(db: Database, *, data: CircleCreate) -> CircleRead:
+    """Create a circle in the forming state; names are unique regardless of case."""
+    moment = clock.now()
+    with db.write() as session:
+        _ensure_unique_name(session, data.name)
+        circle = Circle(
+            **data.model_dump(),
+            name_key=identity_key(data.name),
+            status=CircleStatus.FORMING.value,
+            created_at=moment,
+            updated_at=moment,
+        )
+        session.add(circle)
+        session.flush()
+        return _read(session, circle)
+
+
+def get_circle(db: Database, *, ref: str | int) -> CircleDetail:
+    """One circle with its current and past members and any warnings (e.g. below min size)."""
+    with db.read() as session:
+        circle = find_circle(session, ref)
+        return _detail(session, circle)
+
+
+def circle_filter(
+    search: str | None, status: CircleStatus | None, kind: CircleKind | None
+) -> ColumnElement[bool]:
+    """The WHERE clause for a search over circle names and purposes, a status and a kind."""
+    clauses: list[ColumnElement[bool]] = []
+    if status is not None:
+        clauses.append(col(Circle.status) == status.value)
+    if kind is not None:
+        clauses.append(col(Circle.kind) == kind.value)
+    text = (search or "").strip()
+    if text:
+        pattern = like_pattern(identity_key(text))
+        clauses.append(
+            or_(
+                col(Circle.name_key).like(pattern, escape="\\"),
+                func.lower(Circle.purpose).like(pattern, escape="\\"),
+            )
+        )
+    return and_(True, *clauses)
+
+
+def list_circles(
+    db: Database,
+    *,
+    search: str | None = None,
+    status: CircleStatus | None = None,
+    kind: CircleKind | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> CirclePage:
+    """A page of circles sorted by name, with their current sizes."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative")
+    where = circle_filter(search, status, kind)
+    with db.read() as session:
+        total = int(session.exec(select(func.count()).select_from(Circle).where(where)).one())
+        return CirclePage(
+            items=circle_rows(session, where, limit=limit, offset=offset),
+            total=total,
+            offset=offset,
+            limit=limit,
+        )
+
+
+def count_circles(
+    db: Database,
+    *,
+    search: str | None = None,
+    status: CircleStatus | None = None,
+    kind: CircleKind | None = None,
+) -> int:
+    """How many circles match."""
+    with db.read() as session:
+        where = circle_filter(search, status, kind)
+        return int(session.exec(select(func.count()).select_from(Circle).where(where)).one())
+
+
+def circle_rows(session: Session, where: ColumnElement[bool], *, limit: int, offset: int) -> list[CircleRow]:
+    """Rows for one window of the sorted circle list."""
+    size = _size_subquery()
+    rows = session.exec(
+        select(
+            Circle.id,
+            Circle.name,
+            Circle.kind,
+            Circle.status,
+            Circle.visibility,
+            size,
+            Circle.min_size,
+            Circle.max_size,
+            Circle.cadence,
+            Circle.cadence_interval,
+            Circle.weekday,
+            Circle.meeting_time,
+            Circle.timezone,
+        )
+        .where(where)
+        .order_by(col(Circle.name_key), col(Circle.id))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    fields = list(CircleRow.model_fields)
+    return [CircleRow.model_validate(dict(zip(fields, row, strict=True))) for row in rows]
+
+
+def edit_circle(
+    db: Database, *, ref: str | int, changes: CircleUpdate, expected_version: int | None = None
+) -> CircleRead:
+    """Apply the fields set in `changes`; refused if the circle changed since `expected_version`."""
+    values: dict[str, Any] = changes.model_dump(exclude_unset=True)
+    with db.write() as session:
+        circle = find_circle(session, ref)
+        for field in ("name", "kind", "visibility", "min_size", "max_size", "cadence", "timezone"):
+            if field in values and values[field] is None:
+                del values[field]
+        for field in ("purpose", "trust_focus", "agreements"):
+            if field in values and values[field] is None:
+                values[field] = ""
+        merged = {**circle.model_dump(), **values}
+        try:
+            validate_circle_fields(merged)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from exc
+        if "name" in values:
+            _ensure_unique_name(session, values["name"], exclude_id=circle.id)
+            values["name_key"] = identity_key(values["name"])
+        size = _size(session, circle.id)
+        if "max_size" in values and values["max_size"] < size:
+            raise CapacityExceeded(
+                f"circle {circle.name!r} has {size} members; max size {values['max_size']} would be "
+                f"below that — remove members first"
+            )
+        _versioned_update(session, circle, values, expected_version)
+        return _read(session, circle)
+
+
+def add_member_to_circle(
+    db: Database, *, circle_ref: str | int, member_ref: str | int, joined_on: dt.date | None = None
+) -> CircleDetail:
+    """Give a member a seat; refused when the circle is full, closed, or they are already in it.
+
+    The seat count is read inside the write transaction (BEGIN IMMEDIATE), so two processes adding
+    the last seat at the same moment cannot both succeed.
+    """
+    with db.write() as session:
+        circle = find_circle(session, circle_ref)
+        member = find_member(session, member_ref)
+        if circle.status == CircleStatus.CLOSED:
+            raise Conflict(f"circle {circle.name!r} is closed — reopen it first")
+        if member.status == MemberStatus.LEFT:
+            raise Conflict(f"{member.name} has left the community — resume them first")
+        already = session.exec(
+            select(Membership.id).where(
+                Membership.circle_id == circle.id,
+                Membership.member_id == member.id,
+                col(Membership.left_on).is_(None),
+            )
+        ).first()
+        if already is not None:
+            raise Conflict(f"{member.name} is already in {circle.name!r}")
+        size = _size(session, circle.id)
+        if size >= circle.max_size:
+            raise CapacityExceeded(
+                f"circle {circle.name!r} is full: {size} of {circle.max_size} seats taken — "
+                f"raise its max size or remove someone first"
+            )
+        assert circle.id is not None and member.id is not None
+        session.add(
+            Membership(
+                member_id=member.id,
+                circle_id=circle.id,
+                joined_on=joined_on or clock.today(),
+                created_at=clock.now(),
+            )
+        )
+        session.flush()
+        return _detail(session, circle)
+
+
+def remove_member_from_circle(
+    db: Database, *, circle_ref: str | int, member_ref: str | int, reason: str | None = None
+) -> CircleDetail:
+    """End a member's current stay in a circle today; the history keeps it."""
+    with db.write() as session:
+        circle = find_circle(session, circle_ref)
+        member = find_member(session, member_ref)
+        stay = session.exec(
+            select(Membership).where(
+                Membership.circle_id == circle.id,
+                Membership.member_id == member.id,
+                col(Membership.left_on).is_(None),
+            )
+        ).first()
+        if stay is None:
+            raise Conflict(f"{member.name} is not in {circle.name!r}")
+        stay.left_on = max(clock.today(), stay.joined_on)
+        stay.leave_reason = (reason or "").strip() or None
+        session.add(stay)
+        session.flush()
+        return _detail(session, circle)
+
+
+def set_circle_status(
+    db: Database, *, ref: str | int, status: CircleStatus, expected_version: int | None = None
+) -> CircleRead:
+    """Move a circle along its lifecycle: forming → active ⇄ paused → closed, closed → active."""
+    with db.write() as session:
+        circle = find_circle(session, ref)
+        current = CircleStatus(circle.status)
+        if status not in CIRCLE_TRANSITIONS[current]:
+            allowed = ", ".join(sorted(s.value for s in CIRCLE_TRANSITIONS[current]))
+            raise Conflict(f"circle {circle.name!r} is {current.value}; it can become: {allowed}")
+        _versioned_update(session, circle, {"status": status.value}, expected_version)
+        return _read(session, circle)
+
+
+def _ensure_unique_name(session: Session, name: str, *, exclude_id: int | None = None) -> None:
+    clash = session.exec(select(Circle.id).where(Circle.name_key == identity_key(name))).first()
+    if clash is not None and clash != exclude_id:
+        raise Conflict(f"a circle named {name!r} already exists (#{clash})")
+
+
+def _size_subquery() -> Any:
+    return (
+        select(func.count())
+        .where(col(Membership.circle_id) == col(Circle.id), col(Membership.left_on).is_(None))
+        .correlate(Circle)
+        .scalar_subquery()
+    )
+
+
+def _size(session: Session, circle_id: int | None) -> int:
+    return int(
+        session.exec(
+            select(func.count()).where(
+                col(Membership.circle_id) == circle_id, col(Membership.left_on).is_(None)
+            )
+        ).one()
+    )
+
+
+def _versioned_update(
+    session: Session, circle: Circle, values: dict[str, Any], expected_version: int | None
+) -> None:
+    version = circle.version if expected_version is None else expected_version
+    values = {**values, "version": version + 1, "updated_at": clock.now()}
+    result = session.exec(  # type: ignore[call-overload]
+        update(Circle).where(col(Circle.id) == circle.id, col(Circle.version) == version).values(**values)
+    )
+    if result.rowcount != 1:
+        raise StaleEdit(f"circle {circle.name!r}")
+    session.refresh(circle)
+
+
+def _read(session: Session, circle: Circle) -> CircleRead:
+    data = circle.model_dump(exclude={"name_key"})
+    return CircleRead(**data, size=_size(session, circle.id))
+
+
+def size_warnings(circle: CircleRead) -> list[str]:
+    """What a facilitator should notice about a circle's size (warnings, not errors)."""
+    warnings = []
+    if circle.status in (CircleStatus.ACTIVE, CircleStatus.FORMING) and circle.size < circle.min_size:
+        warnings.append(
+            f"below minimum size: {circle.size} of at least {circle.min_size} members"
+        )
+    if circle.size >= circle.max_size:
+        warnings.append(f"full: {circle.size} of {circle.max_size} seats taken")
+    return warnings
+
+
+def _detail(session: Session, circle: Circle) -> CircleDetail:
+    read = _read(session, circle)
+    rows = session.exec(
+        select(
+            Membership.member_id,
+            Member.name,
+            Member.handle,
+            Member.email,
+            Member.status,
+            Membership.joined_on,
+            Membership.left_on,
+            Membership.leave_reason,
+        )
+        .join(Member, col(Member.id) == col(Membership.member_id))
+        .where(Membership.circle_id == circle.id)
+        .order_by(col(Membership.left_on).is_not(None), col(Member.name_key), col(Membership.joined_on))
+    ).all()
+    fields = list(CircleMember.model_fields)
+    stays = [CircleMember.model_validate(dict(zip(fields, row, strict=True))) for row in rows]
+    return CircleDetail(
+        **read.model_dump(),
+        members=[s for s in stays if s.left_on is None],
+        past_members=[s for s in stays if s.left_on is not None],
+        warnings=size_warnings(read),
+    )
