@@ -49,9 +49,10 @@ def main(
 
 
 def _register() -> None:
-    from circlekeeper.cli import circles, database, members
+    from circlekeeper.cli import circles, database, demo, members
 
     database.register(app)
+    demo.register(app)
     app.add_typer(members.app, name="member", help="Add, find, edit, pause and import members.")
     app.add_typer(circles.app, name="circle", help="Create circles and manage their seats and lifecycle.")
 
