@@ -6,7 +6,7 @@ import datetime as dt
 import traceback
 from typing import Any
 
-import click
+import typer
 from typer.core import TyperGroup
 
 EXIT_OK = 0
@@ -18,20 +18,20 @@ EXIT_BUSY = 75
 class GuardedGroup(TyperGroup):
     """A Typer group whose invoke turns CircleKeeperError (and anything unexpected) into exit codes."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         from circlekeeper.cli import output
 
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except KeyboardInterrupt:
             output.error("interrupted")
-            raise click.exceptions.Exit(130) from None
+            raise typer.Exit(130) from None
         except Exception as exc:
             code, message = describe_exception(exc)
             output.error(message)
-            raise click.exceptions.Exit(code) from None
+            raise typer.Exit(code) from None
 
 
 def describe_exception(exc: Exception) -> tuple[int, str]:
