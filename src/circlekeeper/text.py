@@ -8,28 +8,42 @@ import unicodedata
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _INLINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
+_ESCAPE_SEQUENCES = re.compile(
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, DCS…
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI with its parameters
+    r"|\x1b[ -/]*[0-~]"  # any other ESC sequence
+)
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
-    """Return `value` NFC-normalised, without C0/C1 controls, and trimmed.
+    """Return `value` without terminal escape sequences or C0/C1 controls, trimmed, NFC-normalised.
 
+    Whole escape sequences go (not just the ESC byte), so `\x1b[31m` leaves no `[31m` behind.
     Single-line fields also lose newlines and tabs (folded to one space) and bidi embedding
     controls, which could reorder the text around a name; multi-line fields keep newline and tab.
+    NFC comes first (so escapes are found in the composed text) and again last, because removing
+    a control can leave a letter next to its combining mark.
     """
-    text = unicodedata.normalize("NFC", value)
+    text = _ESCAPE_SEQUENCES.sub("", unicodedata.normalize("NFC", value))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if multiline:
         text = _CONTROL.sub("", text)
-        return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
-    text = _INLINE_BREAKS.sub(" ", text)
-    text = _CONTROL.sub("", text)
-    text = _BIDI_CONTROLS.sub("", text)
-    return " ".join(text.split())
+        text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    else:
+        text = _INLINE_BREAKS.sub(" ", text)
+        text = _CONTROL.sub("", text)
+        text = _BIDI_CONTROLS.sub("", text)
+        text = " ".join(text.split())
+    return unicodedata.normalize("NFC", text)
 
 
 def identity_key(value: str) -> str:
-    """Return the comparison key for names, emails and handles: NFC then casefold."""
-    return unicodedata.normalize("NFC", clean_text(value)).casefold()
+    """Return the comparison key for names, emails and handles: cleaned, casefolded, then NFC.
+
+    NFC is applied again after casefold, which can decompose (Greek 'ΐ' folds to three code
+    points while 'Ϊ́' folds to two), so canonically equal inputs always share one key.
+    """
+    return unicodedata.normalize("NFC", clean_text(value).casefold())
 
 
 def handle_key(value: str) -> str:

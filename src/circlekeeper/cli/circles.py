@@ -2,6 +2,479 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from circlekeeper.cli import output
+from circlekeeper.cli.context import open_db
+from circlekeeper.cli.members import given
+
+if TYPE_CHECKING:
+    from circlekeeper.db import Database
+    from circlekeeper.models import CircleDetail, CirclePage, CircleRead, CircleRow
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+# The values of the enums in models/enums.py, written out because importing that module runs
+# circlekeeper.models (SQLModel) on --help; a test keeps them in step.
+CircleKindChoice = Literal["goal", "identity", "cohort", "leadership"]
+CircleStatusChoice = Literal["forming", "active", "paused", "closed"]
+VisibilityChoice = Literal["open", "opt-in", "application"]
+CadenceChoice = Literal["weekly", "every-n-weeks", "monthly"]
+WeekdayChoice = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+EVERY_N_WEEKS = "every-n-weeks"
+
+RefArg = Annotated[str, typer.Argument(help="The circle's id or name.", show_default=False)]
+MemberRefArg = Annotated[
+    str, typer.Argument(help="The member's id, email or handle.", show_default=False)
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+KindOpt = Annotated[
+    CircleKindChoice | None,
+    typer.Option("--kind", help="Why the circle exists (new circles: cohort).", show_default=False),
+]
+PurposeOpt = Annotated[
+    str | None, typer.Option("--purpose", help="What the circle is for.", show_default=False)
+]
+TrustFocusOpt = Annotated[
+    str | None,
+    typer.Option("--trust-focus", help="The kind of trust it builds.", show_default=False),
+]
+VisibilityOpt = Annotated[
+    VisibilityChoice | None,
+    typer.Option("--visibility", help="How people get in (new circles: open).", show_default=False),
+]
+MinOpt = Annotated[
+    int | None,
+    typer.Option("--min", metavar="N", help="Smallest healthy size (new circles: 4).",
+                 show_default=False),
+]
+MaxOpt = Annotated[
+    int | None,
+    typer.Option("--max", metavar="N", help="Number of seats (new circles: 10).", show_default=False),
+]
+CadenceOpt = Annotated[
+    CadenceChoice | None,
+    typer.Option("--cadence", help="How often it meets (new circles: weekly).", show_default=False),
+]
+EveryOpt = Annotated[
+    int | None,
+    typer.Option("--every", metavar="N", help="Meet every N weeks (implies --cadence every-n-weeks).",
+                 show_default=False),
+]
+WeekdayOpt = Annotated[
+    WeekdayChoice | None,
+    typer.Option("--weekday", help="Meeting day.", show_default=False),
+]
+TimeOpt = Annotated[
+    str | None,
+    typer.Option("--time", metavar="HH:MM", help='Meeting time, 24-hour; "" clears it.',
+                 show_default=False),
+]
+TimezoneOpt = Annotated[
+    str | None,
+    typer.Option("--timezone", help="IANA timezone of the meeting time (new circles: UTC).",
+                 show_default=False),
+]
+StartsOnOpt = Annotated[
+    str | None,
+    typer.Option("--starts-on", metavar="YYYY-MM-DD", help='First day; "" clears it.',
+                 show_default=False),
+]
+EndsOnOpt = Annotated[
+    str | None,
+    typer.Option("--ends-on", metavar="YYYY-MM-DD", help='Last day for a time-bound circle.',
+                 show_default=False),
+]
+AgreementsOpt = Annotated[
+    str | None,
+    typer.Option("--agreements", help="The norms everyone in the circle accepted.",
+                 show_default=False),
+]
+
+
+def circle_values(**options: Any) -> dict[str, Any]:
+    """Option values under the model's field names; --every alone means every-n-weeks."""
+    from circlekeeper.services.errors import InvalidInput
+
+    values = given(**options)
+    renames = {"min": "min_size", "max": "max_size", "every": "cadence_interval",
+               "time": "meeting_time"}
+    for option, field in renames.items():
+        if option in values:
+            values[field] = values.pop(option)
+    cadence = values.get("cadence")
+    if "cadence_interval" in values:
+        if cadence is None:
+            values["cadence"] = EVERY_N_WEEKS
+        elif cadence != EVERY_N_WEEKS:
+            raise InvalidInput(f"--every goes with --cadence {EVERY_N_WEEKS}, not {cadence}")
+    elif cadence is not None and cadence != EVERY_N_WEEKS:
+        values["cadence_interval"] = 1
+    return values
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The circle's name (unique).", show_default=False)],
+    kind: KindOpt = None,
+    purpose: PurposeOpt = None,
+    trust_focus: TrustFocusOpt = None,
+    visibility: VisibilityOpt = None,
+    min_size: MinOpt = None,
+    max_size: MaxOpt = None,
+    cadence: CadenceOpt = None,
+    every: EveryOpt = None,
+    weekday: WeekdayOpt = None,
+    time: TimeOpt = None,
+    timezone: TimezoneOpt = None,
+    starts_on: StartsOnOpt = None,
+    ends_on: EndsOnOpt = None,
+    agreements: AgreementsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a circle; it starts out forming until you run 'circle start'.
+
+    Example: circlekeeper circle create "Tuesday Builders" --kind goal --weekday tue --time 18:30
+    """
+    from circlekeeper.models import CircleCreate
+    from circlekeeper.services.circles import create_circle
+    from circlekeeper.services.validation import parse
+
+    values = circle_values(
+        name=name, kind=kind, purpose=purpose, trust_focus=trust_focus, visibility=visibility,
+        min=min_size, max=max_size, cadence=cadence, every=every, weekday=weekday, time=time,
+        timezone=timezone, starts_on=starts_on, ends_on=ends_on, agreements=agreements,
+    )
+    circle = create_circle(open_db(ctx), data=parse(CircleCreate, **values))
+    if as_json:
+        output.emit_json(circle)
+    output.info(f"created circle {circle.name} (#{circle.id}); it is forming")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", help="Text in the name or purpose.", show_default=False),
+    ] = None,
+    status: Annotated[
+        CircleStatusChoice | None,
+        typer.Option("--status", help="Only circles with this status.", show_default=False),
+    ] = None,
+    kind: Annotated[
+        CircleKindChoice | None,
+        typer.Option("--kind", help="Only circles of this kind.", show_default=False),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")] = 50,
+    offset: Annotated[int, typer.Option("--offset", help="How many to skip first.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """List circles sorted by name, with their size, status and rhythm.
+
+    Example: circlekeeper circle list --status active --kind goal --json
+    """
+    from circlekeeper.models import CircleKind, CircleStatus
+    from circlekeeper.services.circles import list_circles
+
+    page = list_circles(
+        open_db(ctx),
+        search=search,
+        status=CircleStatus(status) if status else None,
+        kind=CircleKind(kind) if kind else None,
+        limit=limit,
+        offset=offset,
+    )
+    if as_json:
+        output.emit_json(page)
+        return
+    _print_page(page, filtered=bool(search or status or kind))
+
+
+def _print_page(page: CirclePage, *, filtered: bool) -> None:
+    if not page.items:
+        if page.total:
+            output.info(f"showing none of {page.total} — --offset {page.offset} is past the end")
+        elif filtered:
+            output.info("no circles match")
+        else:
+            output.info("no circles yet — create one: circlekeeper circle create NAME")
+        return
+    output.table(
+        ["id", "name", "kind", "status", "size", "visibility", "meets"],
+        (
+            [row.id, row.name, row.kind, row.status, f"{row.size}/{row.max_size}",
+             row.visibility, rhythm(row)]
+            for row in page.items
+        ),
+    )
+    shown = len(page.items)
+    if page.offset or shown < page.total:
+        note = f"showing {page.offset + 1}–{page.offset + shown} of {page.total}"
+        if page.offset + shown < page.total:
+            note += f" — next page: --offset {page.offset + shown}"
+        output.info(note)
+
+
+def rhythm(circle: CircleRow | CircleRead) -> str:
+    """A circle's cadence and meeting slot as one phrase, e.g. "every 2 weeks, tue 18:30 UTC"."""
+    if circle.cadence == EVERY_N_WEEKS:
+        every = f"every {circle.cadence_interval} weeks"
+    else:
+        every = str(circle.cadence)
+    slot = " ".join(str(part) for part in (circle.weekday, circle.meeting_time) if part)
+    if slot:
+        return f"{every}, {slot} {circle.timezone}"
+    return every
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
+    """Show a circle: its rhythm, agreements, members, past members and warnings.
+
+    Example: circlekeeper circle show "Tuesday Builders"
+    """
+    from circlekeeper.services.circles import get_circle
+
+    circle = get_circle(open_db(ctx), ref=ref)
+    if as_json:
+        output.emit_json(circle)
+        return
+    _print_circle(circle)
+
+
+def _print_circle(circle: CircleDetail) -> None:
+    output.fields(
+        [
+            ("id", circle.id),
+            ("name", circle.name),
+            ("kind", circle.kind),
+            ("status", circle.status),
+            ("visibility", circle.visibility),
+            ("size", f"{circle.size} (min {circle.min_size}, max {circle.max_size})"),
+            ("meets", rhythm(circle)),
+            ("starts", circle.starts_on),
+            ("ends", circle.ends_on),
+            ("purpose", circle.purpose),
+            ("trust focus", circle.trust_focus),
+            ("agreements", circle.agreements),
+            ("version", circle.version),
+        ]
+    )
+    if circle.members:
+        output.table(
+            ["id", "name", "handle", "email", "status", "since"],
+            ([m.member_id, m.name, m.handle, m.email, m.status, m.joined_on]
+             for m in circle.members),
+            title="members",
+        )
+    else:
+        output.fields([("members", "none")])
+    if circle.past_members:
+        output.table(
+            ["id", "name", "from", "until", "reason"],
+            ([m.member_id, m.name, m.joined_on, m.left_on, m.leave_reason]
+             for m in circle.past_members),
+            title="past members",
+        )
+    for warning in circle.warnings:
+        output.warning(warning)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: RefArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name.", show_default=False)] = None,
+    kind: KindOpt = None,
+    purpose: PurposeOpt = None,
+    trust_focus: TrustFocusOpt = None,
+    visibility: VisibilityOpt = None,
+    min_size: MinOpt = None,
+    max_size: MaxOpt = None,
+    cadence: CadenceOpt = None,
+    every: EveryOpt = None,
+    weekday: WeekdayOpt = None,
+    time: TimeOpt = None,
+    timezone: TimezoneOpt = None,
+    starts_on: StartsOnOpt = None,
+    ends_on: EndsOnOpt = None,
+    agreements: AgreementsOpt = None,
+    expect_version: Annotated[
+        int | None,
+        typer.Option("--expect-version", metavar="N",
+                     help="Refuse the edit if the circle is no longer at this version.",
+                     show_default=False),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a circle; only the options given are changed.
+
+    Example: circlekeeper circle edit "Tuesday Builders" --max 8 --every 2 --expect-version 3
+    """
+    from circlekeeper.models import CircleUpdate
+    from circlekeeper.services.circles import edit_circle
+    from circlekeeper.services.validation import parse
+
+    values = circle_values(
+        name=name, kind=kind, purpose=purpose, trust_focus=trust_focus, visibility=visibility,
+        min=min_size, max=max_size, cadence=cadence, every=every, weekday=weekday, time=time,
+        timezone=timezone, starts_on=starts_on, ends_on=ends_on, agreements=agreements,
+    )
+    if not values:
+        output.error("nothing to change — give at least one option such as --max (see --help)")
+        raise typer.Exit(2)
+    changes = parse(CircleUpdate, **values)
+    circle = edit_circle(open_db(ctx), ref=ref, changes=changes, expected_version=expect_version)
+    if as_json:
+        output.emit_json(circle)
+    output.info(f"updated circle {circle.name} (#{circle.id}, now version {circle.version})")
+
+
+def _current_ids(db: Database, ref: str) -> set[int]:
+    from circlekeeper.services.circles import get_circle
+
+    return {m.member_id for m in get_circle(db, ref=ref).members}
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    circle_ref: RefArg,
+    member_refs: Annotated[
+        list[str],
+        typer.Argument(metavar="MEMBER...", help="Members by id, email or handle.",
+                       show_default=False),
+    ],
+) -> None:
+    """Give members seats in a circle, one after another; stops at the first refusal.
+
+    Example: circlekeeper circle add "Tuesday Builders" ana@example.org @bo 17
+    """
+    from circlekeeper.errors import CircleKeeperError
+    from circlekeeper.services.circles import add_member_to_circle
+
+    db = open_db(ctx)
+    seated = _current_ids(db, circle_ref)
+    added: list[str] = []
+    for member_ref in member_refs:
+        try:
+            circle = add_member_to_circle(db, circle_ref=circle_ref, member_ref=member_ref)
+        except CircleKeeperError:
+            if added:
+                output.info(
+                    f"added {len(added)} of {len(member_refs)} before stopping at {member_ref}: "
+                    + ", ".join(added)
+                )
+            raise
+        for member in circle.members:
+            if member.member_id not in seated:
+                seated.add(member.member_id)
+                added.append(f"{member.name} (#{member.member_id})")
+                output.info(
+                    f"added {member.name} (#{member.member_id}) to {circle.name} "
+                    f"({circle.size} of {circle.max_size} seats)"
+                )
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    circle_ref: RefArg,
+    member_ref: MemberRefArg,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why they left the circle (kept in its history).",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """End a member's seat in a circle today; the circle's history keeps the stay.
+
+    Example: circlekeeper circle remove "Tuesday Builders" @bo --reason "moved to evenings"
+    """
+    from circlekeeper.services.circles import remove_member_from_circle
+    from circlekeeper.text import clean_text
+
+    db = open_db(ctx)
+    before = _current_ids(db, circle_ref)
+    circle = remove_member_from_circle(
+        db, circle_ref=circle_ref, member_ref=member_ref,
+        reason=clean_text(reason) if reason else None,
+    )
+    left = before - {m.member_id for m in circle.members}
+    names = [f"{m.name} (#{m.member_id})" for m in circle.past_members if m.member_id in left]
+    who = names[0] if names else member_ref
+    output.info(f"removed {who} from {circle.name} ({circle.size} of {circle.max_size} seats)")
+
+
+def _move(ctx: typer.Context, ref: str, target: str, allowed_from: set[str] | None = None) -> None:
+    """Change a circle's status through the service, optionally only from some statuses.
+
+    The status is read first and its version passed on, so a change made in between is refused
+    rather than overwritten.
+    """
+    from circlekeeper.models import CircleStatus
+    from circlekeeper.services.circles import get_circle, set_circle_status, size_warnings
+    from circlekeeper.services.errors import Conflict
+
+    db = open_db(ctx)
+    version: int | None = None
+    if allowed_from is not None:
+        current = get_circle(db, ref=ref)
+        if current.status not in allowed_from:
+            raise Conflict(_wrong_command(current.name, str(current.status), target))
+        version = current.version
+    circle = set_circle_status(
+        db, ref=ref, status=CircleStatus(target), expected_version=version
+    )
+    output.info(f"{circle.name} (#{circle.id}) is now {circle.status}")
+    for warning in size_warnings(circle):
+        output.warning(warning)
+
+
+def _wrong_command(name: str, status: str, target: str) -> str:
+    if status == target:
+        return f"circle {name!r} is already {status}"
+    if status == "forming":
+        return f"circle {name!r} is forming — use 'circlekeeper circle start' to make it active"
+    return f"circle {name!r} is {status} — use 'circlekeeper circle reopen' to make it active"
+
+
+@app.command("start")
+def start(ctx: typer.Context, ref: RefArg) -> None:
+    """Start a forming circle: it becomes active.
+
+    Example: circlekeeper circle start "Tuesday Builders"
+    """
+    _move(ctx, ref, "active", allowed_from={"forming"})
+
+
+@app.command("pause")
+def pause(ctx: typer.Context, ref: RefArg) -> None:
+    """Pause an active circle (members keep their seats).
+
+    Example: circlekeeper circle pause "Tuesday Builders"
+    """
+    _move(ctx, ref, "paused")
+
+
+@app.command("close")
+def close(ctx: typer.Context, ref: RefArg) -> None:
+    """Close a circle; no one can be added until it is reopened.
+
+    Example: circlekeeper circle close "Tuesday Builders"
+    """
+    _move(ctx, ref, "closed")
+
+
+@app.command("reopen")
+def reopen(ctx: typer.Context, ref: RefArg) -> None:
+    """Make a paused or closed circle active again.
+
+    Example: circlekeeper circle reopen "Tuesday Builders"
+    """
+    _move(ctx, ref, "active", allowed_from={"paused", "closed"})

@@ -2,9 +2,391 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from circlekeeper.cli import output
+from circlekeeper.cli.context import open_db
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from circlekeeper.models import MemberDetail, MemberPage
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+# The values of models.enums.MemberStatus; importing the enum would import SQLModel on --help
+# (a test keeps the two in step).
+MemberStatusChoice = Literal["active", "paused", "left"]
+
+RefArg = Annotated[
+    str, typer.Argument(help="The member's id, email or handle.", show_default=False)
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+EmailOpt = Annotated[
+    str | None, typer.Option("--email", help="Email address.", show_default=False)
+]
+HandleOpt = Annotated[
+    str | None,
+    typer.Option("--handle", help="Handle on the community platform, e.g. @ana.", show_default=False),
+]
+TimezoneOpt = Annotated[
+    str | None,
+    typer.Option("--timezone", help="IANA timezone such as Europe/Berlin.", show_default=False),
+]
+JoinedOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--joined-on", metavar="YYYY-MM-DD", help="When they joined the community.",
+        show_default=False,
+    ),
+]
+NamedOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--consent-named/--no-consent-named",
+        help="May be named in exports shared with the community.",
+        show_default=False,
+    ),
+]
+RecognisedOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--consent-recognised/--no-consent-recognised",
+        help="May be recognised publicly (shout-outs, spotlights).",
+        show_default=False,
+    ),
+]
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """Only the options the user actually gave (None means "not given")."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The member's name.", show_default=False)],
+    email: EmailOpt = None,
+    handle: HandleOpt = None,
+    timezone: TimezoneOpt = None,
+    joined_on: JoinedOnOpt = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", metavar="KEY=VALUE", help="An attribute; repeat for more.",
+                     show_default=False),
+    ] = None,
+    consent_named: NamedOpt = None,
+    consent_recognised: RecognisedOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a member; give an email or a handle (or both) so they can be found again.
+
+    Example: circlekeeper member add "Ana Lima" --email ana@example.org --tag city=Porto
+    """
+    from circlekeeper.models import MemberCreate
+    from circlekeeper.services.members import add_member
+    from circlekeeper.services.validation import parse
+
+    values = given(
+        name=name,
+        email=email,
+        handle=handle,
+        timezone=timezone,
+        joined_on=joined_on,
+        consent_named=consent_named,
+        consent_recognised=consent_recognised,
+    )
+    if tag:
+        values["tags"] = tag_pairs(tag)
+    data = parse(MemberCreate, **values)
+    member = add_member(open_db(ctx), data=data)
+    if as_json:
+        output.emit_json(member)
+    output.info(f"added {member.name} (#{member.id})")
+
+
+def tag_pairs(items: list[str]) -> dict[str, str]:
+    """`--tag k=v` options as a dict; the model checks keys and values."""
+    from circlekeeper.services.errors import InvalidInput
+
+    tags: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InvalidInput(f"--tag {item!r} must be written key=value, e.g. --tag city=Porto")
+        tags[key.strip()] = value.strip()
+    return tags
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", help="Text in name, email, handle or tags; or key=value.",
+                     show_default=False),
+    ] = None,
+    status: Annotated[
+        MemberStatusChoice | None,
+        typer.Option("--status", help="Only members with this status.", show_default=False),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")] = 50,
+    offset: Annotated[int, typer.Option("--offset", help="How many to skip first.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """List members sorted by name, a page at a time.
+
+    Example: circlekeeper member list --search city=porto --status active --limit 20
+    """
+    from circlekeeper.models import MemberStatus
+    from circlekeeper.services.members import list_members
+
+    page = list_members(
+        open_db(ctx),
+        search=search,
+        status=MemberStatus(status) if status else None,
+        limit=limit,
+        offset=offset,
+    )
+    if as_json:
+        output.emit_json(page)
+        return
+    _print_page(page, filtered=bool(search or status))
+
+
+def _print_page(page: MemberPage, *, filtered: bool) -> None:
+    if not page.items:
+        if page.total:
+            output.info(f"showing none of {page.total} — --offset {page.offset} is past the end")
+        elif filtered:
+            output.info("no members match")
+        else:
+            output.info("no members yet — add one: circlekeeper member add NAME --email ADDRESS")
+        return
+    output.table(
+        ["id", "name", "email", "handle", "timezone", "status", "circles", "tags"],
+        (
+            [
+                row.id,
+                row.name,
+                row.email,
+                row.handle,
+                row.timezone,
+                _status_text(row.status, row.paused_until),
+                row.circle_count,
+                _tags_text(row.tags),
+            ]
+            for row in page.items
+        ),
+    )
+    shown = len(page.items)
+    if page.offset or shown < page.total:
+        note = f"showing {page.offset + 1}–{page.offset + shown} of {page.total}"
+        if page.offset + shown < page.total:
+            note += f" — next page: --offset {page.offset + shown}"
+        output.info(note)
+
+
+def _status_text(status: str, paused_until: dt.date | None) -> str:
+    return f"{status} until {paused_until}" if paused_until else str(status)
+
+
+def _tags_text(tags: dict[str, str]) -> str:
+    return "; ".join(f"{key}={value}" for key, value in sorted(tags.items()))
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
+    """Show one member with their circles, current and past.
+
+    Example: circlekeeper member show ana@example.org --json
+    """
+    from circlekeeper.services.members import get_member
+
+    member = get_member(open_db(ctx), ref=ref)
+    if as_json:
+        output.emit_json(member)
+        return
+    _print_member(member)
+
+
+def _print_member(member: MemberDetail) -> None:
+    output.fields(
+        [
+            ("id", member.id),
+            ("name", member.name),
+            ("email", member.email),
+            ("handle", member.handle),
+            ("timezone", member.timezone),
+            ("joined", member.joined_on),
+            ("status", _status_text(member.status, member.paused_until)),
+            ("tags", _tags_text(member.tags)),
+            ("may be named in exports", _yes_no(member.consent_named)),
+            ("may be recognised publicly", _yes_no(member.consent_recognised)),
+            ("version", member.version),
+        ]
+    )
+    current = [stay for stay in member.circles if stay.left_on is None]
+    past = [stay for stay in member.circles if stay.left_on is not None]
+    if current:
+        output.table(
+            ["id", "circle", "since"],
+            ([s.circle_id, s.circle_name, s.joined_on] for s in current),
+            title="current circles",
+        )
+    else:
+        output.fields([("current circles", "none")])
+    if past:
+        output.table(
+            ["id", "circle", "from", "until", "reason"],
+            ([s.circle_id, s.circle_name, s.joined_on, s.left_on, s.leave_reason] for s in past),
+            title="past circles",
+        )
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: RefArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name.", show_default=False)] = None,
+    email: Annotated[
+        str | None,
+        typer.Option("--email", help='New email; "" clears it.', show_default=False),
+    ] = None,
+    handle: Annotated[
+        str | None,
+        typer.Option("--handle", help='New handle; "" clears it.', show_default=False),
+    ] = None,
+    timezone: TimezoneOpt = None,
+    joined_on: JoinedOnOpt = None,
+    tags: Annotated[
+        str | None,
+        typer.Option("--tags", metavar="K=V;K=V", help='Replace all tags; "" removes them.',
+                     show_default=False),
+    ] = None,
+    consent_named: NamedOpt = None,
+    consent_recognised: RecognisedOpt = None,
+    expect_version: Annotated[
+        int | None,
+        typer.Option("--expect-version", metavar="N",
+                     help="Refuse the edit if the member is no longer at this version.",
+                     show_default=False),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a member; only the options given are changed.
+
+    Example: circlekeeper member edit @ana --timezone Europe/Lisbon --tags "city=Porto;role=host"
+    """
+    from circlekeeper.models import MemberUpdate
+    from circlekeeper.services.members import edit_member
+    from circlekeeper.services.validation import parse
+
+    values = given(
+        name=name,
+        email=email,
+        handle=handle,
+        timezone=timezone,
+        joined_on=joined_on,
+        consent_named=consent_named,
+        consent_recognised=consent_recognised,
+    )
+    if tags is not None:
+        values["tags"] = _parse_tag_list(tags)
+    if not values:
+        output.error("nothing to change — give at least one option such as --email (see --help)")
+        raise typer.Exit(2)
+    changes = parse(MemberUpdate, **values)
+    member = edit_member(open_db(ctx), ref=ref, changes=changes, expected_version=expect_version)
+    if as_json:
+        output.emit_json(member)
+    output.info(f"updated {member.name} (#{member.id}, now version {member.version})")
+
+
+def _parse_tag_list(text: str) -> dict[str, str]:
+    from circlekeeper.models.fields import parse_tags
+    from circlekeeper.services.errors import InvalidInput
+
+    try:
+        return parse_tags(text)
+    except ValueError as exc:
+        raise InvalidInput(f"tags: {exc}") from exc
+
+
+def parse_date(text: str, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option value as a date, with the models' own wording on error."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from circlekeeper.models.fields import OptionalDate
+    from circlekeeper.services.errors import InvalidInput
+    from circlekeeper.services.validation import describe
+
+    try:
+        return TypeAdapter(OptionalDate).validate_python(text)
+    except ValidationError as exc:
+        raise InvalidInput(f"{option}{describe(exc).removeprefix('input')}") from exc
+
+
+@app.command("pause")
+def pause(
+    ctx: typer.Context,
+    ref: RefArg,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="YYYY-MM-DD", help="When the pause ends (optional).",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Pause a member (they keep their circle seats).
+
+    Example: circlekeeper member pause @ana --until 2027-01-15
+    """
+    from circlekeeper.services.members import pause_member
+
+    until_date = parse_date(until, "--until") if until else None
+    member = pause_member(open_db(ctx), ref=ref, until=until_date)
+    suffix = f" until {member.paused_until}" if member.paused_until else ""
+    output.info(f"paused {member.name} (#{member.id}){suffix}")
+
+
+@app.command("resume")
+def resume(ctx: typer.Context, ref: RefArg) -> None:
+    """Make a paused or departed member active again.
+
+    Example: circlekeeper member resume @ana
+    """
+    from circlekeeper.services.members import resume_member
+
+    member = resume_member(open_db(ctx), ref=ref)
+    output.info(f"{member.name} (#{member.id}) is active again")
+
+
+@app.command("leave")
+def leave(
+    ctx: typer.Context,
+    ref: RefArg,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why they left (kept in their circle history).",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Mark a member as having left; their current circle stays end today.
+
+    Example: circlekeeper member leave ana@example.org --reason "moved away"
+    """
+    from circlekeeper.services.members import leave_member
+    from circlekeeper.text import clean_text
+
+    member = leave_member(open_db(ctx), ref=ref, reason=clean_text(reason) if reason else None)
+    output.info(f"{member.name} (#{member.id}) has left the community")
 
 
 def _register_import() -> None:

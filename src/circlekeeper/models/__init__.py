@@ -1,61 +1,96 @@
-"""Tables and the Create/Update/Read models; importing this registers every table's metadata."""
+"""Tables and Create/Update/Read models, loaded lazily so `models.enums` stays cheap to import.
 
-from circlekeeper.models.circle import (
-    Circle,
-    CircleCreate,
-    CircleDetail,
-    CircleMember,
-    CirclePage,
-    CircleRead,
-    CircleRow,
-    CircleUpdate,
-)
-from circlekeeper.models.enums import (
-    CIRCLE_TRANSITIONS,
-    Cadence,
-    CircleKind,
-    CircleStatus,
-    CircleVisibility,
-    MemberStatus,
-    Weekday,
-)
-from circlekeeper.models.member import (
-    Member,
-    MemberCircle,
-    MemberCreate,
-    MemberDetail,
-    MemberPage,
-    MemberRead,
-    MemberRow,
-    MemberTag,
-    MemberUpdate,
-)
-from circlekeeper.models.membership import Membership
+`from circlekeeper.models import Member` works as usual; importing the package alone does not load
+SQLModel, which keeps `circlekeeper --help` and the TUI's first paint fast. `register_tables()` loads
+every table module so the metadata is complete (Alembic, create_all).
+"""
 
-__all__ = [
-    "CIRCLE_TRANSITIONS",
-    "Cadence",
-    "Circle",
-    "CircleCreate",
-    "CircleDetail",
-    "CircleKind",
-    "CircleMember",
-    "CirclePage",
-    "CircleRead",
-    "CircleRow",
-    "CircleStatus",
-    "CircleUpdate",
-    "CircleVisibility",
-    "Member",
-    "MemberCircle",
-    "MemberCreate",
-    "MemberDetail",
-    "MemberPage",
-    "MemberRead",
-    "MemberRow",
-    "MemberStatus",
-    "MemberTag",
-    "MemberUpdate",
-    "Membership",
-    "Weekday",
-]
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from circlekeeper.models.circle import (
+        Circle,
+        CircleCreate,
+        CircleDetail,
+        CircleMember,
+        CirclePage,
+        CircleRead,
+        CircleRow,
+        CircleUpdate,
+    )
+    from circlekeeper.models.enums import (
+        CIRCLE_TRANSITIONS,
+        Cadence,
+        CircleKind,
+        CircleStatus,
+        CircleVisibility,
+        MemberStatus,
+        Weekday,
+    )
+    from circlekeeper.models.member import (
+        Member,
+        MemberCircle,
+        MemberCreate,
+        MemberDetail,
+        MemberPage,
+        MemberRead,
+        MemberRow,
+        MemberTag,
+        MemberUpdate,
+    )
+    from circlekeeper.models.membership import (
+        Membership,
+    )
+
+_WHERE: dict[str, str] = {
+    "Circle": "circlekeeper.models.circle",
+    "CircleCreate": "circlekeeper.models.circle",
+    "CircleDetail": "circlekeeper.models.circle",
+    "CircleMember": "circlekeeper.models.circle",
+    "CirclePage": "circlekeeper.models.circle",
+    "CircleRead": "circlekeeper.models.circle",
+    "CircleRow": "circlekeeper.models.circle",
+    "CircleUpdate": "circlekeeper.models.circle",
+    "CIRCLE_TRANSITIONS": "circlekeeper.models.enums",
+    "Cadence": "circlekeeper.models.enums",
+    "CircleKind": "circlekeeper.models.enums",
+    "CircleStatus": "circlekeeper.models.enums",
+    "CircleVisibility": "circlekeeper.models.enums",
+    "MemberStatus": "circlekeeper.models.enums",
+    "Weekday": "circlekeeper.models.enums",
+    "Member": "circlekeeper.models.member",
+    "MemberCircle": "circlekeeper.models.member",
+    "MemberCreate": "circlekeeper.models.member",
+    "MemberDetail": "circlekeeper.models.member",
+    "MemberPage": "circlekeeper.models.member",
+    "MemberRead": "circlekeeper.models.member",
+    "MemberRow": "circlekeeper.models.member",
+    "MemberTag": "circlekeeper.models.member",
+    "MemberUpdate": "circlekeeper.models.member",
+    "Membership": "circlekeeper.models.membership",
+}
+
+TABLE_MODULES = (
+    "circlekeeper.models.member",
+    "circlekeeper.models.circle",
+    "circlekeeper.models.membership",
+)
+
+
+def register_tables() -> None:
+    """Import every table module so SQLModel.metadata knows all tables."""
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [*_WHERE, "register_tables"]  # noqa: PLE0604

@@ -17,13 +17,20 @@ from circlekeeper.models.enums import (
     Weekday,
     sql_in,
 )
-from circlekeeper.models.fields import LongText, MeetingTime, OptionalDate, ShortText, Timezone
+from circlekeeper.models.fields import (
+    CIRCLE_NAME_MAX,
+    CircleName,
+    LongText,
+    MeetingTime,
+    OptionalDate,
+    ShortText,
+    Timezone,
+)
 import circlekeeper.models.base  # noqa: F401  (naming convention before any table)
 from circlekeeper.models.types import UTCDateTime
 
 MIN_SIZE_FLOOR = 2
 MAX_SIZE_CEILING = 50
-CIRCLE_NAME_MAX = 120
 
 
 class Circle(SQLModel, table=True):
@@ -90,7 +97,7 @@ class CircleCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: ShortText = Field(min_length=1, max_length=CIRCLE_NAME_MAX)
+    name: CircleName
     kind: CircleKind = CircleKind.COHORT
     purpose: LongText = ""
     trust_focus: ShortText = ""
@@ -120,7 +127,7 @@ class CircleUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: ShortText | None = Field(default=None, min_length=1, max_length=CIRCLE_NAME_MAX)
+    name: CircleName | None = None
     kind: CircleKind | None = None
     purpose: LongText | None = None
     trust_focus: ShortText | None = None

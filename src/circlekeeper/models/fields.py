@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from circlekeeper.text import clean_text
 
 NAME_MAX = 200
+CIRCLE_NAME_MAX = 120
 EMAIL_MAX = 254
 HANDLE_MAX = 64
 TAG_KEY_MAX = 40
@@ -22,8 +23,8 @@ LONG_TEXT_MAX = 10_000
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TAG_KEY = re.compile(r"^[\w][\w.\-]*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 def _clean_line(value: object) -> object:
@@ -132,20 +133,25 @@ def format_tags(tags: dict[str, str]) -> str:
 
 
 Name = Annotated[
-    str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=NAME_MAX)
+    Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)],
+    BeforeValidator(_clean_line),
 ]
-ShortText = Annotated[str, BeforeValidator(_clean_line), StringConstraints(max_length=500)]
-LongText = Annotated[str, BeforeValidator(_clean_block), StringConstraints(max_length=LONG_TEXT_MAX)]
+CircleName = Annotated[
+    Annotated[str, StringConstraints(min_length=1, max_length=CIRCLE_NAME_MAX)],
+    BeforeValidator(_clean_line),
+]
+ShortText = Annotated[Annotated[str, StringConstraints(max_length=500)], BeforeValidator(_clean_line)]
+LongText = Annotated[
+    Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX)], BeforeValidator(_clean_block)
+]
 Email = Annotated[
-    str | None,
+    Annotated[str, StringConstraints(max_length=EMAIL_MAX)] | None,
     BeforeValidator(_blank_to_none),
-    StringConstraints(max_length=EMAIL_MAX),
     AfterValidator(_check_email),
 ]
 Handle = Annotated[
-    str | None,
+    Annotated[str, StringConstraints(max_length=HANDLE_MAX)] | None,
     BeforeValidator(_blank_to_none),
-    StringConstraints(max_length=HANDLE_MAX),
     AfterValidator(_check_handle),
 ]
 Timezone = Annotated[str, BeforeValidator(_clean_line), AfterValidator(check_timezone)]

@@ -43,3 +43,23 @@ def init_workspace(cli_value: str | os.PathLike[str] | None = None) -> InitResul
         return InitResult(path=path, created=False)
     create_database(path).close()
     return InitResult(path=path, created=True)
+
+
+@dataclass(frozen=True)
+class OpenedWorkspace:
+    """An open database, and whether it holds nothing yet (so the TUI can greet a new user)."""
+
+    db: Database
+    path: Path
+    is_empty: bool
+
+
+def open_for_tui(cli_value: str | os.PathLike[str] | None = None) -> OpenedWorkspace:
+    """Open (or on first use create) the database, and say whether it is still empty."""
+    db = open_workspace(cli_value)
+    from sqlalchemy import text
+
+    with db.read() as session:
+        members = session.exec(text("SELECT EXISTS (SELECT 1 FROM member)")).one()[0]  # type: ignore[call-overload]
+        circles = session.exec(text("SELECT EXISTS (SELECT 1 FROM circle)")).one()[0]  # type: ignore[call-overload]
+    return OpenedWorkspace(db=db, path=db.path, is_empty=not (members or circles))

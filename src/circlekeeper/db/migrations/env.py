@@ -3,7 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import circlekeeper.models  # noqa: F401  (registers every table)
+from circlekeeper.models import register_tables
+
+register_tables()
 
 connection = context.config.attributes.get("connection")
 if connection is None:

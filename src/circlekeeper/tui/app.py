@@ -1,0 +1,161 @@
+"""The circlekeeper TUI: members and circles screens over one database opened off the UI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from circlekeeper.tui.bridge import error_message, run_db
+from circlekeeper.tui.screens.circles import CirclesScreen
+from circlekeeper.tui.screens.dialogs import MessageScreen
+from circlekeeper.tui.screens.help import HelpScreen
+from circlekeeper.tui.screens.members import MembersScreen
+from circlekeeper.tui.screens.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from circlekeeper.db import Database
+    from circlekeeper.services.workspace import OpenedWorkspace
+
+DEFAULT_THEME = "circlekeeper-dark"
+
+
+class CircleKeeperApp(App[None]):
+    """Keyboard-first facilitator console; every binding has an id and shows in the footer."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "circlekeeper"
+    MODES: ClassVar[dict[str, type[Screen]]] = {  # type: ignore[assignment]
+        "members": MembersScreen,
+        "circles": CirclesScreen,
+    }
+    DEFAULT_MODE = "members"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "show_members", "Members", id="app.members", tooltip="Show the members screen"),
+        Binding("c", "show_circles", "Circles", id="app.circles", tooltip="Show the circles screen"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="List every key"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit circlekeeper"),
+    ]
+
+    db_ready: reactive[bool] = reactive(False)
+    """True once the database is open; screens watch it to load their data."""
+
+    data_version: reactive[int] = reactive(0)
+    """Bumped after any change so every screen reloads what it shows."""
+
+    def __init__(self, *, db_path: Path | None = None, demo: bool = False) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.demo = demo
+        self.db: Database | None = None
+        self._theme_warnings: list[str] = []
+        self._config_loaded = False
+
+    def on_mount(self) -> None:
+        self._apply_themes()
+        self.sub_title = "opening…"
+        run_db(self, self._open, self._opened, on_error=self._open_failed, group="open")
+
+    def _open(self) -> OpenedWorkspace:
+        from circlekeeper.services.workspace import open_for_tui
+
+        return open_for_tui(self.db_path)
+
+    def _opened(self, opened: OpenedWorkspace) -> None:
+        self.db = opened.db
+        self.sub_title = ("demo · " if self.demo else "") + str(opened.path)
+        self.db_ready = True
+        if opened.is_empty and not self.demo:
+            self.push_screen(WelcomeScreen(), self._welcome_done)
+
+    def _welcome_done(self, choice: str | None) -> None:
+        if choice == "sample" and self.db is not None:
+            from circlekeeper.services.sample_community import load_sample_community
+
+            db = self.db
+            self.notify("Loading the sample community…")
+            run_db(self, lambda: load_sample_community(db), lambda _: self._sample_loaded())
+
+    def _sample_loaded(self) -> None:
+        self.notify("Sample community loaded.")
+        self.data_changed()
+
+    def _open_failed(self, exc: Exception) -> None:
+        self.sub_title = "no database"
+        self.push_screen(MessageScreen("Cannot open the database", error_message(exc), quit_on_close=True))
+
+    def data_changed(self) -> None:
+        """Tell every screen to reload (called after a successful write)."""
+        self.data_version += 1
+
+    def _apply_themes(self) -> None:
+        from circlekeeper.config import load_config
+        from circlekeeper.tui.themes import load_theme_files
+
+        themes, problems = load_theme_files()
+        for theme in themes:
+            self.register_theme(theme)
+        config, config_warnings = load_config()
+        for warning in [*problems, *config_warnings]:
+            self.notify(warning, title="Settings", severity="warning", markup=False, timeout=10)
+        wanted = config.theme if config.theme in self.available_themes else DEFAULT_THEME
+        if config.theme not in self.available_themes:
+            self.notify(
+                f"theme {config.theme!r} is not available; using {DEFAULT_THEME}",
+                severity="warning",
+                markup=False,
+            )
+        if wanted in self.available_themes:
+            self.theme = wanted
+        self._config_loaded = True
+
+    def watch_theme(self, theme: str) -> None:
+        if not self._config_loaded:
+            return
+        from circlekeeper.config import load_config, save_config
+
+        config, _ = load_config()
+        if config.theme != theme:
+            config.theme = theme
+            try:
+                save_config(config)
+            except OSError as exc:
+                self.notify(f"could not save the theme choice: {exc}", severity="warning", markup=False)
+
+    def action_show_members(self) -> None:
+        """Switch to the members screen."""
+        self.switch_mode("members")
+
+    def action_show_circles(self) -> None:
+        """Switch to the circles screen."""
+        self.switch_mode("circles")
+
+    def action_help(self) -> None:
+        """Show every key of the current screen and the app."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every screen and action is reachable from the command palette too."""
+        yield SystemCommand("Members", "Show the members screen (m)", self.action_show_members)
+        yield SystemCommand("Circles", "Show the circles screen (c)", self.action_show_circles)
+        yield SystemCommand("Help", "List every key (?)", self.action_help)
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.show and binding.description:
+                action = binding.action
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip or binding.description} ({binding.key_display or binding.key})",
+                    lambda action=action, screen=screen: self.call_later(screen.run_action, action),
+                )
+        yield from super().get_system_commands(screen)
+
+    async def on_unmount(self) -> None:
+        if self.db is not None:
+            self.db.close()

@@ -1,0 +1,289 @@
+"""The Circles screen: every circle with its seats and rhythm, its members, and its lifecycle."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from circlekeeper.models.enums import CIRCLE_TRANSITIONS, CircleStatus
+from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.render import circle_cells, circle_detail, member_cells
+from circlekeeper.tui.screens.circle_form import CircleFormScreen
+from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
+from circlekeeper.tui.screens.member_picker import MemberPickerScreen
+from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader, Row
+
+if TYPE_CHECKING:
+    from circlekeeper.models import CircleDetail, CircleRead
+    from circlekeeper.tui.app import CircleKeeperApp
+
+CIRCLE_COLUMNS = (
+    Column("name", "Circle", width=30),
+    Column("kind", "Kind", width=11),
+    Column("seats", "Seats", width=7, justify="right"),
+    Column("status", "Status", width=9),
+    Column("cadence", "Cadence"),
+)
+
+STATUS_VERBS = {
+    CircleStatus.ACTIVE: "Make active (start or reopen)",
+    CircleStatus.PAUSED: "Pause",
+    CircleStatus.CLOSED: "Close",
+}
+
+
+def circle_loader(app: CircleKeeperApp, search: str) -> PageLoader:
+    """A page loader over the circle list for `search` (runs in the table's thread worker)."""
+    db = app.db
+
+    def load(offset: int, limit: int) -> tuple[list[Row], int]:
+        from circlekeeper.services.circles import list_circles
+
+        assert db is not None
+        page = list_circles(db, search=search or None, limit=limit, offset=offset)
+        return [Row(key=item.id, cells=circle_cells(item), data=item) for item in page.items], page.total
+
+    return load
+
+
+def picker_loader(app: CircleKeeperApp) -> object:
+    """Member loaders for the picker, showing name, contact and status only."""
+    db = app.db
+
+    def loader_for(search: str) -> PageLoader:
+        def load(offset: int, limit: int) -> tuple[list[Row], int]:
+            from circlekeeper.services.members import list_members
+
+            assert db is not None
+            page = list_members(db, search=search or None, limit=limit, offset=offset)
+            return [Row(key=i.id, cells=member_cells(i)[:3], data=i) for i in page.items], page.total
+
+        return load
+
+    return loader_for
+
+
+class CirclesScreen(Screen[None]):
+    """Circles with their seats; `a` adds a member through a searchable picker."""
+
+    TITLE = "Circles"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="circles.search", tooltip="Filter circles by name or purpose"),
+        Binding("n", "new", "New", id="circles.new", tooltip="Create a circle"),
+        Binding("e", "edit", "Edit", id="circles.edit", tooltip="Edit the highlighted circle"),
+        Binding("a", "add_member", "Add member", id="circles.add", tooltip="Give someone a seat"),
+        Binding("d", "remove_member", "Remove member", id="circles.remove", tooltip="End someone's seat"),
+        Binding("s", "status", "Status", id="circles.status", tooltip="Start, pause, close or reopen"),
+        Binding("escape", "clear_search", "Clear search", id="circles.clear", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._search = ""
+        self._timer: Timer | None = None
+        self._shown: CircleDetail | None = None
+
+    @property
+    def ck_app(self) -> CircleKeeperApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one("#circles-table", PagedTable)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="/ to search circles by name or purpose", id="search")
+                yield Label("loading…", id="count", classes="count")
+                yield PagedTable(CIRCLE_COLUMNS, id="circles-table", empty_message="No circles yet — press n to create one")
+            with VerticalScroll(id="detail-pane"):
+                yield Static(Content("Select a circle to see its members and agreements."), id="circle-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "db_ready", self._db_ready, init=True)
+        self.watch(self.app, "data_version", self._data_changed, init=False)
+        self.table.focus()
+
+    def _db_ready(self, ready: bool) -> None:
+        if ready:
+            self.table.set_loader(circle_loader(self.ck_app, self._search))
+
+    def _data_changed(self, _: int) -> None:
+        if self.ck_app.db is not None:
+            self.table.reload()
+            if self._shown is not None:
+                self._load_detail(self._shown.id)
+
+    @on(PagedTable.Loaded, "#circles-table")
+    def _loaded(self, event: PagedTable.Loaded) -> None:
+        noun = "circle" if event.total == 1 else "circles"
+        self.query_one("#count", Label).update(Content(f"{event.total:,} {noun}"))
+
+    @on(PagedTable.RowHighlighted, "#circles-table")
+    def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
+        self._load_detail(event.row.key)
+
+    def _load_detail(self, circle_id: int) -> None:
+        db = self.ck_app.db
+        if db is None:
+            return
+
+        def fetch() -> CircleDetail:
+            from circlekeeper.services.circles import get_circle
+
+            return get_circle(db, ref=circle_id)
+
+        run_db(self, fetch, self._show_detail, group="circle-detail", exclusive=True)
+
+    def _show_detail(self, detail: CircleDetail) -> None:
+        self._shown = detail
+        self.query_one("#circle-detail", Static).update(circle_detail(detail))
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        value = event.value.strip()
+        self._timer = self.set_timer(0.2, lambda: self._apply_search(value))
+
+    def _apply_search(self, value: str) -> None:
+        if value == self._search or self.ck_app.db is None:
+            return
+        self._search = value
+        self.table.set_loader(circle_loader(self.ck_app, value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self._apply_search(event.value.strip())
+        self.table.focus()
+
+    def action_search(self) -> None:
+        """Focus the search box."""
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        """Empty the search box."""
+        self.query_one("#search", Input).value = ""
+        self._apply_search("")
+        self.table.focus()
+
+    def _current(self) -> CircleDetail | None:
+        row = self.table.highlighted
+        if row is None or self._shown is None or self._shown.id != row.key:
+            self.notify("Highlight a circle first.", severity="warning")
+            return None
+        return self._shown
+
+    def action_new(self) -> None:
+        """Open the new-circle form."""
+        if self.ck_app.db is not None:
+            self.app.push_screen(CircleFormScreen(self.ck_app.db), self._saved)
+
+    def action_edit(self) -> None:
+        """Open the edit form for the highlighted circle."""
+        circle = self._current()
+        if circle is not None and self.ck_app.db is not None:
+            self.app.push_screen(CircleFormScreen(self.ck_app.db, circle=circle), self._saved)
+
+    def _saved(self, circle: CircleRead | None) -> None:
+        if circle is None:
+            return
+        self.notify(f"Saved {circle.name}.", markup=False)
+        self.ck_app.data_changed()
+        self._load_detail(circle.id)
+
+    def action_add_member(self) -> None:
+        """Pick a member and give them a seat in the highlighted circle."""
+        circle = self._current()
+        db = self.ck_app.db
+        if circle is None or db is None:
+            return
+        title = f"Add to {circle.name} — {circle.size} of {circle.max_size} seats taken"
+
+        def picked(member_id: int | None) -> None:
+            if member_id is None:
+                return
+
+            def work() -> CircleDetail:
+                from circlekeeper.services.circles import add_member_to_circle
+
+                return add_member_to_circle(db, circle_ref=circle.id, member_ref=member_id)
+
+            run_db(self, work, self._membership_changed)
+
+        self.app.push_screen(MemberPickerScreen(title, picker_loader(self.ck_app)), picked)  # type: ignore[arg-type]
+
+    def action_remove_member(self) -> None:
+        """End a current member's seat in the highlighted circle, with an optional reason."""
+        circle = self._current()
+        db = self.ck_app.db
+        if circle is None or db is None:
+            return
+        if not circle.members:
+            self.notify(f"{circle.name} has no members.", markup=False)
+            return
+        options = [(str(m.member_id), m.name) for m in circle.members]
+
+        def picked(member_id: str | None) -> None:
+            if member_id is None:
+                return
+
+            def with_reason(reason: str | None) -> None:
+                if reason is None:
+                    return
+
+                def work() -> CircleDetail:
+                    from circlekeeper.services.circles import remove_member_from_circle
+
+                    return remove_member_from_circle(
+                        db, circle_ref=circle.id, member_ref=int(member_id), reason=reason or None
+                    )
+
+                run_db(self, work, self._membership_changed)
+
+            self.app.push_screen(PromptScreen("Remove from circle", "Reason (optional):"), with_reason)
+
+        self.app.push_screen(ChoiceScreen(f"Remove whom from {circle.name}?", options), picked)
+
+    def _membership_changed(self, detail: CircleDetail) -> None:
+        self._show_detail(detail)
+        self.notify(f"{detail.name}: {detail.size} of {detail.max_size} seats taken.", markup=False)
+        self.ck_app.data_changed()
+
+    def action_status(self) -> None:
+        """Move the highlighted circle along its lifecycle."""
+        circle = self._current()
+        db = self.ck_app.db
+        if circle is None or db is None:
+            return
+        allowed = sorted(CIRCLE_TRANSITIONS[circle.status], key=list(CircleStatus).index)
+        options = [(status.value, STATUS_VERBS.get(status, status.value)) for status in allowed]
+        version = circle.version
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+
+            def work() -> CircleRead:
+                from circlekeeper.services.circles import set_circle_status
+
+                return set_circle_status(db, ref=circle.id, status=CircleStatus(value), expected_version=version)
+
+            run_db(self, work, self._status_changed)
+
+        self.app.push_screen(ChoiceScreen(f"{circle.name} is {circle.status.value}", options), chosen)
+
+    def _status_changed(self, circle: CircleRead) -> None:
+        self.notify(f"{circle.name} is now {circle.status.value}.", markup=False)
+        self.ck_app.data_changed()

@@ -1,0 +1,76 @@
+"""Pick one member by typing part of a name, email, handle or tag."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label
+
+from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader
+
+if TYPE_CHECKING:
+    pass
+
+PICKER_COLUMNS = (
+    Column("name", "Name", width=28),
+    Column("contact", "Handle · email", width=30),
+    Column("status", "Status", width=16),
+)
+
+
+class MemberPickerScreen(ModalScreen[int | None]):
+    """Returns the chosen member's id, or None; `loader_for(search)` supplies the rows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "focus_table", "To the list", id="picker.table", show=False),
+    ]
+
+    def __init__(self, title: str, loader_for: Callable[[str], PageLoader]) -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._loader_for = loader_for
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Label(Content(self._title), classes="dialog-title")
+            yield Input(placeholder="type to search name, email, handle or tag", id="picker-search")
+            yield PagedTable(PICKER_COLUMNS, id="picker-table", empty_message="Nobody matches")
+            yield Label("type to search · ↓ to the list · enter to choose · esc to cancel", classes="hint")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PagedTable).set_loader(self._loader_for(""))
+        self.query_one("#picker-search", Input).focus()
+
+    @on(Input.Changed, "#picker-search")
+    def _changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        value = event.value.strip()
+        self._timer = self.set_timer(0.2, lambda: self.query_one(PagedTable).set_loader(self._loader_for(value)))
+
+    @on(Input.Submitted, "#picker-search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        table = self.query_one(PagedTable)
+        table.set_loader(self._loader_for(event.value.strip()))
+        table.focus()
+
+    @on(PagedTable.RowSelected, "#picker-table")
+    def _selected(self, event: PagedTable.RowSelected) -> None:
+        self.dismiss(event.row.key)
+
+    def action_focus_table(self) -> None:
+        self.query_one(PagedTable).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
