@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.members import given
+from circlekeeper.models.enums import (
+    Cadence,
+    CircleKind,
+    CircleStatus,
+    CircleVisibility,
+    Weekday,
+)
 
 if TYPE_CHECKING:
     from circlekeeper.db import Database
@@ -16,23 +22,16 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
-# The values of the enums in models/enums.py, written out because importing that module runs
-# circlekeeper.models (SQLModel) on --help; a test keeps them in step.
-CircleKindChoice = Literal["goal", "identity", "cohort", "leadership"]
-CircleStatusChoice = Literal["forming", "active", "paused", "closed"]
-VisibilityChoice = Literal["open", "opt-in", "application"]
-CadenceChoice = Literal["weekly", "every-n-weeks", "monthly"]
-WeekdayChoice = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-EVERY_N_WEEKS = "every-n-weeks"
-
-RefArg = Annotated[str, typer.Argument(help="The circle's id or name.", show_default=False)]
+RefArg = Annotated[
+    str, typer.Argument(metavar="CIRCLE", help="The circle's id or name.", show_default=False)
+]
 MemberRefArg = Annotated[
-    str, typer.Argument(help="The member's id, email or handle.", show_default=False)
+    str,
+    typer.Argument(metavar="MEMBER", help="The member's id, email or handle.", show_default=False),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 KindOpt = Annotated[
-    CircleKindChoice | None,
+    CircleKind | None,
     typer.Option("--kind", help="Why the circle exists (new circles: cohort).", show_default=False),
 ]
 PurposeOpt = Annotated[
@@ -43,75 +42,99 @@ TrustFocusOpt = Annotated[
     typer.Option("--trust-focus", help="The kind of trust it builds.", show_default=False),
 ]
 VisibilityOpt = Annotated[
-    VisibilityChoice | None,
+    CircleVisibility | None,
     typer.Option("--visibility", help="How people get in (new circles: open).", show_default=False),
 ]
 MinOpt = Annotated[
     int | None,
-    typer.Option("--min", metavar="N", help="Smallest healthy size (new circles: 4).",
-                 show_default=False),
+    typer.Option(
+        "--min", metavar="N", help="Smallest healthy size (new circles: 4).", show_default=False
+    ),
 ]
 MaxOpt = Annotated[
     int | None,
-    typer.Option("--max", metavar="N", help="Number of seats (new circles: 10).", show_default=False),
+    typer.Option(
+        "--max", metavar="N", help="Number of seats (new circles: 10).", show_default=False
+    ),
 ]
 CadenceOpt = Annotated[
-    CadenceChoice | None,
+    Cadence | None,
     typer.Option("--cadence", help="How often it meets (new circles: weekly).", show_default=False),
 ]
 EveryOpt = Annotated[
     int | None,
-    typer.Option("--every", metavar="N", help="Meet every N weeks (implies --cadence every-n-weeks).",
-                 show_default=False),
+    typer.Option(
+        "--every",
+        metavar="N",
+        help="Meet every N weeks (implies --cadence every-n-weeks).",
+        show_default=False,
+    ),
 ]
 WeekdayOpt = Annotated[
-    WeekdayChoice | None,
+    Weekday | None,
     typer.Option("--weekday", help="Meeting day.", show_default=False),
 ]
 TimeOpt = Annotated[
     str | None,
-    typer.Option("--time", metavar="HH:MM", help='Meeting time, 24-hour; "" clears it.',
-                 show_default=False),
+    typer.Option(
+        "--time", metavar="HH:MM", help='Meeting time, 24-hour; "" clears it.', show_default=False
+    ),
 ]
 TimezoneOpt = Annotated[
     str | None,
-    typer.Option("--timezone", help="IANA timezone of the meeting time (new circles: UTC).",
-                 show_default=False),
+    typer.Option(
+        "--timezone",
+        help="IANA timezone of the meeting time (new circles: UTC).",
+        show_default=False,
+    ),
 ]
 StartsOnOpt = Annotated[
     str | None,
-    typer.Option("--starts-on", metavar="YYYY-MM-DD", help='First day; "" clears it.',
-                 show_default=False),
+    typer.Option(
+        "--starts-on", metavar="YYYY-MM-DD", help='First day; "" clears it.', show_default=False
+    ),
 ]
 EndsOnOpt = Annotated[
     str | None,
-    typer.Option("--ends-on", metavar="YYYY-MM-DD", help='Last day for a time-bound circle.',
-                 show_default=False),
+    typer.Option(
+        "--ends-on",
+        metavar="YYYY-MM-DD",
+        help="Last day for a time-bound circle.",
+        show_default=False,
+    ),
 ]
 AgreementsOpt = Annotated[
     str | None,
-    typer.Option("--agreements", help="The norms everyone in the circle accepted.",
-                 show_default=False),
+    typer.Option(
+        "--agreements", help="The norms everyone in the circle accepted.", show_default=False
+    ),
 ]
 
 
 def circle_values(**options: Any) -> dict[str, Any]:
-    """Option values under the model's field names; --every alone means every-n-weeks."""
+    """The options given (None means not given) under the model's field names.
+
+    --every alone means every-n-weeks; another cadence resets the interval to 1.
+    """
     from circlekeeper.services.errors import InvalidInput
 
-    values = given(**options)
-    renames = {"min": "min_size", "max": "max_size", "every": "cadence_interval",
-               "time": "meeting_time"}
+    values = {key: value for key, value in options.items() if value is not None}
+    renames = {
+        "min": "min_size",
+        "max": "max_size",
+        "every": "cadence_interval",
+        "time": "meeting_time",
+    }
     for option, field in renames.items():
         if option in values:
             values[field] = values.pop(option)
     cadence = values.get("cadence")
     if "cadence_interval" in values:
         if cadence is None:
-            values["cadence"] = EVERY_N_WEEKS
-        elif cadence != EVERY_N_WEEKS:
-            raise InvalidInput(f"--every goes with --cadence {EVERY_N_WEEKS}, not {cadence}")
-    elif cadence is not None and cadence != EVERY_N_WEEKS:
+            values["cadence"] = Cadence.EVERY_N_WEEKS
+        elif cadence != Cadence.EVERY_N_WEEKS:
+            raise InvalidInput(f"--every goes with --cadence every-n-weeks, not {cadence}")
+    elif cadence is not None and cadence != Cadence.EVERY_N_WEEKS:
         values["cadence_interval"] = 1
     return values
 
@@ -119,7 +142,9 @@ def circle_values(**options: Any) -> dict[str, Any]:
 @app.command("create")
 def create(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The circle's name (unique).", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The circle's name (unique).", show_default=False)
+    ],
     kind: KindOpt = None,
     purpose: PurposeOpt = None,
     trust_focus: TrustFocusOpt = None,
@@ -145,9 +170,21 @@ def create(
     from circlekeeper.services.validation import parse
 
     values = circle_values(
-        name=name, kind=kind, purpose=purpose, trust_focus=trust_focus, visibility=visibility,
-        min=min_size, max=max_size, cadence=cadence, every=every, weekday=weekday, time=time,
-        timezone=timezone, starts_on=starts_on, ends_on=ends_on, agreements=agreements,
+        name=name,
+        kind=kind,
+        purpose=purpose,
+        trust_focus=trust_focus,
+        visibility=visibility,
+        min=min_size,
+        max=max_size,
+        cadence=cadence,
+        every=every,
+        weekday=weekday,
+        time=time,
+        timezone=timezone,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        agreements=agreements,
     )
     circle = create_circle(open_db(ctx), data=parse(CircleCreate, **values))
     if as_json:
@@ -163,11 +200,11 @@ def list_(
         typer.Option("--search", "-s", help="Text in the name or purpose.", show_default=False),
     ] = None,
     status: Annotated[
-        CircleStatusChoice | None,
+        CircleStatus | None,
         typer.Option("--status", help="Only circles with this status.", show_default=False),
     ] = None,
     kind: Annotated[
-        CircleKindChoice | None,
+        CircleKind | None,
         typer.Option("--kind", help="Only circles of this kind.", show_default=False),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")] = 50,
@@ -178,14 +215,13 @@ def list_(
 
     Example: circlekeeper circle list --status active --kind goal --json
     """
-    from circlekeeper.models import CircleKind, CircleStatus
     from circlekeeper.services.circles import list_circles
 
     page = list_circles(
         open_db(ctx),
         search=search,
-        status=CircleStatus(status) if status else None,
-        kind=CircleKind(kind) if kind else None,
+        status=status,
+        kind=kind,
         limit=limit,
         offset=offset,
     )
@@ -207,14 +243,21 @@ def _print_page(page: CirclePage, *, filtered: bool) -> None:
     output.table(
         ["id", "name", "kind", "status", "size", "visibility", "meets"],
         (
-            [row.id, row.name, row.kind, row.status, f"{row.size}/{row.max_size}",
-             row.visibility, rhythm(row)]
+            [
+                row.id,
+                row.name,
+                row.kind,
+                row.status,
+                f"{row.size}/{row.max_size}",
+                row.visibility,
+                rhythm(row),
+            ]
             for row in page.items
         ),
     )
     shown = len(page.items)
     if page.offset or shown < page.total:
-        note = f"showing {page.offset + 1}–{page.offset + shown} of {page.total}"
+        note = f"showing {page.offset + 1}\u2013{page.offset + shown} of {page.total}"
         if page.offset + shown < page.total:
             note += f" — next page: --offset {page.offset + shown}"
         output.info(note)
@@ -222,7 +265,7 @@ def _print_page(page: CirclePage, *, filtered: bool) -> None:
 
 def rhythm(circle: CircleRow | CircleRead) -> str:
     """A circle's cadence and meeting slot as one phrase, e.g. "every 2 weeks, tue 18:30 UTC"."""
-    if circle.cadence == EVERY_N_WEEKS:
+    if circle.cadence == Cadence.EVERY_N_WEEKS:
         every = f"every {circle.cadence_interval} weeks"
     else:
         every = str(circle.cadence)
@@ -247,6 +290,11 @@ def show(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     _print_circle(circle)
 
 
+def _block(text: str) -> str:
+    """Multi-line text indented under its label."""
+    return "\n  ".join(text.split("\n"))
+
+
 def _print_circle(circle: CircleDetail) -> None:
     output.fields(
         [
@@ -259,17 +307,19 @@ def _print_circle(circle: CircleDetail) -> None:
             ("meets", rhythm(circle)),
             ("starts", circle.starts_on),
             ("ends", circle.ends_on),
-            ("purpose", circle.purpose),
+            ("purpose", _block(circle.purpose)),
             ("trust focus", circle.trust_focus),
-            ("agreements", circle.agreements),
+            ("agreements", _block(circle.agreements)),
             ("version", circle.version),
         ]
     )
     if circle.members:
         output.table(
             ["id", "name", "handle", "email", "status", "since"],
-            ([m.member_id, m.name, m.handle, m.email, m.status, m.joined_on]
-             for m in circle.members),
+            (
+                [m.member_id, m.name, m.handle, m.email, m.status, m.joined_on]
+                for m in circle.members
+            ),
             title="members",
         )
     else:
@@ -277,8 +327,10 @@ def _print_circle(circle: CircleDetail) -> None:
     if circle.past_members:
         output.table(
             ["id", "name", "from", "until", "reason"],
-            ([m.member_id, m.name, m.joined_on, m.left_on, m.leave_reason]
-             for m in circle.past_members),
+            (
+                [m.member_id, m.name, m.joined_on, m.left_on, m.leave_reason]
+                for m in circle.past_members
+            ),
             title="past members",
         )
     for warning in circle.warnings:
@@ -289,7 +341,9 @@ def _print_circle(circle: CircleDetail) -> None:
 def edit(
     ctx: typer.Context,
     ref: RefArg,
-    name: Annotated[str | None, typer.Option("--name", help="New name.", show_default=False)] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="New name.", show_default=False)
+    ] = None,
     kind: KindOpt = None,
     purpose: PurposeOpt = None,
     trust_focus: TrustFocusOpt = None,
@@ -306,9 +360,12 @@ def edit(
     agreements: AgreementsOpt = None,
     expect_version: Annotated[
         int | None,
-        typer.Option("--expect-version", metavar="N",
-                     help="Refuse the edit if the circle is no longer at this version.",
-                     show_default=False),
+        typer.Option(
+            "--expect-version",
+            metavar="N",
+            help="Refuse the edit if the circle is no longer at this version.",
+            show_default=False,
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -321,9 +378,21 @@ def edit(
     from circlekeeper.services.validation import parse
 
     values = circle_values(
-        name=name, kind=kind, purpose=purpose, trust_focus=trust_focus, visibility=visibility,
-        min=min_size, max=max_size, cadence=cadence, every=every, weekday=weekday, time=time,
-        timezone=timezone, starts_on=starts_on, ends_on=ends_on, agreements=agreements,
+        name=name,
+        kind=kind,
+        purpose=purpose,
+        trust_focus=trust_focus,
+        visibility=visibility,
+        min=min_size,
+        max=max_size,
+        cadence=cadence,
+        every=every,
+        weekday=weekday,
+        time=time,
+        timezone=timezone,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        agreements=agreements,
     )
     if not values:
         output.error("nothing to change — give at least one option such as --max (see --help)")
@@ -347,8 +416,9 @@ def add(
     circle_ref: RefArg,
     member_refs: Annotated[
         list[str],
-        typer.Argument(metavar="MEMBER...", help="Members by id, email or handle.",
-                       show_default=False),
+        typer.Argument(
+            metavar="MEMBER...", help="Members by id, email or handle.", show_default=False
+        ),
     ],
 ) -> None:
     """Give members seats in a circle, one after another; stops at the first refusal.
@@ -388,8 +458,9 @@ def remove(
     member_ref: MemberRefArg,
     reason: Annotated[
         str | None,
-        typer.Option("--reason", help="Why they left the circle (kept in its history).",
-                     show_default=False),
+        typer.Option(
+            "--reason", help="Why they left the circle (kept in its history).", show_default=False
+        ),
     ] = None,
 ) -> None:
     """End a member's seat in a circle today; the circle's history keeps the stay.
@@ -402,7 +473,9 @@ def remove(
     db = open_db(ctx)
     before = _current_ids(db, circle_ref)
     circle = remove_member_from_circle(
-        db, circle_ref=circle_ref, member_ref=member_ref,
+        db,
+        circle_ref=circle_ref,
+        member_ref=member_ref,
         reason=clean_text(reason) if reason else None,
     )
     left = before - {m.member_id for m in circle.members}
@@ -411,13 +484,17 @@ def remove(
     output.info(f"removed {who} from {circle.name} ({circle.size} of {circle.max_size} seats)")
 
 
-def _move(ctx: typer.Context, ref: str, target: str, allowed_from: set[str] | None = None) -> None:
+def _move(
+    ctx: typer.Context,
+    ref: str,
+    target: CircleStatus,
+    allowed_from: set[CircleStatus] | None = None,
+) -> None:
     """Change a circle's status through the service, optionally only from some statuses.
 
     The status is read first and its version passed on, so a change made in between is refused
     rather than overwritten.
     """
-    from circlekeeper.models import CircleStatus
     from circlekeeper.services.circles import get_circle, set_circle_status, size_warnings
     from circlekeeper.services.errors import Conflict
 
@@ -426,20 +503,18 @@ def _move(ctx: typer.Context, ref: str, target: str, allowed_from: set[str] | No
     if allowed_from is not None:
         current = get_circle(db, ref=ref)
         if current.status not in allowed_from:
-            raise Conflict(_wrong_command(current.name, str(current.status), target))
+            raise Conflict(_wrong_command(current.name, current.status, target))
         version = current.version
-    circle = set_circle_status(
-        db, ref=ref, status=CircleStatus(target), expected_version=version
-    )
+    circle = set_circle_status(db, ref=ref, status=target, expected_version=version)
     output.info(f"{circle.name} (#{circle.id}) is now {circle.status}")
     for warning in size_warnings(circle):
         output.warning(warning)
 
 
-def _wrong_command(name: str, status: str, target: str) -> str:
+def _wrong_command(name: str, status: CircleStatus, target: CircleStatus) -> str:
     if status == target:
         return f"circle {name!r} is already {status}"
-    if status == "forming":
+    if status == CircleStatus.FORMING:
         return f"circle {name!r} is forming — use 'circlekeeper circle start' to make it active"
     return f"circle {name!r} is {status} — use 'circlekeeper circle reopen' to make it active"
 
@@ -450,7 +525,7 @@ def start(ctx: typer.Context, ref: RefArg) -> None:
 
     Example: circlekeeper circle start "Tuesday Builders"
     """
-    _move(ctx, ref, "active", allowed_from={"forming"})
+    _move(ctx, ref, CircleStatus.ACTIVE, allowed_from={CircleStatus.FORMING})
 
 
 @app.command("pause")
@@ -459,7 +534,7 @@ def pause(ctx: typer.Context, ref: RefArg) -> None:
 
     Example: circlekeeper circle pause "Tuesday Builders"
     """
-    _move(ctx, ref, "paused")
+    _move(ctx, ref, CircleStatus.PAUSED)
 
 
 @app.command("close")
@@ -468,7 +543,7 @@ def close(ctx: typer.Context, ref: RefArg) -> None:
 
     Example: circlekeeper circle close "Tuesday Builders"
     """
-    _move(ctx, ref, "closed")
+    _move(ctx, ref, CircleStatus.CLOSED)
 
 
 @app.command("reopen")
@@ -477,4 +552,4 @@ def reopen(ctx: typer.Context, ref: RefArg) -> None:
 
     Example: circlekeeper circle reopen "Tuesday Builders"
     """
-    _move(ctx, ref, "active", allowed_from={"paused", "closed"})
+    _move(ctx, ref, CircleStatus.ACTIVE, allowed_from={CircleStatus.PAUSED, CircleStatus.CLOSED})

@@ -2,8 +2,120 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+if TYPE_CHECKING:
+    from circlekeeper.services.member_import import ImportReport
+
+PROGRESS_THRESHOLD = 2000
+"""Files with more data rows than this show a progress bar (when stderr is a terminal)."""
+
+PROBLEMS_SHOWN = 50
+"""How many problem rows the text report lists; --json always has them all."""
 
 
 def register(app: typer.Typer) -> None:
     """Add the import command to the member sub-app."""
+
+    @app.command("import")
+    def import_(
+        ctx: typer.Context,
+        file: Annotated[
+            Path,
+            typer.Argument(
+                help="The roster CSV (UTF-8). Columns: name, email, handle, timezone, "
+                "joined_on (YYYY-MM-DD), tags (key=value;key=value).",
+                metavar="FILE.csv",
+                show_default=False,
+            ),
+        ],
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Report what would happen; change nothing.")
+        ] = False,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the report as JSON on stdout.")
+        ] = False,
+    ) -> None:
+        """Import members from a CSV roster, all or nothing, reporting every skipped row.
+
+        The header names the columns (any case, any order): name, and email or handle, are
+        required; timezone, joined_on and tags are optional, other columns are ignored. A row
+        matching a member by email or handle updates that member; duplicates within the file
+        and invalid rows are skipped and listed with their line (the header is line 1).
+
+        Example: circlekeeper member import roster.csv --dry-run
+        """
+        from circlekeeper.cli import output
+        from circlekeeper.cli.context import open_db
+        from circlekeeper.services.member_import import import_members, read_roster
+
+        roster = read_roster(file)
+        for column in roster.unknown_columns:
+            output.warning(f"column {column!r} is not one circlekeeper knows; it was ignored")
+        db = open_db(ctx)
+        with _progress(len(roster.rows)) as progress:
+            report = import_members(db, source=roster, dry_run=dry_run, progress=progress)
+        _print_summary(report, with_problems=not as_json)
+        if as_json:
+            output.emit_json(report)
+
+
+@contextmanager
+def _progress(rows: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr for large files in a terminal; otherwise no callback."""
+    from circlekeeper.cli import output
+
+    if rows <= PROGRESS_THRESHOLD or not output.stderr.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("checking rows"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=output.stderr,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=rows)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def summary_line(report: ImportReport) -> str:
+    """One sentence with the counts, worded for a dry run or a real import."""
+    counts = (
+        f"{report.imported} new, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.skipped} skipped ({report.total_rows} rows)"
+    )
+    if report.dry_run:
+        return f"dry run, nothing was changed — the import would give: {counts}"
+    return f"imported: {counts}"
+
+
+def _print_summary(report: ImportReport, *, with_problems: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from circlekeeper.cli import output
+
+    output.info(summary_line(report))
+    if not with_problems or not report.problems:
+        return
+    grid = Table(title=Text("skipped rows"), header_style="bold")
+    grid.add_column(Text("line"), justify="right")
+    grid.add_column(Text("reason"), overflow="fold")
+    for problem in report.problems[:PROBLEMS_SHOWN]:
+        grid.add_row(Text(str(problem.line)), Text(problem.reason))
+    output.stderr.print(grid)
+    hidden = len(report.problems) - PROBLEMS_SHOWN
+    if hidden > 0:
+        output.info(f"… and {hidden} more skipped rows (--json lists them all)")

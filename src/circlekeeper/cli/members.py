@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.models.enums import MemberStatus
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -16,20 +17,17 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
-# The values of models.enums.MemberStatus; importing the enum would import SQLModel on --help
-# (a test keeps the two in step).
-MemberStatusChoice = Literal["active", "paused", "left"]
-
 RefArg = Annotated[
-    str, typer.Argument(help="The member's id, email or handle.", show_default=False)
+    str,
+    typer.Argument(metavar="MEMBER", help="The member's id, email or handle.", show_default=False),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-EmailOpt = Annotated[
-    str | None, typer.Option("--email", help="Email address.", show_default=False)
-]
+EmailOpt = Annotated[str | None, typer.Option("--email", help="Email address.", show_default=False)]
 HandleOpt = Annotated[
     str | None,
-    typer.Option("--handle", help="Handle on the community platform, e.g. @ana.", show_default=False),
+    typer.Option(
+        "--handle", help="Handle on the community platform, e.g. @ana.", show_default=False
+    ),
 ]
 TimezoneOpt = Annotated[
     str | None,
@@ -38,7 +36,9 @@ TimezoneOpt = Annotated[
 JoinedOnOpt = Annotated[
     str | None,
     typer.Option(
-        "--joined-on", metavar="YYYY-MM-DD", help="When they joined the community.",
+        "--joined-on",
+        metavar="YYYY-MM-DD",
+        help="When they joined the community.",
         show_default=False,
     ),
 ]
@@ -68,15 +68,18 @@ def given(**values: Any) -> dict[str, Any]:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The member's name.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The member's name.", show_default=False)
+    ],
     email: EmailOpt = None,
     handle: HandleOpt = None,
     timezone: TimezoneOpt = None,
     joined_on: JoinedOnOpt = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", metavar="KEY=VALUE", help="An attribute; repeat for more.",
-                     show_default=False),
+        typer.Option(
+            "--tag", metavar="KEY=VALUE", help="An attribute; repeat for more.", show_default=False
+        ),
     ] = None,
     consent_named: NamedOpt = None,
     consent_recognised: RecognisedOpt = None,
@@ -126,11 +129,15 @@ def list_(
     ctx: typer.Context,
     search: Annotated[
         str | None,
-        typer.Option("--search", "-s", help="Text in name, email, handle or tags; or key=value.",
-                     show_default=False),
+        typer.Option(
+            "--search",
+            "-s",
+            help="Text in name, email, handle or tags; or key=value.",
+            show_default=False,
+        ),
     ] = None,
     status: Annotated[
-        MemberStatusChoice | None,
+        MemberStatus | None,
         typer.Option("--status", help="Only members with this status.", show_default=False),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")] = 50,
@@ -141,13 +148,12 @@ def list_(
 
     Example: circlekeeper member list --search city=porto --status active --limit 20
     """
-    from circlekeeper.models import MemberStatus
     from circlekeeper.services.members import list_members
 
     page = list_members(
         open_db(ctx),
         search=search,
-        status=MemberStatus(status) if status else None,
+        status=status,
         limit=limit,
         offset=offset,
     )
@@ -184,7 +190,7 @@ def _print_page(page: MemberPage, *, filtered: bool) -> None:
     )
     shown = len(page.items)
     if page.offset or shown < page.total:
-        note = f"showing {page.offset + 1}–{page.offset + shown} of {page.total}"
+        note = f"showing {page.offset + 1}\u2013{page.offset + shown} of {page.total}"
         if page.offset + shown < page.total:
             note += f" — next page: --offset {page.offset + shown}"
         output.info(note)
@@ -255,7 +261,9 @@ def _print_member(member: MemberDetail) -> None:
 def edit(
     ctx: typer.Context,
     ref: RefArg,
-    name: Annotated[str | None, typer.Option("--name", help="New name.", show_default=False)] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="New name.", show_default=False)
+    ] = None,
     email: Annotated[
         str | None,
         typer.Option("--email", help='New email; "" clears it.', show_default=False),
@@ -268,16 +276,23 @@ def edit(
     joined_on: JoinedOnOpt = None,
     tags: Annotated[
         str | None,
-        typer.Option("--tags", metavar="K=V;K=V", help='Replace all tags; "" removes them.',
-                     show_default=False),
+        typer.Option(
+            "--tags",
+            metavar="K=V;K=V",
+            help='Replace all tags; "" removes them.',
+            show_default=False,
+        ),
     ] = None,
     consent_named: NamedOpt = None,
     consent_recognised: RecognisedOpt = None,
     expect_version: Annotated[
         int | None,
-        typer.Option("--expect-version", metavar="N",
-                     help="Refuse the edit if the member is no longer at this version.",
-                     show_default=False),
+        typer.Option(
+            "--expect-version",
+            metavar="N",
+            help="Refuse the edit if the member is no longer at this version.",
+            show_default=False,
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -340,8 +355,12 @@ def pause(
     ref: RefArg,
     until: Annotated[
         str | None,
-        typer.Option("--until", metavar="YYYY-MM-DD", help="When the pause ends (optional).",
-                     show_default=False),
+        typer.Option(
+            "--until",
+            metavar="YYYY-MM-DD",
+            help="When the pause ends (optional).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Pause a member (they keep their circle seats).
@@ -374,8 +393,9 @@ def leave(
     ref: RefArg,
     reason: Annotated[
         str | None,
-        typer.Option("--reason", help="Why they left (kept in their circle history).",
-                     show_default=False),
+        typer.Option(
+            "--reason", help="Why they left (kept in their circle history).", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Mark a member as having left; their current circle stays end today.

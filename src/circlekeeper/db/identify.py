@@ -50,13 +50,25 @@ def identify(path: Path) -> FileState:
         raise NotACircleKeeperDatabase(
             f"{path} is an SQLite file but not a circlekeeper database; it was left untouched"
         )
-    version = _read_user_version(path)
+    version = _user_version(path, header)
     if version > SCHEMA_VERSION:
         raise NewerSchema(
             f"{path} was written by a newer circlekeeper (schema {version}, this one knows "
             f"{SCHEMA_VERSION}) — upgrade circlekeeper; the file was left untouched"
         )
     return FileState(path=path, user_version=version)
+
+
+def _user_version(path: Path, header: bytes) -> int:
+    """PRAGMA user_version, read from the header bytes unless a write-ahead log may hold a newer one.
+
+    Even a read-only SQLite connection creates -wal and -shm files beside a WAL database (and
+    leaves them behind), so a file we refuse must not be opened by SQLite at all.
+    """
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return _read_user_version(path)
+    return int.from_bytes(header[60:64], "big")
 
 
 def _read_user_version(path: Path) -> int:

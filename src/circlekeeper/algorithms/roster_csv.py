@@ -1,0 +1,263 @@
+"""Roster CSV rules without I/O: decoding, header mapping, spreadsheet line numbers, duplicates.
+
+Everything here works on bytes and values the caller hands in, so the rules of an import can be
+tested (and benchmarked) without a database or a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from circlekeeper.text import clean_text
+
+COLUMNS = ("name", "email", "handle", "timezone", "joined_on", "tags")
+"""The columns an import understands, in the order a template would list them."""
+
+_DELIMITERS = (",", ";", "\t")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SHOWN_COLUMNS_MAX = 12
+
+
+class RosterError(ValueError):
+    """The file as a whole cannot be imported; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One data row: its spreadsheet line (header = 1), known columns' raw text, or a problem."""
+
+    line: int
+    values: Mapping[str, str]
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A decoded roster: the header as found, the columns used and ignored, and its rows."""
+
+    header: tuple[str, ...]
+    columns: tuple[str, ...]
+    unknown_columns: tuple[str, ...]
+    rows: list[RosterRow]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text of `data` (one leading BOM dropped); anything else is refused with a line."""
+    if data.startswith(_UTF16_BOMS):
+        raise RosterError(
+            "the file is UTF-16 text, not UTF-8 — save it as 'CSV UTF-8' and import it again"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RosterError(
+            f"line {line}: the file is not UTF-8 text — save it as 'CSV UTF-8' "
+            "(most spreadsheets offer it under Save As) and import it again"
+        ) from None
+
+
+def column_key(header_cell: str) -> str:
+    """How a header cell is compared: trimmed, case-insensitive, spaces and dashes as '_'."""
+    return clean_text(header_cell).casefold().replace(" ", "_").replace("-", "_")
+
+
+def parse_roster(data: bytes) -> Roster:
+    """Decode `data` and split it into header and rows; raise RosterError for an unusable file."""
+    text = decode(data)
+    delimiter = _pick_delimiter(text)
+    records = _records(text, delimiter)
+    header_line, header = _first_nonblank(records)
+    mapping, unknown = _map_header(header)
+    _require_columns(header, mapping)
+    width = len(header)
+    rows = [
+        _row(line, cells, mapping, width)
+        for line, cells in records
+        if line > header_line and any(cell.strip() for cell in cells)
+    ]
+    columns = tuple(name for name in COLUMNS if name in mapping)
+    return Roster(
+        header=tuple(clean_text(cell) for cell in header),
+        columns=columns,
+        unknown_columns=tuple(unknown),
+        rows=rows,
+    )
+
+
+def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Every record with its spreadsheet row number (a quoted line break stays in one row)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for number, cells in enumerate(reader, start=1):
+            records.append((number, cells))
+    except csv.Error as exc:
+        raise RosterError(
+            f"line {reader.line_num}: cannot read the CSV ({exc}) — check the quotes on that line"
+        ) from None
+    return records
+
+
+def _pick_delimiter(text: str) -> str:
+    """Comma unless the first line names more known columns when split on ';' or a tab."""
+    lines = io.StringIO(text, newline="")
+    first = next((line for line in lines if line.strip()), "")
+    best, best_hits = ",", -1
+    for delimiter in _DELIMITERS:
+        try:
+            cells = next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        hits = sum(1 for cell in cells if column_key(cell) in COLUMNS)
+        if hits > best_hits:
+            best, best_hits = delimiter, hits
+    return best
+
+
+def _first_nonblank(records: list[tuple[int, list[str]]]) -> tuple[int, list[str]]:
+    for line, cells in records:
+        if any(cell.strip() for cell in cells):
+            return line, cells
+    raise RosterError("the file is empty — expected a header line such as: " + ",".join(COLUMNS))
+
+
+def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    mapping: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, cell in enumerate(header):
+        key = column_key(cell)
+        if key in COLUMNS:
+            if key in mapping:
+                raise RosterError(
+                    f"the column {key!r} appears twice (columns {mapping[key] + 1} and "
+                    f"{index + 1}) — keep one and import again"
+                )
+            mapping[key] = index
+        else:
+            unknown.append(clean_text(cell) or f"column {index + 1} (no name)")
+    return mapping, unknown
+
+
+def _require_columns(header: list[str], mapping: Mapping[str, int]) -> None:
+    if "name" in mapping and ("email" in mapping or "handle" in mapping):
+        return
+    shown = [repr(clean_text(cell)) for cell in header[:_SHOWN_COLUMNS_MAX]]
+    if len(header) > _SHOWN_COLUMNS_MAX:
+        shown.append(f"… {len(header) - _SHOWN_COLUMNS_MAX} more")
+    missing = "a name column" if "name" not in mapping else "an email or a handle column"
+    raise RosterError(
+        f"the header needs {missing} (expected columns: {', '.join(COLUMNS)}); "
+        f"found: {', '.join(shown)}"
+    )
+
+
+def _row(line: int, cells: list[str], mapping: Mapping[str, int], width: int) -> RosterRow:
+    values = {name: cells[index] if index < len(cells) else "" for name, index in mapping.items()}
+    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        return RosterRow(
+            line=line,
+            values=values,
+            problem=(
+                f"has {len(cells)} values but the header has {width} columns — "
+                "check for a stray delimiter or missing quotes"
+            ),
+        )
+    return RosterRow(line=line, values=values)
+
+
+class Action(StrEnum):
+    """What an import does with one valid row."""
+
+    INSERT = "insert"
+    UPDATE = "update"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class Keys:
+    """A valid row's identity: its spreadsheet line and its email and handle keys."""
+
+    line: int
+    email_key: str | None
+    handle_key: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The plan for one row: insert, update `member_id`, or skip (duplicate or conflict)."""
+
+    line: int
+    action: Action
+    member_id: int | None = None
+    duplicate_of: int | None = None
+    conflict: tuple[int, int] | None = None
+
+
+@dataclass
+class _Seen:
+    emails: dict[str, int] = field(default_factory=dict)
+    handles: dict[str, int] = field(default_factory=dict)
+    members: dict[int, int] = field(default_factory=dict)
+
+    def earlier(self, keys: Keys) -> int | None:
+        lines = [
+            seen[key]
+            for seen, key in ((self.emails, keys.email_key), (self.handles, keys.handle_key))
+            if key is not None and key in seen
+        ]
+        return min(lines) if lines else None
+
+    def claim(self, keys: Keys, member_id: int | None) -> None:
+        if keys.email_key is not None:
+            self.emails.setdefault(keys.email_key, keys.line)
+        if keys.handle_key is not None:
+            self.handles.setdefault(keys.handle_key, keys.line)
+        if member_id is not None:
+            self.members.setdefault(member_id, keys.line)
+
+
+def plan_rows(
+    rows: Iterable[Keys], by_email: Mapping[str, int], by_handle: Mapping[str, int]
+) -> Iterator[Decision]:
+    """Decide each row in file order, given the stored members' email and handle keys.
+
+    A row whose email or handle an earlier accepted row already used is a duplicate of that
+    row; so is a row that matches a member an earlier row already updates. A row matching one
+    member by email and another by handle is a conflict; a row matching one member updates it.
+    """
+    seen = _Seen()
+    for keys in rows:
+        earlier = seen.earlier(keys)
+        if earlier is not None:
+            yield Decision(line=keys.line, action=Action.DUPLICATE, duplicate_of=earlier)
+            continue
+        email_id = by_email.get(keys.email_key) if keys.email_key is not None else None
+        handle_id = by_handle.get(keys.handle_key) if keys.handle_key is not None else None
+        if email_id is not None and handle_id is not None and email_id != handle_id:
+            yield Decision(line=keys.line, action=Action.CONFLICT, conflict=(email_id, handle_id))
+            continue
+        member_id = email_id if email_id is not None else handle_id
+        if member_id is not None and member_id in seen.members:
+            yield Decision(
+                line=keys.line,
+                action=Action.DUPLICATE,
+                duplicate_of=seen.members[member_id],
+                member_id=member_id,
+            )
+            continue
+        seen.claim(keys, member_id)
+        if member_id is None:
+            yield Decision(line=keys.line, action=Action.INSERT)
+        else:
+            yield Decision(line=keys.line, action=Action.UPDATE, member_id=member_id)
+
+
+def merge_tags(stored: Mapping[str, str], incoming: Mapping[str, str]) -> dict[str, str]:
+    """The stored tags with the file's added on top (the file wins on the same key)."""
+    return {**stored, **incoming}

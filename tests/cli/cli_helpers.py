@@ -1,0 +1,65 @@
+"""Running the real `circlekeeper` app in-process against a test database, reading its output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner, Result
+
+from circlekeeper.cli.main import app
+from circlekeeper.text import clean_text
+
+WIDE = {"COLUMNS": "400"}
+"""A wide terminal, so that tables and messages are never wrapped in the middle of a name."""
+
+HOSTILE_NAMES = (
+    "[b]x[/]",
+    "[@click=app.quit]x",
+    "\x1b[31mred",
+    "مريم",
+    "🌻 Sunny",
+)
+"""Names typed by hostile or unusual members; markup must print as typed, never be parsed."""
+
+
+def shown(name: str) -> str:
+    """How a hostile name is stored and shown: terminal escapes are removed on the way in."""
+    return clean_text(name)
+
+
+class Cli:
+    """`circlekeeper --db PATH …` as a callable; every run is checked for unexpected crashes."""
+
+    def __init__(self, db_path: Path | None) -> None:
+        self.db_path = db_path
+        self.runner = CliRunner()
+        self.added = 0
+
+    def __call__(self, *args: str, code: int = 0, env: dict[str, str] | None = None) -> Result:
+        """Run a command and check its exit code (0 unless told otherwise)."""
+        prefix = ["--db", str(self.db_path)] if self.db_path is not None else []
+        result = self.runner.invoke(app, [*prefix, *args], env={**WIDE, **(env or {})})
+        assert "unexpected error" not in result.stderr, result.stderr
+        assert result.exit_code == code, (
+            f"exit {result.exit_code} (wanted {code}) for {args}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}"
+        )
+        return result
+
+    def json(self, *args: str) -> Any:
+        """Run a command with --json; its stdout must be one JSON document."""
+        return json.loads(self(*args, "--json").stdout)
+
+    def member(self, name: str, *options: str) -> dict[str, Any]:
+        """Add a member (with a fresh handle unless the options give a contact)."""
+        self.added += 1
+        contact = options or ("--handle", f"member{self.added}")
+        result: dict[str, Any] = self.json("member", "add", name, *contact)
+        return result
+
+    def circle(self, name: str, *options: str) -> dict[str, Any]:
+        """Create a circle."""
+        result: dict[str, Any] = self.json("circle", "create", name, *options)
+        return result

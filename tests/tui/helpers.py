@@ -1,0 +1,46 @@
+"""Helpers for Pilot tests: wait for database work to finish, and read the screen as text."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.app import App
+from textual.pilot import Pilot
+
+
+async def settle(pilot: Pilot[object], rounds: int = 40) -> None:
+    """Wait until no worker is running and the message queues are drained.
+
+    Database work runs in thread workers whose callbacks may start more workers (open → load page
+    → load detail), so this repeats until a pass finds nothing running.
+    """
+    app = pilot.app
+    for _ in range(rounds):
+        running = [worker for worker in app.workers if worker.is_running]
+        if not running:
+            await pilot.pause()
+            if not any(worker.is_running for worker in app.workers):
+                return
+            continue
+        await app.workers.wait_for_complete(running)
+        await pilot.pause()
+    raise AssertionError("workers did not settle")
+
+
+def screen_text(app: App[object]) -> str:
+    """Everything the terminal shows right now, as plain text (what a user would read)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(update)
+    return console.export_text(styles=False)

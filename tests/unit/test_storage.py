@@ -1,0 +1,284 @@
+"""Storage rules: pragmas on every connection, write locks, refusing foreign files untouched."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from circlekeeper import paths
+from circlekeeper.db import (
+    Database,
+    DatabaseMissing,
+    NewerSchema,
+    NotACircleKeeperDatabase,
+    StorageError,
+    create_database,
+    open_database,
+)
+from circlekeeper.db.schema import SCHEMA_VERSION
+from circlekeeper.models import MemberCreate
+from circlekeeper.services import members
+from circlekeeper.services.workspace import open_workspace
+
+EXPECTED_PRAGMAS = {
+    "foreign_keys": 1,
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL
+    "busy_timeout": 5000,
+    "secure_delete": 1,
+}
+
+
+def pragmas(execute: Callable[[str], object]) -> dict[str, object]:
+    """Read every pragma we care about through `execute` (which returns the first value)."""
+    return {name: execute(f"PRAGMA {name}") for name in EXPECTED_PRAGMAS}
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# --- connections -----------------------------------------------------------------------------
+
+
+def test_every_pooled_connection_has_the_pragmas(db: Database) -> None:
+    held = [db.engine.raw_connection() for _ in range(6)]  # held at once: six distinct ones
+    try:
+        assert len({id(conn.driver_connection) for conn in held}) == 6
+        for conn in held:
+            cursor = conn.cursor()
+            assert pragmas(lambda sql, c=cursor: c.execute(sql).fetchone()[0]) == EXPECTED_PRAGMAS
+    finally:
+        for conn in held:
+            conn.close()
+
+
+def test_session_scopes_and_raw_connections_have_the_pragmas(db: Database) -> None:
+    with db.read() as session:
+        found = pragmas(lambda sql: session.exec(text(sql)).one()[0])  # type: ignore[call-overload]
+        assert found == EXPECTED_PRAGMAS
+    with db.write() as session:
+        found = pragmas(lambda sql: session.exec(text(sql)).one()[0])  # type: ignore[call-overload]
+        assert found == EXPECTED_PRAGMAS
+    for _ in range(2):
+        with db.raw() as conn:
+            assert pragmas(lambda sql: conn.execute(sql).fetchone()[0]) == EXPECTED_PRAGMAS
+
+
+def other_writer_can_start(path: Path) -> bool:
+    """Whether a second, plain connection can take the write lock right now (no waiting)."""
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        assert "database is locked" in str(exc)
+        return False
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+    return True
+
+
+def test_a_write_scope_holds_the_write_lock_before_writing_anything(db: Database) -> None:
+    assert other_writer_can_start(db.path)
+    with db.write():
+        assert not other_writer_can_start(db.path)
+    assert other_writer_can_start(db.path)
+
+
+def test_a_read_scope_does_not_take_the_write_lock(db: Database) -> None:
+    members.add_member(db, data=MemberCreate(name="Ana", email="ana@x.org"))
+    with db.read() as session:
+        count = session.exec(text("SELECT count(*) FROM member")).one()[0]  # type: ignore[call-overload]
+        assert count == 1
+        assert other_writer_can_start(db.path)
+
+
+# --- missing and foreign files ---------------------------------------------------------------
+
+
+def test_a_missing_explicit_path_is_refused_and_not_created(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "typo.db"
+    with pytest.raises(DatabaseMissing) as caught:
+        open_database(path)
+    assert str(caught.value) == f"no database at {path} — run 'circlekeeper init'"
+    assert not path.exists()
+    assert not path.parent.exists()
+
+
+def write_random(path: Path) -> None:
+    path.write_bytes(os.urandom(8192))
+
+
+def write_csv(path: Path) -> None:
+    path.write_text("name,email\nAna,ana@example.org\n", encoding="utf-8")
+
+
+def write_empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def write_plain_sqlite(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('keep me')")
+    conn.commit()
+    conn.close()
+
+
+def write_plain_wal_sqlite(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE member (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.commit()
+    conn.close()
+
+
+FOREIGN = {
+    "random bytes": write_random,
+    "a CSV": write_csv,
+    "an empty file": write_empty,
+    "a plain SQLite db": write_plain_sqlite,
+    "a plain SQLite db in WAL mode": write_plain_wal_sqlite,
+}
+
+
+def fingerprint(path: Path) -> tuple[bytes, int, list[str]]:
+    """Bytes, modification time and the folder listing: all must survive a refusal."""
+    return path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent))
+
+
+def assert_one_line(error: BaseException) -> None:
+    assert str(error)
+    assert "\n" not in str(error)
+
+
+@pytest.mark.parametrize("make", FOREIGN.values(), ids=FOREIGN.keys())
+def test_foreign_files_are_refused_and_left_untouched(
+    tmp_path: Path, make: Callable[[Path], None]
+) -> None:
+    path = tmp_path / "theirs.db"
+    make(path)
+    before = fingerprint(path)
+    with pytest.raises(NotACircleKeeperDatabase) as caught:
+        open_database(path)
+    assert_one_line(caught.value)
+    assert str(path) in str(caught.value)
+    assert fingerprint(path) == before
+    assert not Path(f"{path}-wal").exists()
+    assert not Path(f"{path}-shm").exists()
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "folder.db"
+    path.mkdir()
+    with pytest.raises(NotACircleKeeperDatabase, match="is a folder") as caught:
+        open_database(path)
+    assert_one_line(caught.value)
+    assert os.listdir(path) == []
+    assert sorted(os.listdir(tmp_path)) == ["folder.db"]
+
+
+def test_foreign_files_are_refused_by_the_workspace_too(tmp_path: Path) -> None:
+    path = tmp_path / "theirs.db"
+    write_plain_sqlite(path)
+    before = fingerprint(path)
+    with pytest.raises(StorageError):
+        open_workspace(path)
+    assert fingerprint(path) == before
+
+
+def test_a_database_from_a_newer_schema_is_refused_untouched(db_path: Path) -> None:
+    create_database(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = fingerprint(db_path)
+    with pytest.raises(NewerSchema) as caught:
+        open_database(db_path)
+    assert_one_line(caught.value)
+    assert "newer circlekeeper" in str(caught.value)
+    assert fingerprint(db_path) == before
+    assert not Path(f"{db_path}-wal").exists()
+    assert not Path(f"{db_path}-shm").exists()
+
+
+def test_create_refuses_to_overwrite_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    write_csv(path)
+    before = fingerprint(path)
+    with pytest.raises(NotACircleKeeperDatabase, match="already exists"):
+        create_database(path)
+    assert fingerprint(path) == before
+
+
+# --- private files ---------------------------------------------------------------------------
+
+
+def test_created_files_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "nested" / "ck.db"
+    db = create_database(path)
+    try:
+        members.add_member(db, data=MemberCreate(name="Ana", email="ana@x.org"))
+        with db.write():
+            assert mode(path) == 0o600
+            for suffix in ("-wal", "-shm"):
+                assert mode(Path(f"{path}{suffix}")) == 0o600
+        assert mode(path.parent) == 0o700
+        assert mode(path.parent.parent) == 0o700
+    finally:
+        db.close()
+
+
+def test_an_existing_database_reopens_with_its_data(db_path: Path) -> None:
+    db = create_database(db_path)
+    members.add_member(db, data=MemberCreate(name="Ana", email="ana@x.org"))
+    db.close()
+    reopened = open_database(db_path)
+    try:
+        assert members.get_member(reopened, ref="ana@x.org").name == "Ana"
+    finally:
+        reopened.close()
+
+
+# --- workspace -------------------------------------------------------------------------------
+
+
+def test_the_default_database_is_created_on_first_use() -> None:
+    default = paths.default_db_path()
+    assert not default.exists()
+    db = open_workspace()
+    try:
+        assert db.path == default
+        assert mode(default) == 0o600
+        assert mode(default.parent) == 0o700
+        members.add_member(db, data=MemberCreate(name="Ana", email="ana@x.org"))
+    finally:
+        db.close()
+    again = open_workspace()
+    try:
+        assert members.count_members(again) == 1
+    finally:
+        again.close()
+
+
+def test_an_explicit_database_is_never_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    named = tmp_path / "named" / "ck.db"
+    with pytest.raises(DatabaseMissing, match="run 'circlekeeper init'"):
+        open_workspace(named)
+    monkeypatch.setenv("CIRCLEKEEPER_DB", str(named))
+    with pytest.raises(DatabaseMissing):
+        open_workspace()
+    assert not named.exists()
+    assert not named.parent.exists()
+    assert not paths.default_db_path().exists()

@@ -1,0 +1,123 @@
+"""Untrusted text: controls and escape sequences go, newlines stay where allowed, keys compare."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from circlekeeper.text import clean_text, handle_key, identity_key
+
+C0_C1 = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+C0_C1_BUT_NEWLINE_AND_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# Text that leans on the awkward parts of Unicode: controls, escapes, combining marks, breaks.
+nasty_text = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from(
+            ["\x1b", "[", "]", "\x07", "\x9b", "\x9d", "\\", "\n", "\r", "\t", "\u0301", "\u2028"]
+        ),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Ana\x00 Lima", "Ana Lima"),
+        ("Ana\x07\x08\x7f Lima", "Ana Lima"),
+        ("Ana\x85\x9f Lima", "Ana Lima"),
+        ("Ana \x1b[31mRed\x1b[0m", "Ana Red"),
+        ("\x1b[2J\x1b[HBo", "Bo"),
+        ("Bo\x9b31m!", "Bo!"),
+        ("x\x1b]8;;https://evil.example\x07link\x1b]8;;\x07", "xlink"),
+        ("x\x1b]0;title\x1b\\y", "xy"),
+        ("Cy\x1b(B", "Cy"),
+        ("Di\x1b", "Di"),
+        ("  spaced   out  ", "spaced out"),
+    ],
+)
+def test_clean_text_strips_controls_and_whole_escape_sequences(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+def test_single_line_folds_newlines_and_tabs_to_one_space() -> None:
+    assert clean_text("Ana\n\tLima\r\nSilva\u2028Costa") == "Ana Lima Silva Costa"
+
+
+def test_single_line_drops_bidi_embedding_controls() -> None:
+    assert clean_text("Ana\u202eLima\u2066") == "AnaLima"
+
+
+def test_multiline_keeps_newline_and_tab_but_not_other_controls() -> None:
+    raw = "wins:\n\t- shipped\x00 it\x1b[1m!\r\nchallenges:\x0c none  \n\n"
+    assert clean_text(raw, multiline=True) == "wins:\n\t- shipped it!\nchallenges: none"
+
+
+def test_clean_text_is_nfc() -> None:
+    decomposed = "Jose\u0301"
+    assert clean_text(decomposed) == "Jos\u00e9"
+
+
+def test_removing_a_control_between_letter_and_accent_still_gives_nfc() -> None:
+    assert clean_text("e\x00\u0301") == "\u00e9"
+
+
+def test_identity_key_casefolds_beyond_lower() -> None:
+    assert identity_key("STRASSE") == identity_key("straße")
+    assert identity_key("Ana@X.org") == identity_key("ana@x.org")
+    assert identity_key("Jose\u0301") == identity_key("JOS\u00c9")
+
+
+def test_identity_key_is_the_same_for_canonically_equal_text_after_casefold() -> None:
+    # U+0390 folds to three code points, U+03AA U+0301 to two: NFC after casefold joins them.
+    assert identity_key("\u0390") == identity_key("\u03aa\u0301")
+
+
+@pytest.mark.parametrize("variant", ["@Bo", "bo", "BO", " @bo ", "@BO"])
+def test_handle_key_ignores_one_leading_at_and_case(variant: str) -> None:
+    assert handle_key(variant) == "bo"
+
+
+def test_handle_key_ignores_only_one_at() -> None:
+    assert handle_key("@@bo") == "@bo"
+    assert handle_key("@@bo") != handle_key("bo")
+
+
+@given(nasty_text, st.booleans())
+@example("e\x00\u0301", False)
+@example("\x1b\x1b[31m[31m", True)
+def test_clean_text_is_idempotent(value: str, multiline: bool) -> None:
+    once = clean_text(value, multiline=multiline)
+    assert clean_text(once, multiline=multiline) == once
+
+
+@given(nasty_text)
+def test_single_line_output_has_no_control_characters(value: str) -> None:
+    assert not C0_C1.search(clean_text(value))
+
+
+@given(nasty_text)
+def test_multiline_output_has_no_controls_but_newline_and_tab(value: str) -> None:
+    cleaned = clean_text(value, multiline=True)
+    assert not C0_C1_BUT_NEWLINE_AND_TAB.search(cleaned)
+    assert "\r" not in cleaned
+
+
+@given(nasty_text, st.booleans())
+def test_clean_text_output_is_nfc(value: str, multiline: bool) -> None:
+    cleaned = clean_text(value, multiline=multiline)
+    assert unicodedata.is_normalized("NFC", cleaned)
+
+
+@given(nasty_text)
+@example("\u0390")
+def test_identity_key_is_stable_and_normalisation_blind(value: str) -> None:
+    key = identity_key(value)
+    assert identity_key(key) == key
+    assert identity_key(unicodedata.normalize("NFD", value)) == key
+    assert unicodedata.is_normalized("NFC", key)
