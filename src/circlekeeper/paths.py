@@ -68,7 +68,14 @@ def bundled_dir(name: str) -> Path:
 
 
 def private_mkdir(path: Path) -> Path:
-    """Create `path` (and parents) with mode 0700 for the folders we create."""
+    """Create `path` and any missing parents with mode 0700; folders that already exist keep
+    their mode (a database in /tmp must not make /tmp private)."""
+    missing = []
+    current = path
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    for folder in missing:
+        os.chmod(folder, 0o700)
     return path

@@ -76,12 +76,12 @@ def other_writer_can_start(path: Path) -> bool:
     conn = sqlite3.connect(path, timeout=0, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
     except sqlite3.OperationalError as exc:
-        assert "database is locked" in str(exc)
+        if "database is locked" not in str(exc):
+            raise
         return False
     finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
         conn.close()
     return True
 
@@ -236,6 +236,15 @@ def test_created_files_are_private(tmp_path: Path) -> None:
         assert mode(path.parent.parent) == 0o700
     finally:
         db.close()
+
+
+def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o755)
+    create_database(shared / "ck.db").close()
+    assert mode(shared) == 0o755
+    assert mode(shared / "ck.db") == 0o600
 
 
 def test_an_existing_database_reopens_with_its_data(db_path: Path) -> None:

@@ -34,7 +34,7 @@ def member_contact(email: str | None, handle: str | None) -> str:
 def member_status(status: str, paused_until: object) -> str:
     """"paused until 2027-01-05" or the plain status."""
     if status == "paused" and paused_until:
-        return f"paused until {paused_until}"
+        return f"paused → {paused_until}"
     return str(status)
 
 
@@ -83,7 +83,7 @@ def member_detail(detail: MemberDetail) -> Content:
 
 def cadence_text(cadence: str, interval: int, weekday: str | None, time: str | None) -> str:
     """"weekly · tue 18:30" and the like."""
-    base = {"weekly": "weekly", "monthly": "monthly"}.get(cadence, f"every {interval} weeks")
+    base = {"weekly": "weekly", "monthly": "monthly"}.get(cadence, f"every {interval}w")
     when = " ".join(part for part in (weekday, time) if part)
     return f"{base} · {when}" if when else base
 
@@ -125,8 +125,7 @@ def circle_detail(detail: CircleDetail) -> Content:
     if not detail.members:
         parts.append(("  nobody yet — press a to add someone\n", "italic"))
     for stay in detail.members:
-        contact = member_contact(stay.email, stay.handle)
-        parts += ["  • ", stay.name, f"  {contact}" if contact else "", f"  since {stay.joined_on}\n"]
+        parts += ["  • ", stay.name, (f"  since {stay.joined_on}\n", "dim")]
     if detail.past_members:
         parts += ["\n", ("Earlier members", "bold"), "\n"]
         for stay in detail.past_members:

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from circlekeeper.tui.app import CircleKeeperApp
 
 MEMBER_COLUMNS = (
-    Column("name", "Name", width=28),
-    Column("contact", "Handle · email", width=32),
-    Column("status", "Status", width=22),
+    Column("name", "Name", width=24),
+    Column("contact", "Handle · email", width=28),
+    Column("status", "Status", width=19),
     Column("circles", "Circles", width=7, justify="right"),
     Column("tags", "Tags"),
 )

@@ -83,7 +83,10 @@ def fit_cell(text: str, width: int, justify: str = "left") -> str:
 
 
 class PagedTable(ScrollView, can_focus=True):
-    """A keyboard-first table over a paged data source that never loads the whole source."""
+    """A keyboard-first table over a paged data source that never loads the whole source.
+
+    Navigation keys stay out of the footer (the screens' own keys matter more there); `?` lists them.
+    """
 
     ALLOW_SELECT = False
 
@@ -94,6 +97,7 @@ class PagedTable(ScrollView, can_focus=True):
             "Up",
             id="paged_table.cursor_up",
             group=Binding.Group("Move", compact=True),
+            show=False,
         ),
         Binding(
             "down",
@@ -101,6 +105,7 @@ class PagedTable(ScrollView, can_focus=True):
             "Down",
             id="paged_table.cursor_down",
             group=Binding.Group("Move", compact=True),
+            show=False,
         ),
         Binding(
             "pageup",
@@ -108,6 +113,7 @@ class PagedTable(ScrollView, can_focus=True):
             "Page up",
             id="paged_table.page_up",
             group=Binding.Group("Page"),
+            show=False,
         ),
         Binding(
             "pagedown",
@@ -115,6 +121,7 @@ class PagedTable(ScrollView, can_focus=True):
             "Page down",
             id="paged_table.page_down",
             group=Binding.Group("Page"),
+            show=False,
         ),
         Binding(
             "home",
@@ -122,6 +129,7 @@ class PagedTable(ScrollView, can_focus=True):
             "First",
             id="paged_table.first",
             group=Binding.Group("First/last"),
+            show=False,
         ),
         Binding(
             "end",
@@ -129,8 +137,9 @@ class PagedTable(ScrollView, can_focus=True):
             "Last",
             id="paged_table.last",
             group=Binding.Group("First/last"),
+            show=False,
         ),
-        Binding("enter", "select_cursor", "Open", id="paged_table.select"),
+        Binding("enter", "select_cursor", "Open", id="paged_table.select", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -1,0 +1,126 @@
+"""Promises every command keeps: an example in its help, --json on list/show, documented JSON,
+and a --help that never loads the storage stack."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from circlekeeper.cli.main import app
+from tests.cli.cli_helpers import Cli
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "json.md"
+
+
+def _commands() -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every leaf command of the app, as its path of names and the click command."""
+
+    def walk(path: tuple[str, ...], command: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
+        children = getattr(command, "commands", None)
+        if children is None:
+            yield path, command
+            return
+        for name, child in sorted(children.items()):
+            yield from walk((*path, name), child)
+
+    yield from walk((), typer.main.get_command(app))
+
+
+COMMANDS = dict(_commands())
+
+
+def test_the_walk_finds_the_commands_this_file_is_about() -> None:
+    expected = {
+        ("init",),
+        *(("member", name) for name in ("add", "list", "show", "edit", "pause", "resume", "leave")),
+        *(
+            ("circle", name)
+            for name in (
+                "create",
+                "list",
+                "show",
+                "edit",
+                "add",
+                "remove",
+                "start",
+                "pause",
+                "close",
+                "reopen",
+            )
+        ),
+    }
+
+    assert expected <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS), ids=" ".join)
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    result = Cli(None)(*path, "--help")
+
+    assert "Example:" in result.stdout
+    assert "circlekeeper " in result.stdout.split("Example:", 1)[1]
+
+
+def test_the_root_help_has_an_example() -> None:
+    assert "Example:" in Cli(None)("--help").stdout
+
+
+@pytest.mark.parametrize(
+    "path", sorted(path for path in COMMANDS if path[-1] in {"list", "show"}), ids=" ".join
+)
+def test_every_list_and_show_command_takes_json(path: tuple[str, ...]) -> None:
+    options = {opt for param in COMMANDS[path].params for opt in param.opts}
+
+    assert "--json" in options
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "MemberPage",
+        "MemberRow",
+        "MemberDetail",
+        "MemberCircle",
+        "CirclePage",
+        "CircleRow",
+        "CircleDetail",
+        "CircleMember",
+    ],
+)
+def test_every_json_key_is_documented(model: str) -> None:
+    import circlekeeper.models as models
+
+    text = DOCS.read_text(encoding="utf-8")
+    missing = [field for field in getattr(models, model).model_fields if f'"{field}"' not in text]
+
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "args", [("--help",), ("member", "--help"), ("circle", "create", "--help")], ids=" ".join
+)
+def test_help_does_not_import_the_storage_stack(args: tuple[str, ...], tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "circlekeeper", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CIRCLEKEEPER_DB": str(tmp_path / "unused.db")},
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Usage:" in result.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    heavy = sorted(
+        name for name in imported if name.split(".")[0] in {"sqlalchemy", "sqlmodel", "textual"}
+    )
+    assert heavy == []
+    assert not (tmp_path / "unused.db").exists()
