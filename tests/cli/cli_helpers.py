@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner, Result
 
+from circlekeeper.cli import output
 from circlekeeper.cli.main import app
 from circlekeeper.text import clean_text
 
-WIDE = {"COLUMNS": "400"}
+WIDTH = 400
 """A wide terminal, so that tables and messages are never wrapped in the middle of a name."""
 
 HOSTILE_NAMES = (
@@ -40,7 +42,12 @@ class Cli:
     def __call__(self, *args: str, code: int = 0, env: dict[str, str] | None = None) -> Result:
         """Run a command and check its exit code (0 unless told otherwise)."""
         prefix = ["--db", str(self.db_path)] if self.db_path is not None else []
-        result = self.runner.invoke(app, [*prefix, *args], env={**WIDE, **(env or {})})
+        with pytest.MonkeyPatch.context() as patch:
+            # The consoles fix their width when output.py is imported if COLUMNS is set then (as
+            # pytest-xdist does), so the environment alone cannot widen them.
+            patch.setattr(output.stdout, "_width", WIDTH)
+            patch.setattr(output.stderr, "_width", WIDTH)
+            result = self.runner.invoke(app, [*prefix, *args], env=env)
         assert "unexpected error" not in result.stderr, result.stderr
         assert result.exit_code == code, (
             f"exit {result.exit_code} (wanted {code}) for {args}\n"

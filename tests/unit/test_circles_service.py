@@ -273,6 +273,24 @@ def test_edit_changes_given_fields_and_bumps_the_version(db: Database) -> None:
     assert edited.version == circle.version + 1
 
 
+def test_interval_follows_the_cadence_on_edit(db: Database) -> None:
+    circle = new_circle(db, cadence="every-n-weeks", cadence_interval=3)
+    assert circle.cadence_interval == 3
+    weekly = circles.edit_circle(db, ref=circle.id, changes=CircleUpdate(cadence="weekly"))
+    assert (weekly.cadence, weekly.cadence_interval) == ("weekly", 1)
+    again = circles.edit_circle(
+        db, ref=circle.id, changes=CircleUpdate(cadence="every-n-weeks", cadence_interval=2)
+    )
+    assert (again.cadence, again.cadence_interval) == ("every-n-weeks", 2)
+
+
+def test_clearing_a_field_that_must_have_a_value_keeps_the_stored_one(db: Database) -> None:
+    circle = new_circle(db, cadence="every-n-weeks", cadence_interval=3, weekday="mon")
+    changes = CircleUpdate(cadence_interval=None, timezone=None, weekday=None)
+    edited = circles.edit_circle(db, ref=circle.id, changes=changes)
+    assert (edited.cadence_interval, edited.timezone, edited.weekday) == (3, "UTC", None)
+
+
 def test_stale_edit_is_refused_and_changes_nothing(db: Database) -> None:
     circle = new_circle(db)
     circles.edit_circle(db, ref=circle.id, changes=CircleUpdate(purpose="theirs"))  # elsewhere

@@ -7,7 +7,9 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +28,7 @@ FROZEN_NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def write_csv(tmp_path: Path):  # type: ignore[no-untyped-def]
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
     """Write CSV text (or bytes) to a file and return its path."""
 
     def write(content: str | bytes, name: str = "roster.csv") -> Path:
@@ -57,8 +59,8 @@ def reasons(report: member_import.ImportReport) -> dict[int, str]:
     return {problem.line: problem.reason for problem in report.problems}
 
 
-def add(db: Database, name: str, **values: object) -> int:
-    return add_member(db, data=MemberCreate(name=name, **values)).id  # type: ignore[arg-type]
+def add(db: Database, name: str, **values: Any) -> int:
+    return add_member(db, data=MemberCreate(name=name, **values)).id
 
 
 class TestNewMembers:
@@ -80,7 +82,8 @@ class TestNewMembers:
         assert ann.status == "active"
         assert ann.created_at == FROZEN_NOW
         assert ann.updated_at == FROZEN_NOW
-        assert not ann.consent_named and not ann.consent_recognised
+        assert not ann.consent_named
+        assert not ann.consent_recognised
 
     def test_empty_timezone_is_utc_and_empty_joined_on_is_today(self, db, write_csv) -> None:
         import_members(db, source=write_csv(HEADER + "Bob,,bob,,,\n"))
@@ -273,7 +276,11 @@ class TestExistingMembers:
         )
         import_members(db, source=write_csv(HEADER + "Ann B,,ann,,,\n"))
         ann = get_member(db, ref=member_id)
-        assert (ann.name, ann.timezone, ann.joined_on) == ("Ann B", "Europe/Oslo", dt.date(2020, 1, 1))
+        assert (ann.name, ann.timezone, ann.joined_on) == (
+            "Ann B",
+            "Europe/Oslo",
+            dt.date(2020, 1, 1),
+        )
 
     def test_a_missing_contact_is_filled_in_but_never_replaced(self, db, write_csv) -> None:
         ann = add(db, "Ann", email="ann@x.org")
@@ -330,7 +337,8 @@ class TestDryRun:
         assert dump(db) == before_dump
         assert member_count(db) == 1
         real = import_members(db, source=path)
-        assert dry.dry_run and not real.dry_run
+        assert dry.dry_run
+        assert not real.dry_run
         assert dry.model_dump(exclude={"dry_run"}) == real.model_dump(exclude={"dry_run"})
         assert member_count(db) == 2
 
@@ -405,7 +413,7 @@ def test_hostile_names_are_imported_literally(db, write_csv) -> None:
     names = [
         "[b]bold[/]",
         "[@click=app.quit]Eve",
-        "=HYPERLINK(\"http://x\")",
+        '=HYPERLINK("http://x")',
         "@everyone",
         "Robert'); DROP TABLE member;--",
         "<script>alert(1)</script>",

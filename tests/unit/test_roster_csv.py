@@ -43,7 +43,12 @@ class TestHeader:
         parsed = parse_roster(roster(" NAME , Email,HANDLE ,Joined On,time-zone\nAnn,a@x.org,,,\n"))
         assert parsed.columns == ("name", "email", "handle", "joined_on")
         assert parsed.unknown_columns == ("time-zone",)
-        assert parsed.rows[0].values == {"name": "Ann", "email": "a@x.org", "handle": "", "joined_on": ""}
+        assert parsed.rows[0].values == {
+            "name": "Ann",
+            "email": "a@x.org",
+            "handle": "",
+            "joined_on": "",
+        }
 
     def test_column_key_folds_spaces_and_dashes(self) -> None:
         assert column_key("  Joined-On ") == "joined_on"
@@ -113,7 +118,12 @@ class TestRows:
 
     def test_short_rows_get_empty_values(self) -> None:
         parsed = parse_roster(roster("name,email,handle,tags\nAnn,a@x.org\n"))
-        assert parsed.rows[0].values == {"name": "Ann", "email": "a@x.org", "handle": "", "tags": ""}
+        assert parsed.rows[0].values == {
+            "name": "Ann",
+            "email": "a@x.org",
+            "handle": "",
+            "tags": "",
+        }
         assert parsed.rows[0].problem is None
 
     def test_extra_values_make_a_problem_row(self) -> None:

@@ -19,6 +19,7 @@ from circlekeeper.db import (
     NotACircleKeeperDatabase,
     StorageError,
     create_database,
+    migrate,
     open_database,
 )
 from circlekeeper.db.schema import SCHEMA_VERSION
@@ -218,6 +219,52 @@ def test_create_refuses_to_overwrite_an_existing_file(tmp_path: Path) -> None:
     with pytest.raises(NotACircleKeeperDatabase, match="already exists"):
         create_database(path)
     assert fingerprint(path) == before
+
+
+def test_a_new_database_appears_only_when_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ck.db"
+    real_upgrade = migrate.upgrade_to_head
+    seen_during_migration = []
+
+    def watched_upgrade(target: Path) -> None:
+        seen_during_migration.append(path.exists())
+        real_upgrade(target)
+
+    monkeypatch.setattr(migrate, "upgrade_to_head", watched_upgrade)
+    create_database(path).close()
+    assert seen_during_migration == [False]  # a kill mid-way leaves nothing at `path`
+    assert os.listdir(tmp_path) == ["ck.db"]
+
+
+def test_a_failed_creation_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_upgrade(target: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(migrate, "upgrade_to_head", failing_upgrade)
+    with pytest.raises(KeyboardInterrupt):
+        create_database(tmp_path / "ck.db")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_file_made_meanwhile_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ck.db"
+    real_upgrade = migrate.upgrade_to_head
+
+    def racing_upgrade(target: Path) -> None:
+        real_upgrade(target)
+        write_csv(path)  # another program got there first
+
+    monkeypatch.setattr(migrate, "upgrade_to_head", racing_upgrade)
+    with pytest.raises(NotACircleKeeperDatabase, match="already exists"):
+        create_database(path)
+    assert path.read_text(encoding="utf-8").startswith("name,email")
+    assert os.listdir(tmp_path) == ["ck.db"]
 
 
 # --- private files ---------------------------------------------------------------------------

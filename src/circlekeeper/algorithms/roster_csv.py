@@ -26,7 +26,7 @@ class RosterError(ValueError):
     """The file as a whole cannot be imported; the message says why and what to do."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RosterRow:
     """One data row: its spreadsheet line (header = 1), known columns' raw text, or a problem."""
 
@@ -69,16 +69,15 @@ def column_key(header_cell: str) -> str:
 def parse_roster(data: bytes) -> Roster:
     """Decode `data` and split it into header and rows; raise RosterError for an unusable file."""
     text = decode(data)
-    delimiter = _pick_delimiter(text)
-    records = _records(text, delimiter)
-    header_line, header = _first_nonblank(records)
+    records = _records(text, _pick_delimiter(text))
+    header = _first_nonblank(records)
     mapping, unknown = _map_header(header)
     _require_columns(header, mapping)
     width = len(header)
     rows = [
         _row(line, cells, mapping, width)
         for line, cells in records
-        if line > header_line and any(cell.strip() for cell in cells)
+        if any(cell.strip() for cell in cells)
     ]
     columns = tuple(name for name in COLUMNS if name in mapping)
     return Roster(
@@ -89,18 +88,15 @@ def parse_roster(data: bytes) -> Roster:
     )
 
 
-def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """Every record with its spreadsheet row number (a quoted line break stays in one row)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
     try:
-        for number, cells in enumerate(reader, start=1):
-            records.append((number, cells))
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise RosterError(
             f"line {reader.line_num}: cannot read the CSV ({exc}) — check the quotes on that line"
         ) from None
-    return records
 
 
 def _pick_delimiter(text: str) -> str:
@@ -119,10 +115,11 @@ def _pick_delimiter(text: str) -> str:
     return best
 
 
-def _first_nonblank(records: list[tuple[int, list[str]]]) -> tuple[int, list[str]]:
-    for line, cells in records:
+def _first_nonblank(records: Iterator[tuple[int, list[str]]]) -> list[str]:
+    """The header: the first record with any text (the records after it are the data)."""
+    for _line, cells in records:
         if any(cell.strip() for cell in cells):
-            return line, cells
+            return cells
     raise RosterError("the file is empty — expected a header line such as: " + ",".join(COLUMNS))
 
 
@@ -179,7 +176,7 @@ class Action(StrEnum):
     CONFLICT = "conflict"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Keys:
     """A valid row's identity: its spreadsheet line and its email and handle keys."""
 
@@ -188,7 +185,7 @@ class Keys:
     handle_key: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The plan for one row: insert, update `member_id`, or skip (duplicate or conflict)."""
 

@@ -163,6 +163,7 @@ def create(
 ) -> None:
     """Create a circle; it starts out forming until you run 'circle start'.
 
+    \b
     Example: circlekeeper circle create "Tuesday Builders" --kind goal --weekday tue --time 18:30
     """
     from circlekeeper.models import CircleCreate
@@ -213,6 +214,7 @@ def list_(
 ) -> None:
     """List circles sorted by name, with their size, status and rhythm.
 
+    \b
     Example: circlekeeper circle list --status active --kind goal --json
     """
     from circlekeeper.services.circles import list_circles
@@ -265,8 +267,10 @@ def _print_page(page: CirclePage, *, filtered: bool) -> None:
 
 def rhythm(circle: CircleRow | CircleRead) -> str:
     """A circle's cadence and meeting slot as one phrase, e.g. "every 2 weeks, tue 18:30 UTC"."""
-    if circle.cadence == Cadence.EVERY_N_WEEKS:
+    if circle.cadence == Cadence.EVERY_N_WEEKS and circle.cadence_interval > 1:
         every = f"every {circle.cadence_interval} weeks"
+    elif circle.cadence == Cadence.EVERY_N_WEEKS:
+        every = "every week"
     else:
         every = str(circle.cadence)
     slot = " ".join(str(part) for part in (circle.weekday, circle.meeting_time) if part)
@@ -279,6 +283,7 @@ def rhythm(circle: CircleRow | CircleRead) -> str:
 def show(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     """Show a circle: its rhythm, agreements, members, past members and warnings.
 
+    \b
     Example: circlekeeper circle show "Tuesday Builders"
     """
     from circlekeeper.services.circles import get_circle
@@ -371,6 +376,7 @@ def edit(
 ) -> None:
     """Change a circle; only the options given are changed.
 
+    \b
     Example: circlekeeper circle edit "Tuesday Builders" --max 8 --every 2 --expect-version 3
     """
     from circlekeeper.models import CircleUpdate
@@ -423,6 +429,7 @@ def add(
 ) -> None:
     """Give members seats in a circle, one after another; stops at the first refusal.
 
+    \b
     Example: circlekeeper circle add "Tuesday Builders" ana@example.org @bo 17
     """
     from circlekeeper.errors import CircleKeeperError
@@ -465,6 +472,7 @@ def remove(
 ) -> None:
     """End a member's seat in a circle today; the circle's history keeps the stay.
 
+    \b
     Example: circlekeeper circle remove "Tuesday Builders" @bo --reason "moved to evenings"
     """
     from circlekeeper.services.circles import remove_member_from_circle
@@ -523,6 +531,7 @@ def _wrong_command(name: str, status: CircleStatus, target: CircleStatus) -> str
 def start(ctx: typer.Context, ref: RefArg) -> None:
     """Start a forming circle: it becomes active.
 
+    \b
     Example: circlekeeper circle start "Tuesday Builders"
     """
     _move(ctx, ref, CircleStatus.ACTIVE, allowed_from={CircleStatus.FORMING})
@@ -532,6 +541,7 @@ def start(ctx: typer.Context, ref: RefArg) -> None:
 def pause(ctx: typer.Context, ref: RefArg) -> None:
     """Pause an active circle (members keep their seats).
 
+    \b
     Example: circlekeeper circle pause "Tuesday Builders"
     """
     _move(ctx, ref, CircleStatus.PAUSED)
@@ -541,6 +551,7 @@ def pause(ctx: typer.Context, ref: RefArg) -> None:
 def close(ctx: typer.Context, ref: RefArg) -> None:
     """Close a circle; no one can be added until it is reopened.
 
+    \b
     Example: circlekeeper circle close "Tuesday Builders"
     """
     _move(ctx, ref, CircleStatus.CLOSED)
@@ -550,6 +561,7 @@ def close(ctx: typer.Context, ref: RefArg) -> None:
 def reopen(ctx: typer.Context, ref: RefArg) -> None:
     """Make a paused or closed circle active again.
 
+    \b
     Example: circlekeeper circle reopen "Tuesday Builders"
     """
     _move(ctx, ref, CircleStatus.ACTIVE, allowed_from={CircleStatus.PAUSED, CircleStatus.CLOSED})

@@ -1,4 +1,4 @@
-"""Top-level commands about the database file itself: init, demo."""
+"""Top-level commands about the database file itself: init."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def init(ctx: typer.Context) -> None:
-        """Create a database (at --db, CIRCLEKEEPER_DB or the default place).
+        """Create a database at --db, CIRCLEKEEPER_DB or the default place (file 0600, folder 0700).
 
+        An existing circlekeeper database is left as it is; any other file is refused untouched.
+        Other commands never create a database at a path you named: they ask you to run init.
+
+        \b
         Example: circlekeeper --db ~/circles/spring.db init
         """
         from circlekeeper.services.workspace import init_workspace

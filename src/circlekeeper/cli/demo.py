@@ -29,7 +29,6 @@ def register(app: typer.Typer) -> None:
 
         if not no_tui:
             output.info("building the sample community…")
-        paths.private_mkdir(paths.data_dir())
         path = build_demo_database(paths.demo_db_path())
         if no_tui:
             typer.echo(str(path))

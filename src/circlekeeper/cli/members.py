@@ -60,7 +60,7 @@ RecognisedOpt = Annotated[
 ]
 
 
-def given(**values: Any) -> dict[str, Any]:
+def _given(**values: Any) -> dict[str, Any]:
     """Only the options the user actually gave (None means "not given")."""
     return {key: value for key, value in values.items() if value is not None}
 
@@ -87,13 +87,14 @@ def add(
 ) -> None:
     """Add a member; give an email or a handle (or both) so they can be found again.
 
+    \b
     Example: circlekeeper member add "Ana Lima" --email ana@example.org --tag city=Porto
     """
     from circlekeeper.models import MemberCreate
     from circlekeeper.services.members import add_member
     from circlekeeper.services.validation import parse
 
-    values = given(
+    values = _given(
         name=name,
         email=email,
         handle=handle,
@@ -103,7 +104,7 @@ def add(
         consent_recognised=consent_recognised,
     )
     if tag:
-        values["tags"] = tag_pairs(tag)
+        values["tags"] = _tag_pairs(tag)
     data = parse(MemberCreate, **values)
     member = add_member(open_db(ctx), data=data)
     if as_json:
@@ -111,7 +112,7 @@ def add(
     output.info(f"added {member.name} (#{member.id})")
 
 
-def tag_pairs(items: list[str]) -> dict[str, str]:
+def _tag_pairs(items: list[str]) -> dict[str, str]:
     """`--tag k=v` options as a dict; the model checks keys and values."""
     from circlekeeper.services.errors import InvalidInput
 
@@ -146,6 +147,7 @@ def list_(
 ) -> None:
     """List members sorted by name, a page at a time.
 
+    \b
     Example: circlekeeper member list --search city=porto --status active --limit 20
     """
     from circlekeeper.services.members import list_members
@@ -212,6 +214,7 @@ def _yes_no(value: bool) -> str:
 def show(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     """Show one member with their circles, current and past.
 
+    \b
     Example: circlekeeper member show ana@example.org --json
     """
     from circlekeeper.services.members import get_member
@@ -298,13 +301,14 @@ def edit(
 ) -> None:
     """Change a member; only the options given are changed.
 
+    \b
     Example: circlekeeper member edit @ana --timezone Europe/Lisbon --tags "city=Porto;role=host"
     """
     from circlekeeper.models import MemberUpdate
     from circlekeeper.services.members import edit_member
     from circlekeeper.services.validation import parse
 
-    values = given(
+    values = _given(
         name=name,
         email=email,
         handle=handle,
@@ -335,7 +339,7 @@ def _parse_tag_list(text: str) -> dict[str, str]:
         raise InvalidInput(f"tags: {exc}") from exc
 
 
-def parse_date(text: str, option: str) -> dt.date | None:
+def _parse_date(text: str, option: str) -> dt.date | None:
     """A YYYY-MM-DD option value as a date, with the models' own wording on error."""
     from pydantic import TypeAdapter, ValidationError
 
@@ -365,11 +369,12 @@ def pause(
 ) -> None:
     """Pause a member (they keep their circle seats).
 
+    \b
     Example: circlekeeper member pause @ana --until 2027-01-15
     """
     from circlekeeper.services.members import pause_member
 
-    until_date = parse_date(until, "--until") if until else None
+    until_date = _parse_date(until, "--until") if until else None
     member = pause_member(open_db(ctx), ref=ref, until=until_date)
     suffix = f" until {member.paused_until}" if member.paused_until else ""
     output.info(f"paused {member.name} (#{member.id}){suffix}")
@@ -379,6 +384,7 @@ def pause(
 def resume(ctx: typer.Context, ref: RefArg) -> None:
     """Make a paused or departed member active again.
 
+    \b
     Example: circlekeeper member resume @ana
     """
     from circlekeeper.services.members import resume_member
@@ -400,6 +406,7 @@ def leave(
 ) -> None:
     """Mark a member as having left; their current circle stays end today.
 
+    \b
     Example: circlekeeper member leave ana@example.org --reason "moved away"
     """
     from circlekeeper.services.members import leave_member

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from circlekeeper.db.backup import backup_before_migration
-from circlekeeper.db.connection import connect, is_busy_error
+from circlekeeper.db.connection import BUSY_TIMEOUT_MS, connect, is_busy_error
 from circlekeeper.db.errors import DatabaseBusy, DatabaseCorrupt, NotACircleKeeperDatabase
 from circlekeeper.db.identify import identify
 from circlekeeper.paths import private_mkdir
@@ -31,10 +32,10 @@ class Database:
 
     def __init__(self, path: Path, *, busy_timeout_ms: int | None = None) -> None:
         self.path = path
-        extra = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
+        timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         self.engine: Engine = create_engine(
             "sqlite://",
-            creator=lambda: connect(path, **extra),
+            creator=lambda: connect(path, busy_timeout_ms=timeout_ms),
             poolclass=QueuePool,
             pool_size=4,
             max_overflow=4,
@@ -110,18 +111,39 @@ def open_database(path: Path, *, busy_timeout_ms: int | None = None) -> Database
 
 
 def create_database(path: Path) -> Database:
-    """Create a new, empty circlekeeper database at `path` (file 0600, folder 0700)."""
+    """Create a new, empty circlekeeper database at `path` (file 0600, folder 0700).
+
+    The schema is built in a hidden scratch file that is linked into place only when complete,
+    so a kill mid-way never leaves an empty or half-made file at `path` (which every later run
+    would refuse as "not a circlekeeper database"), and a file that appears at `path` meanwhile
+    is never replaced.
+    """
     if path.exists():
         raise NotACircleKeeperDatabase(f"{path} already exists; it was left untouched")
-    private_mkdir(path.parent)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    folder = private_mkdir(path.parent)
+    scratch = folder / f".{path.name}.{secrets.token_hex(6)}.creating"
+    fd = os.open(scratch, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     try:
         from circlekeeper.db.migrate import upgrade_to_head
 
-        upgrade_to_head(path)
-    except BaseException:
+        upgrade_to_head(scratch)
+        _link_into_place(scratch, path)
+    finally:
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
+            Path(f"{scratch}{suffix}").unlink(missing_ok=True)
     return Database(path)
+
+
+def _link_into_place(scratch: Path, path: Path) -> None:
+    """Give the finished scratch file its real name, refusing to replace a file made meanwhile."""
+    try:
+        os.link(scratch, path)
+    except FileExistsError as exc:
+        raise NotACircleKeeperDatabase(f"{path} already exists; it was left untouched") from exc
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise NotACircleKeeperDatabase(
+                f"{path} already exists; it was left untouched"
+            ) from None
+        os.replace(scratch, path)

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circlekeeper.db.connection import file_uri
-from circlekeeper.db.errors import DatabaseCorrupt, DatabaseMissing, NewerSchema, NotACircleKeeperDatabase
+from circlekeeper.db.errors import (
+    DatabaseCorrupt,
+    DatabaseMissing,
+    NewerSchema,
+    NotACircleKeeperDatabase,
+)
 from circlekeeper.db.schema import APPLICATION_ID, SCHEMA_VERSION, SQLITE_MAGIC
 
 
@@ -45,7 +50,9 @@ def identify(path: Path) -> FileState:
     except OSError as exc:
         raise NotACircleKeeperDatabase(f"cannot read {path}: {exc.strerror}") from exc
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        raise NotACircleKeeperDatabase(f"{path} is not a circlekeeper database (not an SQLite file)")
+        raise NotACircleKeeperDatabase(
+            f"{path} is not a circlekeeper database (not an SQLite file)"
+        )
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         raise NotACircleKeeperDatabase(
             f"{path} is an SQLite file but not a circlekeeper database; it was left untouched"
@@ -60,7 +67,7 @@ def identify(path: Path) -> FileState:
 
 
 def _user_version(path: Path, header: bytes) -> int:
-    """PRAGMA user_version, read from the header bytes unless a write-ahead log may hold a newer one.
+    """PRAGMA user_version, from the header bytes unless a write-ahead log may hold a newer one.
 
     Even a read-only SQLite connection creates -wal and -shm files beside a WAL database (and
     leaves them behind), so a file we refuse must not be opened by SQLite at all.

@@ -66,7 +66,9 @@ def _is_zone(name: str) -> bool:
 def check_timezone(value: str) -> str:
     """Accept an IANA zone name such as Europe/Berlin or UTC."""
     if not _is_zone(value):
-        raise ValueError(f"{value!r} is not an IANA timezone (e.g. Europe/Berlin, America/Chicago, UTC)")
+        raise ValueError(
+            f"{value!r} is not an IANA timezone (e.g. Europe/Berlin, America/Chicago, UTC)"
+        )
     return value
 
 
@@ -140,7 +142,9 @@ CircleName = Annotated[
     Annotated[str, StringConstraints(min_length=1, max_length=CIRCLE_NAME_MAX)],
     BeforeValidator(_clean_line),
 ]
-ShortText = Annotated[Annotated[str, StringConstraints(max_length=500)], BeforeValidator(_clean_line)]
+ShortText = Annotated[
+    Annotated[str, StringConstraints(max_length=500)], BeforeValidator(_clean_line)
+]
 LongText = Annotated[
     Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX)], BeforeValidator(_clean_block)
 ]

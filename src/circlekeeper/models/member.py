@@ -34,7 +34,7 @@ class Member(SQLModel, table=True):
         CheckConstraint("consent_named IN (0, 1) AND consent_recognised IN (0, 1)", name="consent_bool"),
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_member_name_key_id", "name_key", "id"),
-        Index("ix_member_status", "status"),
+        Index("ix_member_status_name_key_id", "status", "name_key", "id"),
     )
 
     id: int | None = SQLField(default=None, primary_key=True)

@@ -12,6 +12,7 @@ from circlekeeper import clock
 from circlekeeper.db import Database
 from circlekeeper.models import (
     CIRCLE_TRANSITIONS,
+    Cadence,
     Circle,
     CircleCreate,
     CircleDetail,
@@ -121,7 +122,7 @@ def circle_rows(session: Session, where: ColumnElement[bool], *, limit: int, off
     """Rows for one window of the sorted circle list."""
     size = _size_subquery()
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]
             Circle.id,
             Circle.name,
             Circle.kind,
@@ -152,13 +153,16 @@ def edit_circle(
     values: dict[str, Any] = changes.model_dump(exclude_unset=True)
     with db.write() as session:
         circle = find_circle(session, ref)
-        for field in ("name", "kind", "visibility", "min_size", "max_size", "cadence", "timezone"):
+        required = ("name", "kind", "visibility", "min_size", "max_size", "cadence", "timezone")
+        for field in (*required, "cadence_interval"):
             if field in values and values[field] is None:
                 del values[field]
         for field in ("purpose", "trust_focus", "agreements"):
             if field in values and values[field] is None:
                 values[field] = ""
         merged = {**circle.model_dump(), **values}
+        if merged["cadence"] != Cadence.EVERY_N_WEEKS and merged["cadence_interval"] != 1:
+            values["cadence_interval"] = merged["cadence_interval"] = 1  # as CircleCreate does
         try:
             validate_circle_fields(merged)
         except ValueError as exc:
@@ -286,7 +290,7 @@ def _versioned_update(
 ) -> None:
     version = circle.version if expected_version is None else expected_version
     values = {**values, "version": version + 1, "updated_at": clock.now()}
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Circle).where(col(Circle.id) == circle.id, col(Circle.version) == version).values(**values)
     )
     if result.rowcount != 1:
@@ -314,7 +318,7 @@ def size_warnings(circle: CircleRead) -> list[str]:
 def _detail(session: Session, circle: Circle) -> CircleDetail:
     read = _read(session, circle)
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]
             Membership.member_id,
             Member.name,
             Member.handle,

@@ -42,7 +42,7 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
 _CHUNK = 500
 _CACHE_KIB = 65_536
-"""Page cache of the import's own connection: the unique indexes of 100k rows fit (≈ 25% faster)."""
+"""Page cache of the import's own connection, so 100k rows' unique indexes fit (≈ 20% faster)."""
 _TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f"
 """How SQLAlchemy's DateTime stores naive UTC instants on SQLite, so the ORM reads our rows."""
 
@@ -84,7 +84,7 @@ class ImportReport(BaseModel):
     problems: list[ImportProblem]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Row:
     """A validated row; timezone and joined_on are None when the file left them empty."""
 
@@ -102,7 +102,7 @@ class _Row:
         return self.keys.line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Stored:
     """The columns of a stored member that an import may change or compare."""
 

@@ -70,7 +70,7 @@ def get_member(db: Database, *, ref: str | int) -> MemberDetail:
         member = find_member(session, ref)
         read = _read(session, member)
         rows = session.exec(
-            select(
+            select(  # type: ignore[call-overload]
                 Membership.circle_id,
                 Circle.name,
                 Membership.joined_on,
@@ -165,7 +165,7 @@ def member_rows(session: Session, where: ColumnElement[bool], *, limit: int, off
         .scalar_subquery()
     )
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]
             Member.id,
             Member.name,
             Member.email,
@@ -279,7 +279,7 @@ def leave_member(
 def end_memberships(session: Session, *, member_id: int | None, reason: str) -> int:
     """Close every open stay of a member today; returns how many were closed."""
     today = clock.today()
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Membership)
         .where(col(Membership.member_id) == member_id, col(Membership.left_on).is_(None))
         .values(
@@ -311,7 +311,7 @@ def _versioned_update(
     """UPDATE … WHERE version = expected: a stale edit changes nothing and says so."""
     version = member.version if expected_version is None else expected_version
     values = {**values, "version": version + 1, "updated_at": clock.now()}
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Member).where(col(Member.id) == member.id, col(Member.version) == version).values(**values)
     )
     if result.rowcount != 1:
@@ -320,7 +320,7 @@ def _versioned_update(
 
 
 def _replace_tags(session: Session, member_id: int, tags: dict[str, str]) -> None:
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         MemberTag.__table__.delete().where(MemberTag.__table__.c.member_id == member_id)  # type: ignore[attr-defined]
     )
     for key, value in tags.items():

@@ -1,0 +1,106 @@
+"""Hot queries use their indexes: the member list walks its sort index, sizes use seat indexes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from circlekeeper.db import Database
+from circlekeeper.models import CircleCreate, MemberCreate, MemberStatus
+from circlekeeper.services import circles, members
+
+TEMP_SORT = "USE TEMP B-TREE FOR ORDER BY"
+SEAT_INDEXES = ("ix_membership_circle", "uq_membership_current")
+
+
+@pytest.fixture
+def populated(db: Database) -> Database:
+    for i in range(12):
+        members.add_member(
+            db, data=MemberCreate(name=f"Person {i:02}", handle=f"p{i}", tags={"lang": "en"})
+        )
+    for name in ("Alpha", "Beta"):
+        circles.create_circle(db, data=CircleCreate(name=name))
+        for i in range(3):
+            circles.add_member_to_circle(db, circle_ref=name, member_ref=f"p{i}")
+    return db
+
+
+@contextmanager
+def captured(db: Database) -> Iterator[list[tuple[str, Any]]]:
+    """Every SQL statement (with its parameters) that `db.engine` runs inside the block."""
+    statements: list[tuple[str, Any]] = []
+
+    def grab(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        statements.append((sql, params))
+
+    event.listen(db.engine, "before_cursor_execute", grab)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", grab)
+
+
+def plan(db: Database, sql: str, params: Any) -> str:
+    """EXPLAIN QUERY PLAN of one statement, one step per line."""
+    with db.raw() as conn:
+        rows = conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+    return "\n".join(str(row[3]) for row in rows)
+
+
+def only(statements: list[tuple[str, Any]], keep: Callable[[str], bool]) -> list[tuple[str, Any]]:
+    chosen = [(sql, params) for sql, params in statements if keep(sql)]
+    assert chosen, "the query under test was not captured"
+    return chosen
+
+
+@pytest.mark.parametrize(
+    ("search", "status", "index"),
+    [
+        (None, None, "ix_member_name_key_id"),
+        ("person", None, "ix_member_name_key_id"),
+        ("@p1", None, "ix_member_name_key_id"),
+        (None, MemberStatus.ACTIVE, "ix_member_status_name_key_id"),
+        ("lang=en", MemberStatus.PAUSED, "ix_member_status_name_key_id"),
+    ],
+)
+def test_member_list_walks_a_name_ordered_index_without_sorting(
+    populated: Database, search: str | None, status: MemberStatus | None, index: str
+) -> None:
+    with captured(populated) as statements, populated.read() as session:
+        members.member_rows(session, members.member_filter(search, status), limit=5, offset=0)
+    for sql, params in only(statements, lambda s: "ORDER BY member.name_key, member.id" in s):
+        steps = plan(populated, sql, params)
+        assert f"USING INDEX {index}" in steps
+        assert TEMP_SORT not in steps
+
+
+def test_member_circle_count_uses_the_member_seat_index(populated: Database) -> None:
+    with captured(populated) as statements:
+        members.list_members(populated)
+    for sql, params in only(statements, lambda s: "ORDER BY member.name_key" in s):
+        assert "SEARCH membership USING COVERING INDEX ix_membership_member" in plan(
+            populated, sql, params
+        )
+
+
+def test_circle_size_subquery_uses_a_seat_index(populated: Database) -> None:
+    with captured(populated) as statements:
+        circles.list_circles(populated)
+        circles.get_circle(populated, ref="Alpha")
+    counts = only(statements, lambda s: "count(*)" in s and "membership.circle_id" in s)
+    for sql, params in counts:
+        steps = plan(populated, sql, params)
+        assert "SEARCH membership USING" in steps
+        assert any(index in steps for index in SEAT_INDEXES), steps
+
+
+def test_circle_list_sorts_by_its_unique_name_index(populated: Database) -> None:
+    with captured(populated) as statements:
+        circles.list_circles(populated)
+    for sql, params in only(statements, lambda s: "ORDER BY circle.name_key" in s):
+        assert TEMP_SORT not in plan(populated, sql, params)
