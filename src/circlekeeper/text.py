@@ -8,10 +8,12 @@ import unicodedata
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _INLINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
+# OSC/DCS/SOS/PM/APC strings up to their terminator (the body stops at the next introducer, so
+# text full of introducers costs linear time, not quadratic), then CSI, then any other ESC pair.
 _ESCAPE_SEQUENCES = re.compile(
-    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, DCS…
-    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI with its parameters
-    r"|\x1b[ -/]*[0-~]"  # any other ESC sequence
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x90\x98\x9c-\x9f]*(?:\x07|\x1b\\|\x9c)"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|\x1b[ -/]*[0-~]"
 )
 
 

@@ -96,6 +96,13 @@ def test_circles_are_addressed_by_id_or_name(db: Database) -> None:
         circles.get_circle(db, ref="Early Birds")
 
 
+@pytest.mark.parametrize("ref", ["\u00b2", "#\u00b2", "9" * 30, "#"])
+def test_odd_circle_references_are_not_found_rather_than_crashing(db: Database, ref: str) -> None:
+    new_circle(db)
+    with pytest.raises(NotFound):
+        circles.get_circle(db, ref=ref)
+
+
 # --- lifecycle -------------------------------------------------------------------------------
 
 

@@ -100,6 +100,13 @@ def test_an_unknown_reference_says_how_to_find_members(db: Database) -> None:
         members.get_member(db, ref=999)
 
 
+@pytest.mark.parametrize("ref", ["\u00b2", "#\u00b2", "\u0663", "9" * 30, "#", "-1", ""])
+def test_odd_references_are_not_found_rather_than_crashing(db: Database, ref: str) -> None:
+    add(db, "Ana", email="ana@x.org")
+    with pytest.raises(NotFound):
+        members.get_member(db, ref=ref)
+
+
 # --- listing and search ----------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ class Database:
     def __init__(self, path: Path, *, busy_timeout_ms: int | None = None) -> None:
         self.path = path
         timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
+        self.busy_timeout_ms = timeout_ms
         self.engine: Engine = create_engine(
             "sqlite://",
             creator=lambda: connect(path, busy_timeout_ms=timeout_ms),
@@ -46,23 +47,29 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read transaction: one consistent snapshot, nothing written."""
-        with _translated_errors(), Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with (
+            _translated_errors(),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction that takes the write lock first (BEGIN IMMEDIATE), so a
         read-then-write decision such as "is there a free seat?" cannot race another process."""
-        with _translated_errors(), Session(self._write_engine, expire_on_commit=False) as session:
-            with session.begin():
-                session.connection()
-                yield session
+        with (
+            _translated_errors(),
+            Session(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            session.connection()
+            yield session
 
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """A plain sqlite3 connection with all pragmas, for bulk paths that bypass the ORM."""
-        conn = connect(self.path)
+        conn = connect(self.path, busy_timeout_ms=self.busy_timeout_ms)
         try:
             with _translated_errors():
                 yield conn

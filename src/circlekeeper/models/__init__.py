@@ -93,4 +93,31 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-__all__ = [*_WHERE, "register_tables"]  # noqa: PLE0604
+__all__ = [
+    "CIRCLE_TRANSITIONS",
+    "Cadence",
+    "Circle",
+    "CircleCreate",
+    "CircleDetail",
+    "CircleKind",
+    "CircleMember",
+    "CirclePage",
+    "CircleRead",
+    "CircleRow",
+    "CircleStatus",
+    "CircleUpdate",
+    "CircleVisibility",
+    "Member",
+    "MemberCircle",
+    "MemberCreate",
+    "MemberDetail",
+    "MemberPage",
+    "MemberRead",
+    "MemberRow",
+    "MemberStatus",
+    "MemberTag",
+    "MemberUpdate",
+    "Membership",
+    "Weekday",
+    "register_tables",
+]

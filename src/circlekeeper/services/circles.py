@@ -146,6 +146,20 @@ def circle_rows(session: Session, where: ColumnElement[bool], *, limit: int, off
     return [CircleRow.model_validate(dict(zip(fields, row, strict=True))) for row in rows]
 
 
+def circle_position(db: Database, *, circle_id: int, search: str | None = None) -> int | None:
+    """Where circle `circle_id` sits in the sorted list for this search (None if not in it)."""
+    where = circle_filter(search, None, None)
+    with db.read() as session:
+        found = session.exec(select(Circle.name_key).where(where, col(Circle.id) == circle_id)).first()
+        if found is None:
+            return None
+        before = or_(
+            col(Circle.name_key) < found,
+            and_(col(Circle.name_key) == found, col(Circle.id) < circle_id),
+        )
+        return int(session.exec(select(func.count()).select_from(Circle).where(where, before)).one())
+
+
 def edit_circle(
     db: Database, *, ref: str | int, changes: CircleUpdate, expected_version: int | None = None
 ) -> CircleRead:
@@ -210,7 +224,8 @@ def add_member_to_circle(
                 f"circle {circle.name!r} is full: {size} of {circle.max_size} seats taken — "
                 f"raise its max size or remove someone first"
             )
-        assert circle.id is not None and member.id is not None
+        assert circle.id is not None
+        assert member.id is not None
         session.add(
             Membership(
                 member_id=member.id,

@@ -197,6 +197,24 @@ def member_rows(session: Session, where: ColumnElement[bool], *, limit: int, off
     ]
 
 
+def member_position(
+    db: Database, *, member_id: int, search: str | None = None, status: MemberStatus | None = None
+) -> int | None:
+    """Where member `member_id` sits in the sorted list for this search (None if not in it)."""
+    where = member_filter(search, status)
+    with db.read() as session:
+        found = session.exec(
+            select(Member.name_key).where(where, col(Member.id) == member_id)
+        ).first()
+        if found is None:
+            return None
+        before = or_(
+            col(Member.name_key) < found,
+            and_(col(Member.name_key) == found, col(Member.id) < member_id),
+        )
+        return _count(session, and_(where, before))
+
+
 def edit_member(
     db: Database, *, ref: str | int, changes: MemberUpdate, expected_version: int | None = None
 ) -> MemberRead:

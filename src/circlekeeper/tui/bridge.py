@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -51,10 +52,8 @@ def run_db(
 
 
 def _deliver(app: object, callback: Callable[..., object], value: object) -> None:
-    try:
+    with contextlib.suppress(RuntimeError):
         app.call_from_thread(callback, value)  # type: ignore[attr-defined]
-    except RuntimeError:
-        pass
 
 
 def error_message(exc: Exception) -> str:

@@ -200,8 +200,21 @@ class CirclesScreen(Screen[None]):
         if circle is None:
             return
         self.notify(f"Saved {circle.name}.", markup=False)
-        self.ck_app.data_changed()
-        self._load_detail(circle.id)
+        db = self.ck_app.db
+        search = self._search
+        circle_id = circle.id
+
+        def locate() -> int | None:
+            from circlekeeper.services.circles import circle_position
+
+            return circle_position(db, circle_id=circle_id, search=search or None)  # type: ignore[arg-type]
+
+        def located(position: int | None) -> None:
+            if position is not None:
+                self.table.reload_at(position, circle_id)
+            self.ck_app.data_changed()
+
+        run_db(self, locate, located)
 
     def action_add_member(self) -> None:
         """Pick a member and give them a seat in the highlighted circle."""

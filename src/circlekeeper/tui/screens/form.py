@@ -47,6 +47,11 @@ class FormScreen(ModalScreen[Any]):
                 yield Button("Cancel (esc)", id="cancel")
             yield Footer()
 
+    def on_mount(self) -> None:
+        for widget in self.query(".field Input, .field TextArea, .field Select").results():
+            widget.focus()
+            break
+
     @staticmethod
     def field(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
         """A label, the widget (id = name) and an error line under it."""

@@ -196,8 +196,34 @@ class MembersScreen(Screen[None]):
         if member is None:
             return
         self.notify(f"Saved {member.name}.", markup=False)
-        self.ck_app.data_changed()
-        self._load_detail(member.id)
+        self.show_member(member.id)
+
+    def show_member(self, member_id: int) -> None:
+        """Reload everything and put the cursor on `member_id` (clearing a search that hides it)."""
+        db = self.ck_app.db
+        if db is None:
+            return
+        search = self._search
+
+        def locate() -> tuple[int | None, str]:
+            from circlekeeper.services.members import member_position
+
+            position = member_position(db, member_id=member_id, search=search or None)
+            if position is None and search:
+                return member_position(db, member_id=member_id), ""
+            return position, search
+
+        def located(found: tuple[int | None, str]) -> None:
+            position, used_search = found
+            if used_search != self._search:
+                self._search = used_search
+                self.query_one("#search", Input).value = used_search
+                self.table.set_loader(member_loader(self.ck_app, used_search))
+            if position is not None:
+                self.table.reload_at(position, member_id)
+            self.ck_app.data_changed()
+
+        run_db(self, locate, located)
 
     def action_pause(self) -> None:
         """Pause the highlighted member, optionally until a date."""

@@ -310,6 +310,21 @@ class PagedTable(ScrollView, can_focus=True):
         self.refresh()
         self._request_needed()
 
+    def reload_at(self, index: int, key: int) -> None:
+        """Reload with the cursor at `index`, where the caller knows row `key` now sits.
+
+        Used after saving a row whose place in the sorted source only the database knows; the
+        cursor then follows `key` exactly as `reload()` does once its page arrives.
+        """
+        self._reset_pages()
+        self._follow_key = key
+        if index >= self.total:
+            self.total = index + 1
+            self._update_virtual_size()
+        self.cursor_row = index
+        self.refresh()
+        self._request_needed()
+
     @property
     def highlighted(self) -> Row | None:
         """The row under the cursor, or None while its page is loading or the source is empty."""

@@ -1,7 +1,7 @@
 """initial schema: members, tags, circles, memberships
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21
 """
 
