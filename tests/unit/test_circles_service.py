@@ -47,10 +47,12 @@ ROUTE = {FORMING: [], ACTIVE: [ACTIVE], PAUSED: [ACTIVE, PAUSED], CLOSED: [CLOSE
 
 
 def new_circle(db: Database, name: str = "Builders", **values: Any) -> CircleRead:
+    """Create a circle through the service."""
     return circles.create_circle(db, data=CircleCreate(name=name, **values))
 
 
 def new_members(db: Database, count: int) -> list[int]:
+    """Add `count` members with handles m0, m1, … and return their ids."""
     return [
         members.add_member(db, data=MemberCreate(name=f"Member {i}", handle=f"m{i}")).id
         for i in range(count)
@@ -58,6 +60,7 @@ def new_members(db: Database, count: int) -> list[int]:
 
 
 def snapshot(db: Database, ref: str | int) -> dict[str, Any]:
+    """Everything stored about a circle, to prove a refused call changed nothing."""
     return circles.get_circle(db, ref=ref).model_dump()
 
 
@@ -107,6 +110,7 @@ def test_odd_circle_references_are_not_found_rather_than_crashing(db: Database, 
 
 
 def circle_in(db: Database, status: CircleStatus) -> CircleRead:
+    """A new circle moved through allowed transitions into `status`."""
     circle = new_circle(db)
     for step in ROUTE[status]:
         circle = circles.set_circle_status(db, ref=circle.id, status=step)

@@ -45,6 +45,7 @@ def seat_racer(db_path: str, side: str, barrier: Any, results: Any) -> None:
 
 
 def prepare_race(db: Database) -> None:
+    """One circle of SEATS seats per round and SEATS members per side per round."""
     for round_no in range(ROUNDS):
         circles.create_circle(
             db, data=CircleCreate(name=f"Round {round_no}", min_size=2, max_size=SEATS)

@@ -14,6 +14,7 @@ ORM_LIBRARIES = ("sqlalchemy", "sqlmodel")
 
 
 def run_python(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the venv's Python in a fresh process."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTHONSTARTUP", None)
     return subprocess.run(

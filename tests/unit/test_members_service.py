@@ -29,10 +29,12 @@ TODAY = dt.date(2026, 11, 21)
 
 
 def add(db: Database, name: str, **values: Any) -> MemberRead:
+    """Add a member through the service, as the CLI and TUI do."""
     return members.add_member(db, data=MemberCreate(name=name, **values))
 
 
 def names(page: Any) -> list[str]:
+    """The names on a page, in order."""
     return [row.name for row in page.items]
 
 
@@ -112,6 +114,7 @@ def test_odd_references_are_not_found_rather_than_crashing(db: Database, ref: st
 
 @pytest.fixture
 def roster(db: Database) -> Database:
+    """Five members with names, contacts and tags that exercise search."""
     add(db, "Zoë Weiß", email="zoe@river.org", tags={"lang": "de", "city": "Berlin"})
     add(db, "ana lima", email="ana@lima.pt", handle="@analima", tags={"lang": "pt"})
     add(db, "Bo Chen", handle="@bochen", tags={"lang": "deu", "role": "buddy"})

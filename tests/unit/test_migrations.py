@@ -29,6 +29,7 @@ from circlekeeper.services import circles, members
 
 @pytest.fixture(scope="module", autouse=True)
 def _all_tables() -> None:
+    """Load every table module so the metadata is complete."""
     register_tables()
 
 
@@ -51,6 +52,7 @@ def test_migrated_schema_matches_the_models(db: Database) -> None:
 
 
 def metadata_checks(table_name: str) -> set[tuple[str, str]]:
+    """The models' CHECK constraints of `table_name` as (final name, SQL text)."""
     table = SQLModel.metadata.tables[table_name]
     found = set()
     for constraint in table.constraints:
@@ -132,6 +134,7 @@ def step_back(path: Path) -> None:
 
 
 def read_file(path: Path, sql: str) -> Any:
+    """Run one query on `path` through a read-only plain connection."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return conn.execute(sql).fetchall()

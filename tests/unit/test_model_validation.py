@@ -270,6 +270,7 @@ MEMBER_ROW = {
 
 
 def insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> int:
+    """Insert `row` into `table` with plain SQL and return the new rowid."""
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     cursor = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))

@@ -19,6 +19,7 @@ SEAT_INDEXES = ("ix_membership_circle", "uq_membership_current")
 
 @pytest.fixture
 def populated(db: Database) -> Database:
+    """A database with members, tags, circles and seats, so the planner has work."""
     for i in range(12):
         members.add_member(
             db, data=MemberCreate(name=f"Person {i:02}", handle=f"p{i}", tags={"lang": "en"})
@@ -53,6 +54,7 @@ def plan(db: Database, sql: str, params: Any) -> str:
 
 
 def only(statements: list[tuple[str, Any]], keep: Callable[[str], bool]) -> list[tuple[str, Any]]:
+    """The captured statements that `keep` selects (at least one must exist)."""
     chosen = [(sql, params) for sql, params in statements if keep(sql)]
     assert chosen, "the query under test was not captured"
     return chosen

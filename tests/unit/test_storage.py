@@ -42,6 +42,7 @@ def pragmas(execute: Callable[[str], object]) -> dict[str, object]:
 
 
 def mode(path: Path) -> int:
+    """The permission bits of `path`."""
     return stat.S_IMODE(path.stat().st_mode)
 
 
@@ -115,18 +116,22 @@ def test_a_missing_explicit_path_is_refused_and_not_created(tmp_path: Path) -> N
 
 
 def write_random(path: Path) -> None:
+    """A file of random bytes."""
     path.write_bytes(os.urandom(8192))
 
 
 def write_csv(path: Path) -> None:
+    """A roster CSV someone might pass by mistake."""
     path.write_text("name,email\nAna,ana@example.org\n", encoding="utf-8")
 
 
 def write_empty(path: Path) -> None:
+    """An empty file."""
     path.write_bytes(b"")
 
 
 def write_plain_sqlite(path: Path) -> None:
+    """Someone else's SQLite database with a table in it."""
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE notes (body TEXT)")
     conn.execute("INSERT INTO notes VALUES ('keep me')")
@@ -135,6 +140,7 @@ def write_plain_sqlite(path: Path) -> None:
 
 
 def write_plain_wal_sqlite(path: Path) -> None:
+    """Someone else's SQLite database in WAL mode (opening it would create -wal/-shm)."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("CREATE TABLE member (id INTEGER PRIMARY KEY, name TEXT)")
@@ -157,6 +163,7 @@ def fingerprint(path: Path) -> tuple[bytes, int, list[str]]:
 
 
 def assert_one_line(error: BaseException) -> None:
+    """Refusals are one line a person can read."""
     assert str(error)
     assert "\n" not in str(error)
 

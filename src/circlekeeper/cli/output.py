@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 stdout = Console(highlight=False, markup=False, emoji=False, soft_wrap=False)
-stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
+stderr = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 def emit_json(data: Any) -> None:

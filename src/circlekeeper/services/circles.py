@@ -30,6 +30,7 @@ from circlekeeper.models import (
 from circlekeeper.models.circle import validate_circle_fields
 from circlekeeper.services.errors import CapacityExceeded, Conflict, InvalidInput, StaleEdit
 from circlekeeper.services.lookup import find_circle, find_member, like_pattern
+from circlekeeper.services.validation import clean_reason
 from circlekeeper.text import identity_key
 
 MAX_PAGE = 1000
@@ -242,6 +243,7 @@ def remove_member_from_circle(
     db: Database, *, circle_ref: str | int, member_ref: str | int, reason: str | None = None
 ) -> CircleDetail:
     """End a member's current stay in a circle today; the history keeps it."""
+    reason = clean_reason(reason)
     with db.write() as session:
         circle = find_circle(session, circle_ref)
         member = find_member(session, member_ref)
@@ -255,7 +257,7 @@ def remove_member_from_circle(
         if stay is None:
             raise Conflict(f"{member.name} is not in {circle.name!r}")
         stay.left_on = max(clock.today(), stay.joined_on)
-        stay.leave_reason = (reason or "").strip() or None
+        stay.leave_reason = reason
         session.add(stay)
         session.flush()
         return _detail(session, circle)

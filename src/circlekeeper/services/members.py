@@ -26,6 +26,7 @@ from circlekeeper.models import (
 )
 from circlekeeper.services.errors import Conflict, InvalidInput, StaleEdit
 from circlekeeper.services.lookup import find_member, like_pattern
+from circlekeeper.services.validation import clean_reason
 from circlekeeper.text import handle_key, identity_key
 
 LEFT_COMMUNITY_REASON = "left the community"
@@ -283,6 +284,7 @@ def leave_member(
     db: Database, *, ref: str | int, reason: str | None = None, expected_version: int | None = None
 ) -> MemberRead:
     """Mark a member as having left; every current circle stay ends today with the reason."""
+    reason = clean_reason(reason)
     with db.write() as session:
         member = find_member(session, ref)
         if member.status == MemberStatus.LEFT:

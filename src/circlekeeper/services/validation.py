@@ -15,9 +15,9 @@ def describe(error: ValidationError) -> str:
     """One line per problem: `field: message`, without pydantic's jargon."""
     lines = []
     for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "input"
+        field = ".".join(str(part) for part in item["loc"])
         message = str(item["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        lines.append(f"{field}: {message}")
+        lines.append(f"{field}: {message}" if field else message)
     return "; ".join(lines)
 
 
@@ -29,6 +29,19 @@ def field_errors(error: ValidationError) -> dict[str, str]:
         message = str(item["msg"]).removeprefix("Value error, ")
         result.setdefault(field, message)
     return result
+
+
+REASON_MAX = 500
+
+
+def clean_reason(reason: str | None) -> str | None:
+    """A free-text reason (leaving, removal): cleaned like any user text, at most 500 characters."""
+    from circlekeeper.text import clean_text
+
+    text = clean_text(reason or "")
+    if len(text) > REASON_MAX:
+        raise InvalidInput(f"reason: at most {REASON_MAX} characters (this one has {len(text)})")
+    return text or None
 
 
 def parse(model: type[ModelT], **values: Any) -> ModelT:
