@@ -10,7 +10,7 @@ DB_FILENAME = "circlekeeper.db"
 
 
 def _platform_dir(kind: str) -> Path:
-    """The platformdirs folder of `kind` ("data" or "config"), imported lazily to keep start-up lean."""
+    """The platformdirs folder of `kind` ("data" or "config"); imported lazily for start-up."""
     import platformdirs
 
     if kind == "data":

@@ -28,9 +28,7 @@ def _counts(path: Path) -> tuple[int, int]:
         db.close()
 
 
-def test_no_tui_builds_a_fresh_demo_each_time_and_prints_its_path(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_no_tui_builds_a_fresh_demo_each_time_and_prints_its_path(cli: Cli, tmp_path: Path) -> None:
     demo_path = paths.demo_db_path()
     assert cli("demo", "--no-tui").stdout == f"{demo_path}\n"
     db = open_database(demo_path)

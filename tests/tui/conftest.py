@@ -24,12 +24,21 @@ def seed(db: Database) -> None:
     from circlekeeper.models import CircleCreate, MemberCreate
     from circlekeeper.services import circles, members
 
-    members.add_member(db, data=MemberCreate(name="Ana Lima", email="ana@example.org", tags={"tz": "emea"}))
+    members.add_member(
+        db, data=MemberCreate(name="Ana Lima", email="ana@example.org", tags={"tz": "emea"})
+    )
     members.add_member(db, data=MemberCreate(name="Bea Costa", handle="@bea"))
     for index, name in enumerate(HOSTILE_NAMES):
         members.add_member(db, data=MemberCreate(name=name, handle=f"hostile{index}"))
     circles.create_circle(
-        db, data=CircleCreate(name="Tuesday Builders", kind="goal", min_size=2, max_size=2, agreements="Confidentiality.\nPhones away.")
+        db,
+        data=CircleCreate(
+            name="Tuesday Builders",
+            kind="goal",
+            min_size=2,
+            max_size=2,
+            agreements="Confidentiality.\nPhones away.",
+        ),
     )
     circles.add_member_to_circle(db, circle_ref="Tuesday Builders", member_ref="ana@example.org")
     circles.add_member_to_circle(db, circle_ref="Tuesday Builders", member_ref="bea")

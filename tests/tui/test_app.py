@@ -1,4 +1,4 @@
-"""Pilot tests of the whole app: keys open screens, forms write to the database, refusals explain."""
+"""Pilot tests of the app: keys open screens, forms write to the database, refusals explain."""
 
 from __future__ import annotations
 
@@ -121,7 +121,9 @@ async def test_stale_edit_is_refused_and_the_form_stays_open(seeded_path: Path) 
         assert isinstance(app.screen, MemberFormScreen)
         other = open_database(seeded_path)
         try:
-            members.edit_member(other, ref=member_id, changes=MemberUpdate(name="Changed in the CLI"))
+            members.edit_member(
+                other, ref=member_id, changes=MemberUpdate(name="Changed in the CLI")
+            )
         finally:
             other.close()
         app.screen.query_one("#name", Input).value = "Changed in the TUI"
@@ -168,7 +170,17 @@ async def test_help_lists_every_key_of_the_screen(seeded_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for description in ("Search", "New", "Edit", "Pause", "Resume", "Leave", "Members", "Circles", "Quit"):
+        for description in (
+            "Search",
+            "New",
+            "Edit",
+            "Pause",
+            "Resume",
+            "Leave",
+            "Members",
+            "Circles",
+            "Quit",
+        ):
             assert description in text, description
         await pilot.press("escape")
         assert isinstance(app.screen, MembersScreen)

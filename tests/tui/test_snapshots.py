@@ -1,4 +1,4 @@
-"""SVG snapshots of the main screens (refresh with `make snapshots` after a deliberate UI change)."""
+"""SVG snapshots of the main screens (`make snapshots` refreshes them after a deliberate change)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ async def _stable(pilot: Pilot[object]) -> None:
 
 
 def test_members_screen(snap_compare, seeded_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(CircleKeeperApp(db_path=seeded_path), terminal_size=SIZE, run_before=_stable)
+    assert snap_compare(
+        CircleKeeperApp(db_path=seeded_path), terminal_size=SIZE, run_before=_stable
+    )
 
 
 def test_circles_screen(snap_compare, seeded_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -30,7 +32,9 @@ def test_circles_screen(snap_compare, seeded_path: Path) -> None:  # type: ignor
         await pilot.press("c")
         await _stable(pilot)
 
-    assert snap_compare(CircleKeeperApp(db_path=seeded_path), terminal_size=SIZE, run_before=open_circles)
+    assert snap_compare(
+        CircleKeeperApp(db_path=seeded_path), terminal_size=SIZE, run_before=open_circles
+    )
 
 
 def test_new_member_form(snap_compare, seeded_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -39,4 +43,6 @@ def test_new_member_form(snap_compare, seeded_path: Path) -> None:  # type: igno
         await pilot.press("n")
         await _stable(pilot)
 
-    assert snap_compare(CircleKeeperApp(db_path=seeded_path), terminal_size=SIZE, run_before=open_form)
+    assert snap_compare(
+        CircleKeeperApp(db_path=seeded_path), terminal_size=SIZE, run_before=open_form
+    )

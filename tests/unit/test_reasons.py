@@ -36,4 +36,7 @@ def test_leave_reason_is_cleaned_and_bounded(db: Database) -> None:
 def test_blank_reason_falls_back_to_the_default(db: Database) -> None:
     _member_in_circle(db)
     members.leave_member(db, ref="ana@example.org", reason="   ")
-    assert members.get_member(db, ref="ana@example.org").circles[0].leave_reason == "left the community"
+    assert (
+        members.get_member(db, ref="ana@example.org").circles[0].leave_reason
+        == "left the community"
+    )

@@ -1,4 +1,4 @@
-"""The CLI's one error boundary: known errors become a message and an exit code, never a traceback."""
+"""The CLI's one error boundary: known errors become a message and an exit code, no traceback."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ EXIT_BUSY = 75
 
 
 class GuardedGroup(TyperGroup):
-    """A Typer group whose invoke turns CircleKeeperError (and anything unexpected) into exit codes."""
+    """A Typer group whose invoke turns CircleKeeperError (and surprises) into exit codes."""
 
     def invoke(self, ctx: Any) -> Any:
         from circlekeeper.cli import output

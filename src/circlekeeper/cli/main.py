@@ -1,4 +1,4 @@
-"""The `circlekeeper` command: sub-apps are joined here; heavy imports wait for the command that needs them."""
+"""The `circlekeeper` command: sub-apps are joined here; heavy imports wait until needed."""
 
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ def _register() -> None:
     database.register(app)
     demo.register(app)
     app.add_typer(members.app, name="member", help="Add, find, edit, pause and import members.")
-    app.add_typer(circles.app, name="circle", help="Create circles and manage their seats and lifecycle.")
+    app.add_typer(
+        circles.app, name="circle", help="Create circles and manage their seats and lifecycle."
+    )
 
 
 _register()

@@ -350,7 +350,7 @@ def _parse_date(text: str, option: str) -> dt.date | None:
     try:
         return TypeAdapter(OptionalDate).validate_python(text)
     except ValidationError as exc:
-        raise InvalidInput(f"{option}{describe(exc).removeprefix('input')}") from exc
+        raise InvalidInput(f"{option}: {describe(exc)}") from exc
 
 
 @app.command("pause")

@@ -31,7 +31,9 @@ def to_jsonable(data: Any) -> Any:
     return data
 
 
-def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: str | None = None) -> None:
+def table(
+    columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: str | None = None
+) -> None:
     """Print a table to stdout; every cell is plain Text, so `[b]x[/]` shows as typed."""
     grid = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for column in columns:

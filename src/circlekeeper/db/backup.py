@@ -26,7 +26,9 @@ def backup_database(source: Path, destination: Path) -> Path:
             src.backup(dest)
             result = dest.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
-                raise DatabaseCorrupt(f"the backup of {source} failed its integrity check: {result}")
+                raise DatabaseCorrupt(
+                    f"the backup of {source} failed its integrity check: {result}"
+                )
         finally:
             dest.close()
     finally:

@@ -22,7 +22,9 @@ def file_uri(path: Path, mode: str) -> str:
     return f"file:{quote(str(path.resolve()))}?mode={mode}"
 
 
-def connect(path: Path, *, mode: str = "rw", busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+def connect(
+    path: Path, *, mode: str = "rw", busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> sqlite3.Connection:
     """A raw connection in autocommit mode (transactions are begun explicitly) with all pragmas."""
     conn = sqlite3.connect(
         file_uri(path, mode),

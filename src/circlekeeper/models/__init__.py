@@ -1,8 +1,8 @@
 """Tables and Create/Update/Read models, loaded lazily so `models.enums` stays cheap to import.
 
 `from circlekeeper.models import Member` works as usual; importing the package alone does not load
-SQLModel, which keeps `circlekeeper --help` and the TUI's first paint fast. `register_tables()` loads
-every table module so the metadata is complete (Alembic, create_all).
+SQLModel, which keeps `circlekeeper --help` and the TUI's first paint fast.
+`register_tables()` loads every table module so the metadata is complete (Alembic, create_all).
 """
 
 from __future__ import annotations

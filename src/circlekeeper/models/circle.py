@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+import circlekeeper.models.base  # noqa: F401  (naming convention before any table)
 from circlekeeper.models.enums import (
     Cadence,
     CircleKind,
@@ -26,7 +27,6 @@ from circlekeeper.models.fields import (
     ShortText,
     Timezone,
 )
-import circlekeeper.models.base  # noqa: F401  (naming convention before any table)
 from circlekeeper.models.types import UTCDateTime
 
 MIN_SIZE_FLOOR = 2

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Stri
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+import circlekeeper.models.base  # noqa: F401  (naming convention before any table)
 from circlekeeper.models.enums import MemberStatus, sql_in
 from circlekeeper.models.fields import (
     Email,
@@ -18,7 +19,6 @@ from circlekeeper.models.fields import (
     Tags,
     Timezone,
 )
-import circlekeeper.models.base  # noqa: F401  (naming convention before any table)
 from circlekeeper.models.types import UTCDateTime
 
 
@@ -30,8 +30,12 @@ class Member(SQLModel, table=True):
         CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_length"),
         CheckConstraint("email IS NOT NULL OR handle IS NOT NULL", name="email_or_handle"),
         CheckConstraint(sql_in("status", MemberStatus), name="status_valid"),
-        CheckConstraint("status = 'paused' OR paused_until IS NULL", name="paused_until_only_paused"),
-        CheckConstraint("consent_named IN (0, 1) AND consent_recognised IN (0, 1)", name="consent_bool"),
+        CheckConstraint(
+            "status = 'paused' OR paused_until IS NULL", name="paused_until_only_paused"
+        ),
+        CheckConstraint(
+            "consent_named IN (0, 1) AND consent_recognised IN (0, 1)", name="consent_bool"
+        ),
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_member_name_key_id", "name_key", "id"),
         Index("ix_member_status_name_key_id", "status", "name_key", "id"),
@@ -85,7 +89,9 @@ class MemberCreate(BaseModel):
     @model_validator(mode="after")
     def _needs_contact(self) -> MemberCreate:
         if self.email is None and self.handle is None:
-            raise ValueError("give an email or a handle (or both), so the member can be found again")
+            raise ValueError(
+                "give an email or a handle (or both), so the member can be found again"
+            )
         return self
 
 
@@ -151,7 +157,6 @@ class MemberRow(BaseModel):
     paused_until: dt.date | None
     tags: dict[str, str]
     circle_count: int
-
 
 
 class MemberPage(BaseModel):

@@ -24,8 +24,8 @@ from circlekeeper.models import (
     CircleStatus,
     CircleUpdate,
     Member,
-    MemberStatus,
     Membership,
+    MemberStatus,
 )
 from circlekeeper.models.circle import validate_circle_fields
 from circlekeeper.services.errors import CapacityExceeded, Conflict, InvalidInput, StaleEdit
@@ -119,7 +119,9 @@ def count_circles(
         return int(session.exec(select(func.count()).select_from(Circle).where(where)).one())
 
 
-def circle_rows(session: Session, where: ColumnElement[bool], *, limit: int, offset: int) -> list[CircleRow]:
+def circle_rows(
+    session: Session, where: ColumnElement[bool], *, limit: int, offset: int
+) -> list[CircleRow]:
     """Rows for one window of the sorted circle list."""
     size = _size_subquery()
     rows = session.exec(
@@ -151,14 +153,18 @@ def circle_position(db: Database, *, circle_id: int, search: str | None = None) 
     """Where circle `circle_id` sits in the sorted list for this search (None if not in it)."""
     where = circle_filter(search, None, None)
     with db.read() as session:
-        found = session.exec(select(Circle.name_key).where(where, col(Circle.id) == circle_id)).first()
+        found = session.exec(
+            select(Circle.name_key).where(where, col(Circle.id) == circle_id)
+        ).first()
         if found is None:
             return None
         before = or_(
             col(Circle.name_key) < found,
             and_(col(Circle.name_key) == found, col(Circle.id) < circle_id),
         )
-        return int(session.exec(select(func.count()).select_from(Circle).where(where, before)).one())
+        return int(
+            session.exec(select(func.count()).select_from(Circle).where(where, before)).one()
+        )
 
 
 def edit_circle(
@@ -188,8 +194,8 @@ def edit_circle(
         size = _size(session, circle.id)
         if "max_size" in values and values["max_size"] < size:
             raise CapacityExceeded(
-                f"circle {circle.name!r} has {size} members; max size {values['max_size']} would be "
-                f"below that — remove members first"
+                f"circle {circle.name!r} has {size} members; max size {values['max_size']} "
+                f"would be below that — remove members first"
             )
         _versioned_update(session, circle, values, expected_version)
         return _read(session, circle)
@@ -308,7 +314,9 @@ def _versioned_update(
     version = circle.version if expected_version is None else expected_version
     values = {**values, "version": version + 1, "updated_at": clock.now()}
     result = session.exec(
-        update(Circle).where(col(Circle.id) == circle.id, col(Circle.version) == version).values(**values)
+        update(Circle)
+        .where(col(Circle.id) == circle.id, col(Circle.version) == version)
+        .values(**values)
     )
     if result.rowcount != 1:
         raise StaleEdit(f"circle {circle.name!r}")
@@ -323,10 +331,11 @@ def _read(session: Session, circle: Circle) -> CircleRead:
 def size_warnings(circle: CircleRead) -> list[str]:
     """What a facilitator should notice about a circle's size (warnings, not errors)."""
     warnings = []
-    if circle.status in (CircleStatus.ACTIVE, CircleStatus.FORMING) and circle.size < circle.min_size:
-        warnings.append(
-            f"below minimum size: {circle.size} of at least {circle.min_size} members"
-        )
+    if (
+        circle.status in (CircleStatus.ACTIVE, CircleStatus.FORMING)
+        and circle.size < circle.min_size
+    ):
+        warnings.append(f"below minimum size: {circle.size} of at least {circle.min_size} members")
     if circle.size >= circle.max_size:
         warnings.append(f"full: {circle.size} of {circle.max_size} seats taken")
     return warnings
@@ -347,7 +356,9 @@ def _detail(session: Session, circle: Circle) -> CircleDetail:
         )
         .join(Member, col(Member.id) == col(Membership.member_id))
         .where(Membership.circle_id == circle.id)
-        .order_by(col(Membership.left_on).is_not(None), col(Member.name_key), col(Membership.joined_on))
+        .order_by(
+            col(Membership.left_on).is_not(None), col(Member.name_key), col(Membership.joined_on)
+        )
     ).all()
     fields = list(CircleMember.model_fields)
     stays = [CircleMember.model_validate(dict(zip(fields, row, strict=True))) for row in rows]

@@ -19,10 +19,10 @@ from circlekeeper.models import (
     MemberPage,
     MemberRead,
     MemberRow,
+    Membership,
     MemberStatus,
     MemberTag,
     MemberUpdate,
-    Membership,
 )
 from circlekeeper.services.errors import Conflict, InvalidInput, StaleEdit
 from circlekeeper.services.lookup import find_member, like_pattern
@@ -84,7 +84,11 @@ def get_member(db: Database, *, ref: str | int) -> MemberDetail:
         ).all()
         circles = [
             MemberCircle(
-                circle_id=row[0], circle_name=row[1], joined_on=row[2], left_on=row[3], leave_reason=row[4]
+                circle_id=row[0],
+                circle_name=row[1],
+                joined_on=row[2],
+                left_on=row[3],
+                leave_reason=row[4],
             )
             for row in rows
         ]
@@ -131,7 +135,9 @@ def _has_tag(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return exists().where(and_(col(MemberTag.member_id) == col(Member.id), condition))
 
 
-def count_members(db: Database, *, search: str | None = None, status: MemberStatus | None = None) -> int:
+def count_members(
+    db: Database, *, search: str | None = None, status: MemberStatus | None = None
+) -> int:
     """How many members match."""
     with db.read() as session:
         return _count(session, member_filter(search, status))
@@ -157,7 +163,9 @@ def list_members(
         return MemberPage(items=items, total=total, offset=offset, limit=limit)
 
 
-def member_rows(session: Session, where: ColumnElement[bool], *, limit: int, offset: int) -> list[MemberRow]:
+def member_rows(
+    session: Session, where: ColumnElement[bool], *, limit: int, offset: int
+) -> list[MemberRow]:
     """Rows for one window of the sorted list, with their tags and current circle counts."""
     circle_count = (
         select(func.count())
@@ -253,7 +261,11 @@ def edit_member(
 
 
 def pause_member(
-    db: Database, *, ref: str | int, until: dt.date | None = None, expected_version: int | None = None
+    db: Database,
+    *,
+    ref: str | int,
+    until: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> MemberRead:
     """Pause a member (optionally until a date); their circles keep their seats."""
     if until is not None and until <= clock.today():
@@ -263,19 +275,27 @@ def pause_member(
         if member.status == MemberStatus.LEFT:
             raise Conflict(f"{member.name} has left the community; they cannot be paused")
         _versioned_update(
-            session, member, {"status": MemberStatus.PAUSED.value, "paused_until": until}, expected_version
+            session,
+            member,
+            {"status": MemberStatus.PAUSED.value, "paused_until": until},
+            expected_version,
         )
         return _read(session, member)
 
 
-def resume_member(db: Database, *, ref: str | int, expected_version: int | None = None) -> MemberRead:
+def resume_member(
+    db: Database, *, ref: str | int, expected_version: int | None = None
+) -> MemberRead:
     """Make a paused or departed member active again (their circle history is kept)."""
     with db.write() as session:
         member = find_member(session, ref)
         if member.status == MemberStatus.ACTIVE:
             raise Conflict(f"{member.name} is already active")
         _versioned_update(
-            session, member, {"status": MemberStatus.ACTIVE.value, "paused_until": None}, expected_version
+            session,
+            member,
+            {"status": MemberStatus.ACTIVE.value, "paused_until": None},
+            expected_version,
         )
         return _read(session, member)
 
@@ -290,7 +310,10 @@ def leave_member(
         if member.status == MemberStatus.LEFT:
             raise Conflict(f"{member.name} has already left")
         _versioned_update(
-            session, member, {"status": MemberStatus.LEFT.value, "paused_until": None}, expected_version
+            session,
+            member,
+            {"status": MemberStatus.LEFT.value, "paused_until": None},
+            expected_version,
         )
         end_memberships(session, member_id=member.id, reason=reason or LEFT_COMMUNITY_REASON)
         return _read(session, member)
@@ -303,7 +326,9 @@ def end_memberships(session: Session, *, member_id: int | None, reason: str) -> 
         update(Membership)
         .where(col(Membership.member_id) == member_id, col(Membership.left_on).is_(None))
         .values(
-            left_on=case((col(Membership.joined_on) > today, col(Membership.joined_on)), else_=today),
+            left_on=case(
+                (col(Membership.joined_on) > today, col(Membership.joined_on)), else_=today
+            ),
             leave_reason=reason,
         )
     )
@@ -311,7 +336,11 @@ def end_memberships(session: Session, *, member_id: int | None, reason: str) -> 
 
 
 def ensure_unique_contact(
-    session: Session, email_key: str | None, handle_key_: str | None, *, exclude_id: int | None = None
+    session: Session,
+    email_key: str | None,
+    handle_key_: str | None,
+    *,
+    exclude_id: int | None = None,
 ) -> None:
     """Refuse an email or handle that another member already has, naming that member."""
     for column, key, label in (
@@ -332,7 +361,9 @@ def _versioned_update(
     version = member.version if expected_version is None else expected_version
     values = {**values, "version": version + 1, "updated_at": clock.now()}
     result = session.exec(
-        update(Member).where(col(Member.id) == member.id, col(Member.version) == version).values(**values)
+        update(Member)
+        .where(col(Member.id) == member.id, col(Member.version) == version)
+        .values(**values)
     )
     if result.rowcount != 1:
         raise StaleEdit(f"member {member.name!r}")

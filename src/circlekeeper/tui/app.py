@@ -36,8 +36,12 @@ class CircleKeeperApp(App[None]):
     }
     DEFAULT_MODE = "members"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "show_members", "Members", id="app.members", tooltip="Show the members screen"),
-        Binding("c", "show_circles", "Circles", id="app.circles", tooltip="Show the circles screen"),
+        Binding(
+            "m", "show_members", "Members", id="app.members", tooltip="Show the members screen"
+        ),
+        Binding(
+            "c", "show_circles", "Circles", id="app.circles", tooltip="Show the circles screen"
+        ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="List every key"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit circlekeeper"),
     ]
@@ -87,7 +91,9 @@ class CircleKeeperApp(App[None]):
 
     def _open_failed(self, exc: Exception) -> None:
         self.sub_title = "no database"
-        self.push_screen(MessageScreen("Cannot open the database", error_message(exc), quit_on_close=True))
+        self.push_screen(
+            MessageScreen("Cannot open the database", error_message(exc), quit_on_close=True)
+        )
 
     def data_changed(self) -> None:
         """Tell every screen to reload (called after a successful write)."""
@@ -125,7 +131,9 @@ class CircleKeeperApp(App[None]):
             try:
                 save_config(config)
             except OSError as exc:
-                self.notify(f"could not save the theme choice: {exc}", severity="warning", markup=False)
+                self.notify(
+                    f"could not save the theme choice: {exc}", severity="warning", markup=False
+                )
 
     def action_show_members(self) -> None:
         """Switch to the members screen."""
@@ -151,7 +159,8 @@ class CircleKeeperApp(App[None]):
                 action = binding.action
                 yield SystemCommand(
                     binding.description,
-                    f"{binding.tooltip or binding.description} ({binding.key_display or binding.key})",
+                    f"{binding.tooltip or binding.description} "
+                    f"({binding.key_display or binding.key})",
                     lambda action=action, screen=screen: self.call_later(screen.run_action, action),
                 )
         yield from super().get_system_commands(screen)

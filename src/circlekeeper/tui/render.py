@@ -32,7 +32,7 @@ def member_contact(email: str | None, handle: str | None) -> str:
 
 
 def member_status(status: str, paused_until: object) -> str:
-    """"paused until 2027-01-05" or the plain status."""
+    """ "paused until 2027-01-05" or the plain status."""
     if status == "paused" and paused_until:
         return f"paused → {paused_until}"
     return str(status)
@@ -76,13 +76,19 @@ def member_detail(detail: MemberDetail) -> Content:
         parts += ["\n", ("Earlier circles", "bold"), "\n"]
         for stay in past:
             reason = f" — {stay.leave_reason}" if stay.leave_reason else ""
-            parts += ["  • ", stay.circle_name, f"  {stay.joined_on} → {stay.left_on}", reason, "\n"]
+            parts += [
+                "  • ",
+                stay.circle_name,
+                f"  {stay.joined_on} → {stay.left_on}",
+                reason,
+                "\n",
+            ]
     parts.append(("\nversion " + str(detail.version), "dim"))
     return _lines(parts)
 
 
 def cadence_text(cadence: str, interval: int, weekday: str | None, time: str | None) -> str:
-    """"weekly · tue 18:30" and the like."""
+    """ "weekly · tue 18:30" and the like."""
     base = {"weekly": "weekly", "monthly": "monthly"}.get(cadence, f"every {interval}w")
     when = " ".join(part for part in (weekday, time) if part)
     return f"{base} · {when}" if when else base
@@ -95,7 +101,12 @@ def circle_cells(row: CircleRow) -> tuple[str, ...]:
         row.kind.value,
         f"{row.size}/{row.max_size}",
         row.status.value,
-        cadence_text(row.cadence.value, row.cadence_interval, row.weekday and row.weekday.value, row.meeting_time),
+        cadence_text(
+            row.cadence.value,
+            row.cadence_interval,
+            row.weekday and row.weekday.value,
+            row.meeting_time,
+        ),
     )
 
 
@@ -111,7 +122,9 @@ def circle_detail(detail: CircleDetail) -> Content:
     parts += _field("Status", detail.status.value)
     parts += _field("Visibility", detail.visibility.value)
     weekday = detail.weekday.value if detail.weekday else None
-    rhythm = cadence_text(detail.cadence.value, detail.cadence_interval, weekday, detail.meeting_time)
+    rhythm = cadence_text(
+        detail.cadence.value, detail.cadence_interval, weekday, detail.meeting_time
+    )
     parts += _field("Rhythm", f"{rhythm} ({detail.timezone})")
     if detail.starts_on or detail.ends_on:
         parts += _field("Runs", f"{detail.starts_on or '…'} → {detail.ends_on or '…'}")

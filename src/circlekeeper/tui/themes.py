@@ -118,7 +118,7 @@ def _theme_from(raw: dict[str, Any]) -> Theme:
 
 def _color(key: str, value: object) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"{key} must be a colour in quotes such as \"#4DB6AC\", not {value!r}")
+        raise ValueError(f'{key} must be a colour in quotes such as "#4DB6AC", not {value!r}')
     try:
         Color.parse(value)
     except ColorParseError as exc:
@@ -136,7 +136,7 @@ def _variables(value: object) -> dict[str, str]:
     """Variables override Textual's derived design tokens: a colour (optionally with an opacity
     such as "#FFFFFF 50%"), "auto 87%", or a text style such as "bold" or "none"."""
     if not isinstance(value, dict):
-        raise ValueError("[variables] must be a table of name = \"value\" pairs")
+        raise ValueError('[variables] must be a table of name = "value" pairs')
     result: dict[str, str] = {}
     for name, setting in value.items():
         if not _VARIABLE.match(name):

@@ -16,8 +16,17 @@ if TYPE_CHECKING:
     from circlekeeper.models import CircleDetail, CircleRead
 
 TEXT_FIELDS = (
-    "name", "purpose", "trust_focus", "min_size", "max_size", "cadence_interval",
-    "meeting_time", "timezone", "starts_on", "ends_on", "agreements",
+    "name",
+    "purpose",
+    "trust_focus",
+    "min_size",
+    "max_size",
+    "cadence_interval",
+    "meeting_time",
+    "timezone",
+    "starts_on",
+    "ends_on",
+    "agreements",
 )
 SELECT_FIELDS = ("kind", "visibility", "cadence", "weekday")
 
@@ -44,30 +53,72 @@ class CircleFormScreen(FormScreen):
 
         yield self.field("name", "Name", Input(value=value("name"), placeholder="Tuesday Builders"))
         yield self.field(
-            "kind", "Kind", Select(_options(CircleKind), value=value("kind", "cohort"), allow_blank=False)
+            "kind",
+            "Kind",
+            Select(_options(CircleKind), value=value("kind", "cohort"), allow_blank=False),
         )
-        yield self.field("purpose", "Purpose", TextArea(value("purpose"), soft_wrap=True, classes="short-area"))
-        yield self.field("trust_focus", "Trust focus", Input(value=value("trust_focus"), placeholder="listening without fixing"))
         yield self.field(
-            "visibility", "Who can join",
-            Select(_options(CircleVisibility), value=value("visibility", "open"), allow_blank=False),
+            "purpose", "Purpose", TextArea(value("purpose"), soft_wrap=True, classes="short-area")
+        )
+        yield self.field(
+            "trust_focus",
+            "Trust focus",
+            Input(value=value("trust_focus"), placeholder="listening without fixing"),
+        )
+        yield self.field(
+            "visibility",
+            "Who can join",
+            Select(
+                _options(CircleVisibility), value=value("visibility", "open"), allow_blank=False
+            ),
         )
         yield self.field("min_size", "Min size", Input(value=value("min_size", 4), type="integer"))
-        yield self.field("max_size", "Max size (seats)", Input(value=value("max_size", 10), type="integer"), "2 ≤ min ≤ max ≤ 50")
-        yield self.field("cadence", "Cadence", Select(_options(Cadence), value=value("cadence", "weekly"), allow_blank=False))
         yield self.field(
-            "cadence_interval", "Every N weeks", Input(value=value("cadence_interval", 2), type="integer"),
+            "max_size",
+            "Max size (seats)",
+            Input(value=value("max_size", 10), type="integer"),
+            "2 ≤ min ≤ max ≤ 50",
+        )
+        yield self.field(
+            "cadence",
+            "Cadence",
+            Select(_options(Cadence), value=value("cadence", "weekly"), allow_blank=False),
+        )
+        yield self.field(
+            "cadence_interval",
+            "Every N weeks",
+            Input(value=value("cadence_interval", 2), type="integer"),
             "used when the cadence is every-n-weeks",
         )
         weekday = value("weekday")
         yield self.field(
-            "weekday", "Weekday", Select(_options(Weekday), value=weekday if weekday else Select.NULL, prompt="(none)")
+            "weekday",
+            "Weekday",
+            Select(_options(Weekday), value=weekday if weekday else Select.NULL, prompt="(none)"),
         )
-        yield self.field("meeting_time", "Time", Input(value=value("meeting_time"), placeholder="18:30"))
-        yield self.field("timezone", "Timezone", Input(value=value("timezone", "UTC"), placeholder="Europe/Berlin"))
-        yield self.field("starts_on", "Starts on", Input(value=value("starts_on"), placeholder="YYYY-MM-DD (optional)"))
-        yield self.field("ends_on", "Ends on", Input(value=value("ends_on"), placeholder="YYYY-MM-DD (time-bound circles)"))
-        yield self.field("agreements", "Agreements", TextArea(value("agreements"), soft_wrap=True, classes="tall-area"))
+        yield self.field(
+            "meeting_time", "Time", Input(value=value("meeting_time"), placeholder="18:30")
+        )
+        yield self.field(
+            "timezone",
+            "Timezone",
+            Input(value=value("timezone", "UTC"), placeholder="Europe/Berlin"),
+        )
+        yield self.field(
+            "starts_on",
+            "Starts on",
+            Input(value=value("starts_on"), placeholder="YYYY-MM-DD (optional)"),
+        )
+        yield self.field(
+            "ends_on",
+            "Ends on",
+            Input(value=value("ends_on"), placeholder="YYYY-MM-DD (time-bound circles)"),
+        )
+        yield self.field(
+            "agreements",
+            "Agreements",
+            TextArea(value("agreements"), soft_wrap=True, classes="tall-area"),
+        )
 
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {name: self.text(name) for name in TEXT_FIELDS}
@@ -120,6 +171,8 @@ class CircleFormScreen(FormScreen):
             from circlekeeper.models import CircleUpdate
             from circlekeeper.services.circles import edit_circle
 
-            return edit_circle(db, ref=circle_id, changes=CircleUpdate(**changes), expected_version=version)
+            return edit_circle(
+                db, ref=circle_id, changes=CircleUpdate(**changes), expected_version=version
+            )
 
         return edit

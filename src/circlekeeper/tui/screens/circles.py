@@ -49,7 +49,9 @@ def circle_loader(app: CircleKeeperApp, search: str) -> PageLoader:
 
         assert db is not None
         page = list_circles(db, search=search or None, limit=limit, offset=offset)
-        return [Row(key=item.id, cells=circle_cells(item), data=item) for item in page.items], page.total
+        return [
+            Row(key=item.id, cells=circle_cells(item), data=item) for item in page.items
+        ], page.total
 
     return load
 
@@ -64,7 +66,9 @@ def picker_loader(app: CircleKeeperApp) -> object:
 
             assert db is not None
             page = list_members(db, search=search or None, limit=limit, offset=offset)
-            return [Row(key=i.id, cells=member_cells(i)[:3], data=i) for i in page.items], page.total
+            return [
+                Row(key=i.id, cells=member_cells(i)[:3], data=i) for i in page.items
+            ], page.total
 
         return load
 
@@ -76,12 +80,22 @@ class CirclesScreen(Screen[None]):
 
     TITLE = "Circles"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="circles.search", tooltip="Filter circles by name or purpose"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="circles.search",
+            tooltip="Filter circles by name or purpose",
+        ),
         Binding("n", "new", "New", id="circles.new", tooltip="Create a circle"),
         Binding("e", "edit", "Edit", id="circles.edit", tooltip="Edit the highlighted circle"),
         Binding("a", "add_member", "Add member", id="circles.add", tooltip="Give someone a seat"),
-        Binding("d", "remove_member", "Remove member", id="circles.remove", tooltip="End someone's seat"),
-        Binding("s", "status", "Status", id="circles.status", tooltip="Start, pause, close or reopen"),
+        Binding(
+            "d", "remove_member", "Remove member", id="circles.remove", tooltip="End someone's seat"
+        ),
+        Binding(
+            "s", "status", "Status", id="circles.status", tooltip="Start, pause, close or reopen"
+        ),
         Binding("escape", "clear_search", "Clear search", id="circles.clear", show=False),
     ]
 
@@ -105,9 +119,16 @@ class CirclesScreen(Screen[None]):
             with Vertical(id="list-pane"):
                 yield Input(placeholder="/ to search circles by name or purpose", id="search")
                 yield Label("loading…", id="count", classes="count")
-                yield PagedTable(CIRCLE_COLUMNS, id="circles-table", empty_message="No circles yet — press n to create one")
+                yield PagedTable(
+                    CIRCLE_COLUMNS,
+                    id="circles-table",
+                    empty_message="No circles yet — press n to create one",
+                )
             with VerticalScroll(id="detail-pane"):
-                yield Static(Content("Select a circle to see its members and agreements."), id="circle-detail")
+                yield Static(
+                    Content("Select a circle to see its members and agreements."),
+                    id="circle-detail",
+                )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -265,7 +286,9 @@ class CirclesScreen(Screen[None]):
 
                 run_db(self, work, self._membership_changed)
 
-            self.app.push_screen(PromptScreen("Remove from circle", "Reason (optional):"), with_reason)
+            self.app.push_screen(
+                PromptScreen("Remove from circle", "Reason (optional):"), with_reason
+            )
 
         self.app.push_screen(ChoiceScreen(f"Remove whom from {circle.name}?", options), picked)
 
@@ -291,11 +314,15 @@ class CirclesScreen(Screen[None]):
             def work() -> CircleRead:
                 from circlekeeper.services.circles import set_circle_status
 
-                return set_circle_status(db, ref=circle.id, status=CircleStatus(value), expected_version=version)
+                return set_circle_status(
+                    db, ref=circle.id, status=CircleStatus(value), expected_version=version
+                )
 
             run_db(self, work, self._status_changed)
 
-        self.app.push_screen(ChoiceScreen(f"{circle.name} is {circle.status.value}", options), chosen)
+        self.app.push_screen(
+            ChoiceScreen(f"{circle.name} is {circle.status.value}", options), chosen
+        )
 
     def _status_changed(self, circle: CircleRead) -> None:
         self.notify(f"{circle.name} is now {circle.status.value}.", markup=False)

@@ -133,7 +133,9 @@ class ChoiceScreen(ModalScreen[str | None]):
 
         with Vertical(classes="dialog"):
             yield Label(Content(self._title), classes="dialog-title")
-            yield OptionList(*(Option(Content(label), id=value) for value, label in self._options), id="choices")
+            yield OptionList(
+                *(Option(Content(label), id=value) for value, label in self._options), id="choices"
+            )
             yield Label("↑↓ to move · enter to choose · esc to cancel", classes="hint")
             yield Footer()
 

@@ -1,4 +1,4 @@
-"""What the member and circle forms share: labelled fields, errors shown as you type, save/cancel."""
+"""What the member and circle forms share: fields, errors shown as you type, save and cancel."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ class FormScreen(ModalScreen[Any]):
     """A modal form: subclasses list their fields, `values()` and `validate()` and `submit()`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save (also enter on the Save button)"),
+        Binding(
+            "ctrl+s", "save", "Save", id="form.save", tooltip="Save (also enter on the Save button)"
+        ),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
     ]
 
@@ -125,7 +127,7 @@ class FormScreen(ModalScreen[Any]):
         self.dismiss(None)
 
     def action_save(self) -> None:
-        """Validate, then call the service in a worker; a refusal keeps the form open with the reason."""
+        """Validate, then call the service in a worker; a refusal keeps the form open, explained."""
         self._tried = True
         problems = self.refresh_errors()
         if problems or self._saving:

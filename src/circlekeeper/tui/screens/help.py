@@ -19,7 +19,11 @@ def describe_keys(screen: Screen) -> list[tuple[str, str]]:
     for key, active in screen.active_bindings.items():
         binding = active.binding
         description = binding.description or binding.tooltip or binding.action
-        display = screen.app.get_key_display(binding) if binding.key_display is None else binding.key_display
+        display = (
+            screen.app.get_key_display(binding)
+            if binding.key_display is None
+            else binding.key_display
+        )
         entry = (display or key, description)
         if entry not in seen:
             seen.add(entry)

@@ -31,23 +31,42 @@ class MemberFormScreen(FormScreen):
     def fields(self) -> ComposeResult:
         m = self._member
         yield self.field("name", "Name", Input(value=m.name if m else "", placeholder="Ada Okafor"))
-        yield self.field("email", "Email", Input(value=(m.email or "") if m else "", placeholder="ada@example.org"))
         yield self.field(
-            "handle", "Handle", Input(value=(m.handle or "") if m else "", placeholder="@ada"),
+            "email",
+            "Email",
+            Input(value=(m.email or "") if m else "", placeholder="ada@example.org"),
+        )
+        yield self.field(
+            "handle",
+            "Handle",
+            Input(value=(m.handle or "") if m else "", placeholder="@ada"),
             "an email, a handle, or both",
         )
-        yield self.field("timezone", "Timezone", Input(value=m.timezone if m else "UTC", placeholder="Europe/Berlin"))
         yield self.field(
-            "joined_on", "Joined on",
+            "timezone",
+            "Timezone",
+            Input(value=m.timezone if m else "UTC", placeholder="Europe/Berlin"),
+        )
+        yield self.field(
+            "joined_on",
+            "Joined on",
             Input(value=str(m.joined_on) if m else str(clock.today()), placeholder="YYYY-MM-DD"),
         )
         yield self.field(
-            "tags", "Tags", Input(value=format_tags(m.tags) if m else "", placeholder="tz=emea; interest=design"),
+            "tags",
+            "Tags",
+            Input(value=format_tags(m.tags) if m else "", placeholder="tz=emea; interest=design"),
             "key=value pairs separated by ;",
         )
-        yield Checkbox("May be named in community exports", value=bool(m and m.consent_named), id="consent_named")
         yield Checkbox(
-            "May be recognised publicly", value=bool(m and m.consent_recognised), id="consent_recognised"
+            "May be named in community exports",
+            value=bool(m and m.consent_named),
+            id="consent_named",
+        )
+        yield Checkbox(
+            "May be recognised publicly",
+            value=bool(m and m.consent_recognised),
+            id="consent_recognised",
         )
 
     def _values(self) -> dict[str, Any]:

@@ -45,7 +45,9 @@ class MemberPickerScreen(ModalScreen[int | None]):
             yield Label(Content(self._title), classes="dialog-title")
             yield Input(placeholder="type to search name, email, handle or tag", id="picker-search")
             yield PagedTable(PICKER_COLUMNS, id="picker-table", empty_message="Nobody matches")
-            yield Label("type to search · ↓ to the list · enter to choose · esc to cancel", classes="hint")
+            yield Label(
+                "type to search · ↓ to the list · enter to choose · esc to cancel", classes="hint"
+            )
             yield Footer()
 
     def on_mount(self) -> None:
@@ -57,7 +59,9 @@ class MemberPickerScreen(ModalScreen[int | None]):
         if self._timer is not None:
             self._timer.stop()
         value = event.value.strip()
-        self._timer = self.set_timer(0.2, lambda: self.query_one(PagedTable).set_loader(self._loader_for(value)))
+        self._timer = self.set_timer(
+            0.2, lambda: self.query_one(PagedTable).set_loader(self._loader_for(value))
+        )
 
     @on(Input.Submitted, "#picker-search")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -44,7 +44,9 @@ def member_loader(app: CircleKeeperApp, search: str) -> PageLoader:
 
         assert db is not None
         page = list_members(db, search=search or None, limit=limit, offset=offset)
-        return [Row(key=item.id, cells=member_cells(item), data=item) for item in page.items], page.total
+        return [
+            Row(key=item.id, cells=member_cells(item), data=item) for item in page.items
+        ], page.total
 
     return load
 
@@ -69,12 +71,30 @@ class MembersScreen(Screen[None]):
 
     TITLE = "Members"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="members.search", tooltip="Filter by name, email, handle or tag"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="members.search",
+            tooltip="Filter by name, email, handle or tag",
+        ),
         Binding("n", "new", "New", id="members.new", tooltip="Add a member"),
         Binding("e", "edit", "Edit", id="members.edit", tooltip="Edit the highlighted member"),
         Binding("p", "pause", "Pause", id="members.pause", tooltip="Pause the highlighted member"),
-        Binding("u", "resume", "Resume", id="members.resume", tooltip="Make a paused or departed member active"),
-        Binding("l", "leave", "Leave", id="members.leave", tooltip="Record that the member left the community"),
+        Binding(
+            "u",
+            "resume",
+            "Resume",
+            id="members.resume",
+            tooltip="Make a paused or departed member active",
+        ),
+        Binding(
+            "l",
+            "leave",
+            "Leave",
+            id="members.leave",
+            tooltip="Record that the member left the community",
+        ),
         Binding("escape", "clear_search", "Clear search", id="members.clear", show=False),
     ]
 
@@ -94,7 +114,11 @@ class MembersScreen(Screen[None]):
             with Vertical(id="list-pane"):
                 yield Input(placeholder="/ to search name, email, handle or tag (k=v)", id="search")
                 yield Label("loading…", id="count", classes="count")
-                yield PagedTable(MEMBER_COLUMNS, id="members-table", empty_message="No members yet — press n to add one")
+                yield PagedTable(
+                    MEMBER_COLUMNS,
+                    id="members-table",
+                    empty_message="No members yet — press n to add one",
+                )
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content("Select a member to see their details."), id="member-detail")
         yield Footer()
@@ -285,7 +309,9 @@ class MembersScreen(Screen[None]):
             def work() -> MemberRead:
                 from circlekeeper.services.members import leave_member
 
-                return leave_member(db, ref=member.id, reason=reason.strip() or None, expected_version=version)
+                return leave_member(
+                    db, ref=member.id, reason=reason.strip() or None, expected_version=version
+                )
 
             run_db(self, work, self._changed)
 
@@ -301,6 +327,3 @@ class MembersScreen(Screen[None]):
     def _changed(self, member: MemberRead) -> None:
         self.notify(f"{member.name}: {member.status.value}.", markup=False)
         self.ck_app.data_changed()
-
-
-

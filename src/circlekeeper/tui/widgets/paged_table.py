@@ -85,7 +85,7 @@ def fit_cell(text: str, width: int, justify: str = "left") -> str:
 class PagedTable(ScrollView, can_focus=True):
     """A keyboard-first table over a paged data source that never loads the whole source.
 
-    Navigation keys stay out of the footer (the screens' own keys matter more there); `?` lists them.
+    Navigation keys stay out of the footer (the screens' own keys matter more); `?` lists them.
     """
 
     ALLOW_SELECT = False
