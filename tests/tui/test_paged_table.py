@@ -405,6 +405,26 @@ async def test_empty_source_shows_a_centred_message() -> None:
 
 
 @async_test
+async def test_an_empty_source_that_fills_up_shows_its_rows_after_reload() -> None:
+    """Reload and set_loader fetch again even when the last known total was zero."""
+    source = FakeSource(total=0)
+    app = TableApp(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.table.total == 0
+        source.total = 3
+        app.table.reload()
+        await settle(pilot)
+        assert app.table.total == 3
+        assert "Member 000002" in "\n".join(screen_lines(app.table))
+        app.table.set_loader(FakeSource(total=0))
+        await settle(pilot)
+        app.table.set_loader(FakeSource(total=5))
+        await settle(pilot)
+        assert app.table.total == 5
+
+
+@async_test
 async def test_a_failing_loader_posts_load_failed_and_keeps_running() -> None:
     """A loader error becomes a LoadFailed message, not a crash; reload asks again."""
     calls: list[int] = []

@@ -474,10 +474,8 @@ class PagedTable(ScrollView, can_focus=True):
 
     def _needed_pages(self) -> list[int]:
         """Pages on screen first, then those within one screen above or below."""
-        if not self.total_known:
+        if not self.total_known or self.total == 0:
             return [0]
-        if self.total == 0:
-            return []
         visible = self.visible_row_count
         first = int(self.scroll_y)
         last = min(self.total - 1, first + max(visible, 1) - 1)
