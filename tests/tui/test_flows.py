@@ -68,7 +68,9 @@ def _full_circle(db: Database) -> None:
             db, data=MemberCreate(name=f"Person {index:02d}", email=f"p{index}@example.org")
         )
         if index < 10:
-            circles.add_member_to_circle(db, circle_ref="Ten Seats", member_ref=f"p{index}@example.org")
+            circles.add_member_to_circle(
+                db, circle_ref="Ten Seats", member_ref=f"p{index}@example.org"
+            )
 
 
 async def test_the_eleventh_member_is_refused_with_the_circle_and_its_limit(
@@ -132,7 +134,7 @@ async def test_hostile_names_pass_through_circle_pane_picker_form_and_notices(
         assert "Edit [b]Loud[/b] circle" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any("Saved [b]Loud[/b] circle." == str(n.message) for n in app._notifications)
+        assert any(str(n.message) == "Saved [b]Loud[/b] circle." for n in app._notifications)
         await pilot.press("m")
         await settle(pilot)
         await pilot.press("e")
