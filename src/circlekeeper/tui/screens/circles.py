@@ -94,7 +94,7 @@ class CirclesScreen(Screen[None]):
             "d", "remove_member", "Remove member", id="circles.remove", tooltip="End someone's seat"
         ),
         Binding(
-            "s", "status", "Status", id="circles.status", tooltip="Start, pause, close or reopen"
+            "t", "status", "Status", id="circles.status", tooltip="Start, pause, close or reopen"
         ),
         Binding("escape", "clear_search", "Clear search", id="circles.clear", show=False),
     ]
