@@ -23,11 +23,16 @@ if TYPE_CHECKING:
     )
     from circlekeeper.models.enums import (
         CIRCLE_TRANSITIONS,
+        SESSION_TRANSITIONS,
+        Attendance,
         Cadence,
         CircleKind,
         CircleStatus,
         CircleVisibility,
         MemberStatus,
+        RitualMode,
+        SessionStatus,
+        Visibility,
         Weekday,
     )
     from circlekeeper.models.member import (
@@ -44,8 +49,41 @@ if TYPE_CHECKING:
     from circlekeeper.models.membership import (
         Membership,
     )
+    from circlekeeper.models.ritual import (
+        Ritual,
+        RitualCreate,
+        RitualRead,
+        RitualUpdate,
+    )
+    from circlekeeper.models.session import (
+        CheckIn,
+        CheckInCreate,
+        CheckInRead,
+        CircleSession,
+        SessionDetail,
+        SessionDraft,
+        SessionPlan,
+        SessionRead,
+    )
 
 _WHERE: dict[str, str] = {
+    "Attendance": "circlekeeper.models.enums",
+    "RitualMode": "circlekeeper.models.enums",
+    "SESSION_TRANSITIONS": "circlekeeper.models.enums",
+    "SessionStatus": "circlekeeper.models.enums",
+    "Visibility": "circlekeeper.models.enums",
+    "Ritual": "circlekeeper.models.ritual",
+    "RitualCreate": "circlekeeper.models.ritual",
+    "RitualRead": "circlekeeper.models.ritual",
+    "RitualUpdate": "circlekeeper.models.ritual",
+    "CheckIn": "circlekeeper.models.session",
+    "CheckInCreate": "circlekeeper.models.session",
+    "CheckInRead": "circlekeeper.models.session",
+    "CircleSession": "circlekeeper.models.session",
+    "SessionDetail": "circlekeeper.models.session",
+    "SessionDraft": "circlekeeper.models.session",
+    "SessionPlan": "circlekeeper.models.session",
+    "SessionRead": "circlekeeper.models.session",
     "Circle": "circlekeeper.models.circle",
     "CircleCreate": "circlekeeper.models.circle",
     "CircleDetail": "circlekeeper.models.circle",
@@ -95,7 +133,12 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "CIRCLE_TRANSITIONS",
+    "SESSION_TRANSITIONS",
+    "Attendance",
     "Cadence",
+    "CheckIn",
+    "CheckInCreate",
+    "CheckInRead",
     "Circle",
     "CircleCreate",
     "CircleDetail",
@@ -104,6 +147,7 @@ __all__ = [
     "CirclePage",
     "CircleRead",
     "CircleRow",
+    "CircleSession",
     "CircleStatus",
     "CircleUpdate",
     "CircleVisibility",
@@ -118,6 +162,17 @@ __all__ = [
     "MemberTag",
     "MemberUpdate",
     "Membership",
+    "Ritual",
+    "RitualCreate",
+    "RitualMode",
+    "RitualRead",
+    "RitualUpdate",
+    "SessionDetail",
+    "SessionDraft",
+    "SessionPlan",
+    "SessionRead",
+    "SessionStatus",
+    "Visibility",
     "Weekday",
     "register_tables",
 ]

@@ -71,3 +71,45 @@ def sql_in(column: str, enum: type[StrEnum]) -> str:
     """A CHECK expression that keeps `column` inside `enum`'s values."""
     values = ", ".join(f"'{member.value}'" for member in enum)
     return f"{column} IN ({values})"
+
+
+class RitualMode(StrEnum):
+    """Whether a ritual is run live in a meeting or as written check-ins on one's own time."""
+
+    LIVE = "live"
+    ASYNC = "async"
+
+
+class SessionStatus(StrEnum):
+    """A session's life: planned, then held, cancelled (in advance) or did not happen."""
+
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    DID_NOT_HAPPEN = "did-not-happen"
+
+
+SESSION_TRANSITIONS: dict[SessionStatus, frozenset[SessionStatus]] = {
+    SessionStatus.PLANNED: frozenset(
+        {SessionStatus.HELD, SessionStatus.CANCELLED, SessionStatus.DID_NOT_HAPPEN}
+    ),
+    SessionStatus.HELD: frozenset(),
+    SessionStatus.CANCELLED: frozenset({SessionStatus.PLANNED}),
+    SessionStatus.DID_NOT_HAPPEN: frozenset(),
+}
+
+
+class Attendance(StrEnum):
+    """One member at one session."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class Visibility(StrEnum):
+    """Who may read a note: the facilitator, the circle, or the wider community."""
+
+    PRIVATE = "private"
+    CIRCLE = "circle"
+    COMMUNITY = "community"
