@@ -13,8 +13,8 @@ from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.circles import CirclesScreen
 from circlekeeper.tui.screens.dialogs import MessageScreen
 from circlekeeper.tui.screens.member_form import MemberFormScreen
-from circlekeeper.tui.screens.member_picker import MemberPickerScreen
 from circlekeeper.tui.screens.members import MembersScreen
+from circlekeeper.tui.screens.picker import PickerScreen
 from circlekeeper.tui.screens.welcome import WelcomeScreen
 from circlekeeper.tui.widgets.paged_table import PagedTable
 from tests.tui.conftest import HOSTILE_NAMES
@@ -86,7 +86,7 @@ async def test_the_eleventh_member_is_refused_with_the_circle_and_its_limit(
         assert "10 of 10 taken" in screen_text(app)
         await pilot.press("a")
         await settle(pilot)
-        assert isinstance(app.screen, MemberPickerScreen)
+        assert isinstance(app.screen, PickerScreen)
         assert "10 of 10 seats taken" in screen_text(app)
         app.screen.query_one("#picker-search", Input).value = "Person 10"
         await pilot.press("enter")

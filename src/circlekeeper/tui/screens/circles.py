@@ -18,7 +18,7 @@ from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.render import circle_cells, circle_detail, member_cells
 from circlekeeper.tui.screens.circle_form import CircleFormScreen
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
-from circlekeeper.tui.screens.member_picker import MemberPickerScreen
+from circlekeeper.tui.screens.picker import PickerScreen
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader, Row
 
 if TYPE_CHECKING:
@@ -256,7 +256,7 @@ class CirclesScreen(Screen[None]):
 
             run_db(self, work, self._membership_changed)
 
-        self.app.push_screen(MemberPickerScreen(title, picker_loader(self.ck_app)), picked)  # type: ignore[arg-type]
+        self.app.push_screen(PickerScreen(title, picker_loader(self.ck_app)), picked)  # type: ignore[arg-type]
 
     def action_remove_member(self) -> None:
         """End a current member's seat in the highlighted circle, with an optional reason."""

@@ -1,9 +1,9 @@
-"""Pick one member by typing part of a name, email, handle or tag."""
+"""Pick one row (a member, a circle) by typing part of its name; the list loads page by page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,35 +16,47 @@ from textual.widgets import Footer, Input, Label
 
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader
 
-if TYPE_CHECKING:
-    pass
-
-PICKER_COLUMNS = (
+MEMBER_COLUMNS = (
     Column("name", "Name", width=28),
     Column("contact", "Handle · email", width=30),
     Column("status", "Status", width=16),
 )
+CIRCLE_COLUMNS = (
+    Column("name", "Circle", width=34),
+    Column("kind", "Kind", width=11),
+    Column("seats", "Seats", width=7, justify="right"),
+    Column("status", "Status", width=9),
+)
 
 
-class MemberPickerScreen(ModalScreen[int | None]):
-    """Returns the chosen member's id, or None; `loader_for(search)` supplies the rows."""
+class PickerScreen(ModalScreen[int | None]):
+    """Returns the chosen row's key, or None; `loader_for(search)` supplies the rows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("down", "focus_table", "To the list", id="picker.table", show=False),
     ]
 
-    def __init__(self, title: str, loader_for: Callable[[str], PageLoader]) -> None:
+    def __init__(
+        self,
+        title: str,
+        loader_for: Callable[[str], PageLoader],
+        *,
+        columns: tuple[Column, ...] = MEMBER_COLUMNS,
+        placeholder: str = "type to search name, email, handle or tag",
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self._title = title
         self._loader_for = loader_for
+        self._columns = columns
+        self._placeholder = placeholder
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
             yield Label(Content(self._title), classes="dialog-title")
-            yield Input(placeholder="type to search name, email, handle or tag", id="picker-search")
-            yield PagedTable(PICKER_COLUMNS, id="picker-table", empty_message="Nobody matches")
+            yield Input(placeholder=self._placeholder, id="picker-search")
+            yield PagedTable(self._columns, id="picker-table", empty_message="Nothing matches")
             yield Label(
                 "type to search · ↓ to the list · enter to choose · esc to cancel", classes="hint"
             )
