@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck bench snapshots clean
+.PHONY: install demo test lint typecheck bench bench-data snapshots clean
 
 install: $(STAMP)
 
@@ -29,8 +29,11 @@ test: lint typecheck
 snapshots: $(STAMP)
 	$(BIN)/pytest -m snapshot --snapshot-update
 
+bench-data: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.generate
+
 bench: $(STAMP)
-	$(BIN)/pytest tests/benchmarks -p no:xdist -s
+	$(BIN)/python -m tests.benchmarks.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Benchmarks at community scale, run by `make bench` (never by `make test`)."""

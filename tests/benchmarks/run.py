@@ -1,0 +1,269 @@
+"""`make bench`: circlekeeper at community scale, as ratios to floors measured in the same run.
+
+Each figure times whole processes (start-up and imports count), alternating with its floor, and
+reports the median of each and their ratio against the budget from DESIGN.md / issue 10. The
+data set comes from `generate.py` (cached under `.bench-data/`). Exit status 1 when any budget
+is missed, 2 when a benchmark could not run.
+
+    python -m tests.benchmarks.run [--members N] [--runs N] [--only NAME ...] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks.generate import (
+    DEFAULT_MEMBERS,
+    DEFAULT_ROOT,
+    DEFAULT_SEED,
+    Dataset,
+    Scale,
+    ensure_dataset,
+    is_cached,
+)
+from tests.benchmarks.harness import (
+    BenchmarkFailed,
+    Command,
+    Result,
+    from_paired,
+    paired,
+    run_once,
+    table,
+)
+
+HERE = Path(__file__).resolve().parent
+PYTHON = Path(sys.executable)
+CIRCLEKEEPER = PYTHON.with_name("circlekeeper")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every benchmark needs: the data, a scratch folder, the child environment, run counts."""
+
+    data: Dataset
+    work: Path
+    env: dict[str, str]
+    runs: int
+    import_runs: int
+    jump_processes: int
+
+
+def child_env(work: Path) -> dict[str, str]:
+    """The environment of every measured process: private folders, nothing that changes timing."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CIRCLEKEEPER_", "TEXTUAL", "PYTHON"))
+    }
+    env["CIRCLEKEEPER_DATA_DIR"] = str(work / "data")
+    env["CIRCLEKEEPER_CONFIG_DIR"] = str(work / "config")
+    env["COLUMNS"] = "100"
+    return env
+
+
+def script(name: str) -> str:
+    """The path of a benchmark script in this folder."""
+    return str(HERE / name)
+
+
+def _members_in(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM member").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _fresh_copy(source: Path, target: Path) -> Callable[[], None]:
+    """A `prepare` step: replace `target` (and its WAL files) with a copy of `source`."""
+
+    def prepare() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o600)
+
+    return prepare
+
+
+def bench_import(ctx: Context) -> list[Result]:
+    """1. `member import` of the whole roster into a fresh database vs executemany of its rows."""
+    subject_db, floor_db = ctx.work / "import-subject.db", ctx.work / "import-floor.db"
+    subject = Command(
+        [str(CIRCLEKEEPER), "--db", str(subject_db), "member", "import", str(ctx.data.csv)],
+        prepare=_fresh_copy(ctx.data.empty_db, subject_db),
+    )
+    floor = Command(
+        [str(PYTHON), script("floor_import.py"), str(floor_db), str(ctx.data.csv)],
+        prepare=_fresh_copy(ctx.data.empty_db, floor_db),
+    )
+    pair = paired(subject, floor, ctx.env, runs=ctx.import_runs, warmup=0)
+    for path in (subject_db, floor_db):
+        if (count := _members_in(path)) != ctx.data.scale.members:
+            raise BenchmarkFailed(f"{path.name} has {count} members after the import")
+    figure = f"1. member import ({ctx.data.scale.members:,} rows)"
+    return [from_paired(figure, pair, 3.0, "floor: csv + executemany, no validation")]
+
+
+def _check_json(command: Command, env: dict[str, str], check: Callable[[Any], bool]) -> None:
+    _, out = run_once(command, env, capture=True)
+    if not check(json.loads(out)):
+        raise BenchmarkFailed(f"unexpected output of {' '.join(command.argv)}: {out[:300]}")
+
+
+def bench_member_list(ctx: Context) -> list[Result]:
+    """2. `member list --json --limit 50` vs import sqlmodel + the same queries in sqlite3."""
+    db, total = str(ctx.data.db), ctx.data.scale.members
+    subject = Command([str(CIRCLEKEEPER), "--db", db, "member", "list", "--json", "--limit", "50"])
+    floor = Command([str(PYTHON), script("floor_query.py"), "member-list", db])
+    for command in (subject, floor):
+        _check_json(command, ctx.env, lambda out: out["total"] == total and len(out["items"]) == 50)
+    pair = paired(subject, floor, ctx.env, runs=ctx.runs, warmup=0)
+    figure = f"2. member list --json ({total:,} members)"
+    return [from_paired(figure, pair, 1.3, "floor: import sqlmodel + the page query in sqlite3")]
+
+
+def bench_circle_show(ctx: Context) -> list[Result]:
+    """3. `circle show NAME` vs import sqlmodel + the same queries in sqlite3."""
+    db, name = str(ctx.data.db), ctx.data.circle_name
+    subject = Command([str(CIRCLEKEEPER), "--db", db, "circle", "show", name])
+    floor = Command([str(PYTHON), script("floor_query.py"), "circle-show", db, name])
+    _check_json(
+        Command([*subject.argv, "--json"]),
+        ctx.env,
+        lambda out: len(out["members"]) == ctx.data.circle_size and out["past_members"],
+    )
+    _check_json(floor, ctx.env, lambda out: out["size"] == ctx.data.circle_size)
+    pair = paired(subject, floor, ctx.env, runs=ctx.runs, warmup=0)
+    figure = f"3. circle show ({ctx.data.circle_size} members + past)"
+    return [from_paired(figure, pair, 1.3, "floor: import sqlmodel + the same queries in sqlite3")]
+
+
+def bench_help(ctx: Context) -> list[Result]:
+    """4. `circlekeeper --help` vs a bare Typer app's `--help`."""
+    subject = Command([str(CIRCLEKEEPER), "--help"])
+    floor = Command([str(PYTHON), script("floor_typer.py"), "--help"])
+    pair = paired(subject, floor, ctx.env, runs=ctx.runs + 2, warmup=1)
+    return [from_paired("4. circlekeeper --help", pair, 1.2, "floor: a bare Typer app's --help")]
+
+
+def bench_first_paint(ctx: Context) -> list[Result]:
+    """5. The TUI's first page of members on screen vs a bare Textual app's first paint."""
+    db, total = str(ctx.data.db), ctx.data.scale.members
+    subject = Command([str(PYTHON), script("tui_first_paint.py"), db])
+    floor = Command([str(PYTHON), script("floor_textual.py")])
+    _check_json(subject, ctx.env, lambda out: out.get("total") == total)
+    pair = paired(subject, floor, ctx.env, runs=ctx.runs, warmup=1)
+    figure = f"5. TUI first paint ({total:,} members)"
+    return [from_paired(figure, pair, 2.5, "issue 10 wants ≤ 1.5x; floor: bare Textual app")]
+
+
+def bench_jump_end(ctx: Context) -> list[Result]:
+    """6. Pressing `end` until the last member is painted, timed inside the app (ms)."""
+    command = Command([str(PYTHON), script("tui_jump_end.py"), str(ctx.data.db), "3"])
+    first: list[float] = []
+    again: list[float] = []
+    for _ in range(ctx.jump_processes):
+        _, out = run_once(command, ctx.env, capture=True)
+        times = json.loads(out)["ms"]
+        first.append(times[0])
+        again.extend(times[1:])
+    total = ctx.data.scale.members
+    return [
+        Result(
+            figure=f"6. TUI end → last of {total:,}, first jump",
+            median_ms=statistics.median(first),
+            budget=250,
+            runs=len(first),
+            note=f"in-process, ms; worst {max(first):.0f} ms",
+        ),
+        Result(
+            figure=f"6. TUI end → last of {total:,}, later jumps",
+            median_ms=statistics.median(again),
+            budget=250,
+            runs=len(again),
+            note=f"in-process, cached pages dropped before each; worst {max(again):.0f} ms",
+        ),
+    ]
+
+
+BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
+    "import": bench_import,
+    "member-list": bench_member_list,
+    "circle-show": bench_circle_show,
+    "help": bench_help,
+    "first-paint": bench_first_paint,
+    "jump-end": bench_jump_end,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate (or reuse) the data, run the chosen benchmarks, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="data cache folder")
+    parser.add_argument("--runs", type=int, default=7, help="runs of each process (default 7)")
+    parser.add_argument("--import-runs", type=int, default=3, help="runs of the slow import")
+    parser.add_argument("--quick", action="store_true", help="3 runs, 1 import run")
+    parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), default=None)
+    args = parser.parse_args(argv)
+    if not CIRCLEKEEPER.exists():
+        print(f"no {CIRCLEKEEPER}: run this with the project's venv python", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    scale = Scale.for_members(args.members, args.seed)
+    print(
+        f"data: {scale.members:,} members, {scale.circles:,} circles, "
+        f"{scale.memberships:,} memberships (seed {scale.seed})",
+        flush=True,
+    )
+    if not is_cached(scale, args.root):
+        # In its own process: a child's peak memory (from wait4) counts its parent's at fork, so
+        # the runner must stay small rather than hold the 100,000-row import it just made.
+        generate = [str(PYTHON), "-m", "tests.benchmarks.generate", "--members", str(scale.members)]
+        generate += ["--seed", str(scale.seed), "--root", str(args.root)]
+        subprocess.run(generate, check=True, stdout=subprocess.DEVNULL)
+    data = ensure_dataset(scale, args.root)
+    work = Path(tempfile.mkdtemp(prefix="work-", dir=args.root))
+    ctx = Context(
+        data=data,
+        work=work,
+        env=child_env(work),
+        runs=3 if args.quick else args.runs,
+        import_runs=1 if args.quick else args.import_runs,
+        jump_processes=2 if args.quick else 3,
+    )
+    results: list[Result] = []
+    try:
+        for name in args.only or BENCHMARKS:
+            print(f"running {name}…", flush=True)
+            results.extend(BENCHMARKS[name](ctx))
+    except BenchmarkFailed as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(table(results))
+    missed = [result.figure for result in results if not result.passed]
+    elapsed = time.perf_counter() - started
+    print(f"\n{len(results) - len(missed)} of {len(results)} within budget in {elapsed:.0f} s")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
