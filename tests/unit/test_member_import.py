@@ -21,6 +21,7 @@ from circlekeeper.services import member_import
 from circlekeeper.services.errors import Conflict, InvalidInput
 from circlekeeper.services.member_import import ImportProblem, import_members, read_roster
 from circlekeeper.services.members import add_member, get_member, list_members
+from circlekeeper.text import identity_key, sort_key
 
 HEADER = "name,email,handle,timezone,joined_on,tags\n"
 FROZEN_NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -322,6 +323,39 @@ class TestExistingMembers:
         path = write_csv(HEADER + 'Ann,ann@x.org,,,,"x=1;y=2"\n')
         report = import_members(db, source=path)
         assert reasons(report) == {2: "tags: the member would have 31 tags; at most 30"}
+
+
+class TestKeys:
+    """The bulk path writes the same derived keys as `member add` and `member edit`."""
+
+    def stored(self, db: Database, sql: str) -> list[tuple[str, str]]:
+        conn = sqlite3.connect(db.path)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+
+    def test_names_are_keyed_for_sorting_and_tags_for_search(self, db, write_csv) -> None:
+        add(db, "Old", email="old@x.org", tags={"city": "Oslo"})
+        path = write_csv(
+            HEADER
+            + "Zoë Weiß,zoe@x.org,,,,city=Straße\n"
+            + "Ámbar Ruiz,ambar@x.org,,,,city=Sevilla\n"
+            + "[b]Öld[/b] Nëw,old@x.org,,,,city=ÜRÜMQI;lang=ES\n"
+        )
+        report = import_members(db, source=path)
+        assert (report.imported, report.updated) == (2, 1)
+        for name, name_key in self.stored(db, "SELECT name, name_key FROM member"):
+            assert name_key == sort_key(name)
+        for value, value_key in self.stored(db, "SELECT value, value_key FROM member_tag"):
+            assert value_key == identity_key(value)
+        everyone = [row.name for row in list_members(db).items]
+        assert everyone == ["Ámbar Ruiz", "[b]Öld[/b] Nëw", "Zoë Weiß"]
+        by_tag = list_members(db, search="CITY=STRASSE").items
+        assert [row.name for row in by_tag] == ["Zoë Weiß"]
+        by_updated_tag = list_members(db, search="city=ürümqi").items
+        assert [row.name for row in by_updated_tag] == ["[b]Öld[/b] Nëw"]
+        assert list_members(db, search="city=oslo").total == 0
 
 
 class TestDryRun:

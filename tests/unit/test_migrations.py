@@ -25,6 +25,7 @@ from circlekeeper.db.migrate import _alembic_config, head_revision
 from circlekeeper.db.schema import APPLICATION_ID, SCHEMA_VERSION
 from circlekeeper.models import CircleCreate, MemberCreate, register_tables
 from circlekeeper.services import circles, members
+from circlekeeper.text import identity_key, sort_key
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -118,15 +119,16 @@ def test_every_revision_sets_its_own_schema_version() -> None:
     assert versions[-1] == SCHEMA_VERSION
 
 
-def step_back(path: Path) -> None:
-    """Run the newest migration's real downgrade, leaving a faithful file of the previous schema."""
+def step_back(path: Path, revision: str = "-1") -> None:
+    """Run the real downgrades (of the newest migration, or down to `revision`), leaving a
+    faithful file of that older schema."""
     engine = create_engine("sqlite://", creator=lambda: connect(path), poolclass=NullPool)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             config = _alembic_config()
             config.attributes["connection"] = conn
-            command.downgrade(config, "-1")
+            command.downgrade(config, revision)
             conn.exec_driver_sql("COMMIT")
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -232,3 +234,53 @@ def test_a_migration_that_rebuilds_referenced_tables_keeps_tags_and_stays(
     assert read_file(db.path, "PRAGMA foreign_key_check") == []
     with connect(db.path) as conn:
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # back on for users
+
+
+SCHEMA_2_ROSTER = [
+    ("Zoë Weiß", "zoe@x.org", {"city": "Straße"}),
+    ("Ámbar Ruiz", "ambar@x.org", {"city": "Sevilla", "lang": "ES"}),
+    ("[b]Bo[/b]", "bo@x.org", {}),
+    ("Ahmed Khan", "ahmed@x.org", {"city": "ÜRÜMQI"}),
+]
+
+
+def test_a_schema_2_database_is_backed_up_then_sorted_and_searched_by_the_new_keys(
+    db: Database,
+) -> None:
+    for name, email, tags in SCHEMA_2_ROSTER:
+        members.add_member(db, data=MemberCreate(name=name, email=email, tags=tags))
+    path = db.path
+    db.close()
+    step_back(path, "0002")
+    assert read_file(path, "PRAGMA user_version") == [(2,)]
+    # As schema 2 wrote them: casefolded names, so 'ámbar' sorted after 'zoë'; no value_key.
+    assert read_file(path, "SELECT name_key FROM member ORDER BY name_key") == [
+        ("[b]bo[/b]",),
+        ("ahmed khan",),
+        ("zoë weiss",),
+        ("ámbar ruiz",),
+    ]
+    assert "value_key" not in {row[1] for row in read_file(path, "PRAGMA table_info(member_tag)")}
+
+    migrated = open_database(path)
+    try:
+        listed = [row.name for row in members.list_members(migrated).items]
+        assert listed == ["Ahmed Khan", "Ámbar Ruiz", "[b]Bo[/b]", "Zoë Weiß"]
+        found = members.list_members(migrated, search="CITY=STRASSE")
+        assert [row.name for row in found.items] == ["Zoë Weiß"]
+        found = members.list_members(migrated, search="city=ürümqi")
+        assert [row.name for row in found.items] == ["Ahmed Khan"]
+        assert schema_differences(migrated) == []
+    finally:
+        migrated.close()
+
+    (backup,) = paths.backups_dir(path).iterdir()
+    assert "schema2" in backup.name
+    assert read_file(backup, "PRAGMA user_version") == [(2,)]
+    assert read_file(backup, "SELECT count(*) FROM member") == [(len(SCHEMA_2_ROSTER),)]
+    for name, name_key in read_file(path, "SELECT name, name_key FROM member"):
+        assert name_key == sort_key(name)
+    for value, value_key in read_file(path, "SELECT value, value_key FROM member_tag"):
+        assert value_key == identity_key(value)
+    tag_count = sum(len(tags) for _, _, tags in SCHEMA_2_ROSTER)
+    assert read_file(path, "SELECT count(*) FROM member_tag") == [(tag_count,)]

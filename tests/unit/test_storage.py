@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,10 +23,11 @@ from circlekeeper.db import (
     migrate,
     open_database,
 )
+from circlekeeper.db.backup import backup_before_migration, backup_database
 from circlekeeper.db.schema import SCHEMA_VERSION
 from circlekeeper.models import MemberCreate
 from circlekeeper.services import members
-from circlekeeper.services.workspace import open_workspace
+from circlekeeper.services.workspace import init_workspace, open_workspace
 
 EXPECTED_PRAGMAS = {
     "foreign_keys": 1,
@@ -345,3 +347,122 @@ def test_an_explicit_database_is_never_created(
     assert not named.exists()
     assert not named.parent.exists()
     assert not paths.default_db_path().exists()
+
+
+def _create_the_default_database_meanwhile(
+    monkeypatch: pytest.MonkeyPatch, make: Callable[[Path], None]
+) -> None:
+    """While our creation migrates its scratch file, another process puts a file at the default
+    path (`make` writes it): the race two first runs at the same moment can lose."""
+    default = paths.default_db_path()
+    real_upgrade = migrate.upgrade_to_head
+
+    def racing_upgrade(target: Path) -> None:
+        real_upgrade(target)
+        if not default.exists():
+            monkeypatch.setattr(migrate, "upgrade_to_head", real_upgrade)
+            make(default)
+
+    monkeypatch.setattr(migrate, "upgrade_to_head", racing_upgrade)
+
+
+def _winner(path: Path) -> None:
+    """The other process creates the database and adds a member to it."""
+    other = create_database(path)
+    members.add_member(other, data=MemberCreate(name="Winner", email="winner@x.org"))
+    other.close()
+
+
+def test_the_loser_of_a_creation_race_opens_the_winners_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _create_the_default_database_meanwhile(monkeypatch, _winner)
+    db = open_workspace()
+    try:
+        assert db.path == paths.default_db_path()
+        assert members.get_member(db, ref="winner@x.org").name == "Winner"
+    finally:
+        db.close()
+    assert not [name for name in os.listdir(db.path.parent) if name.endswith(".creating")]
+
+
+def test_init_that_loses_a_creation_race_keeps_the_winners_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _create_the_default_database_meanwhile(monkeypatch, _winner)
+    result = init_workspace()
+    assert not result.created
+    db = open_workspace()
+    try:
+        assert members.count_members(db) == 1
+    finally:
+        db.close()
+
+
+def test_a_foreign_file_made_during_creation_is_still_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _create_the_default_database_meanwhile(monkeypatch, write_csv)
+    default = paths.default_db_path()
+    with pytest.raises(NotACircleKeeperDatabase):
+        open_workspace()
+    assert default.read_text(encoding="utf-8").startswith("name,email")
+
+
+# --- backups ---------------------------------------------------------------------------------
+
+
+def member_names(path: Path) -> list[str]:
+    """The member names stored in the database file at `path`."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in conn.execute("SELECT name FROM member ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_two_backups_in_the_same_second_keep_both(db: Database) -> None:
+    first = backup_before_migration(db.path, 2)
+    members.add_member(db, data=MemberCreate(name="Ana", email="ana@x.org"))
+    second = backup_before_migration(db.path, 2)  # the clock is frozen: the same second
+    assert first != second
+    assert second.name == first.name.removesuffix(".db") + "-2.db"
+    assert sorted(os.listdir(first.parent)) == sorted([first.name, second.name])
+    assert mode(first) == mode(second) == 0o600
+    assert member_names(first) == []
+    assert member_names(second) == ["Ana"]
+
+
+def test_backups_taken_at_once_all_survive(db: Database) -> None:
+    members.add_member(db, data=MemberCreate(name="Ana", email="ana@x.org"))
+    start = threading.Barrier(4)
+    made: list[Path] = []
+    failed: list[BaseException] = []
+
+    def take() -> None:
+        start.wait()
+        try:
+            made.append(backup_before_migration(db.path, 2))
+        except BaseException as exc:
+            failed.append(exc)
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failed == []
+    assert len(set(made)) == 4
+    assert sorted(os.listdir(paths.backups_dir(db.path))) == sorted(path.name for path in made)
+    for path in made:
+        assert member_names(path) == ["Ana"]
+
+
+def test_a_backup_never_replaces_an_existing_file(db: Database, tmp_path: Path) -> None:
+    target = tmp_path / "kept" / "backup.db"
+    target.parent.mkdir()
+    target.write_text("an older backup", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="left untouched"):
+        backup_database(db.path, target)
+    assert target.read_text(encoding="utf-8") == "an older backup"
+    assert os.listdir(target.parent) == ["backup.db"]

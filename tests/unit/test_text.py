@@ -9,6 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from circlekeeper import text
 from circlekeeper.text import clean_text, handle_key, identity_key
 
 C0_C1 = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -121,3 +122,59 @@ def test_identity_key_is_stable_and_normalisation_blind(value: str) -> None:
     assert identity_key(key) == key
     assert identity_key(unicodedata.normalize("NFD", value)) == key
     assert unicodedata.is_normalized("NFC", key)
+
+
+# --- the ASCII fast path -----------------------------------------------------------------------
+
+# Mostly printable ASCII with the characters the full path treats specially mixed in.
+ascii_heavy_text = st.text(
+    alphabet=st.one_of(
+        st.characters(max_codepoint=0x7F),
+        st.sampled_from([" ", "\t", "\n", "\r", "\x1b", "\x85", "\u00e9", "\u0301"]),
+    )
+)
+
+
+@given(ascii_heavy_text, st.booleans())
+@example(" Ana  Lima ", False)
+@example("wins:  ", True)
+@example("  indented", True)
+@example("", False)
+def test_the_fast_path_agrees_with_the_full_cleaning(value: str, multiline: bool) -> None:
+    assert clean_text(value, multiline=multiline) == text._clean_full(value, multiline=multiline)
+
+
+@pytest.mark.parametrize(
+    ("raw", "multiline", "expected"),
+    [
+        ("Ana Lima", False, "Ana Lima"),
+        ("ana@example.org", False, "ana@example.org"),
+        ("team=north", False, "team=north"),
+        (" Ana  Lima ", False, "Ana Lima"),
+        ("  wins: shipped  ", True, "  wins: shipped"),
+    ],
+)
+def test_printable_ascii_needs_no_regular_expression(
+    monkeypatch: pytest.MonkeyPatch, raw: str, multiline: bool, expected: str
+) -> None:
+    class Refuse:
+        def sub(self, *args: object) -> str:
+            raise AssertionError("the fast path ran a regular expression")
+
+    for name in ("_ESCAPE_SEQUENCES", "_CONTROL", "_INLINE_BREAKS", "_BIDI_CONTROLS"):
+        monkeypatch.setattr(text, name, Refuse())
+    assert clean_text(raw, multiline=multiline) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["Ana\tLima", "Ana\x1b[31m", "Ana\x7f", "Jos\u00e9", "Ana\nLima", "Ana\u202e"]
+)
+def test_anything_else_takes_the_full_path(raw: str) -> None:
+    assert clean_text(raw) == text._clean_full(raw, multiline=False)
+    assert clean_text(raw, multiline=True) == text._clean_full(raw, multiline=True)
+
+
+@given(ascii_heavy_text)
+def test_identity_key_of_ascii_is_the_casefolded_nfc_key(value: str) -> None:
+    expected = unicodedata.normalize("NFC", text._clean_full(value, multiline=False).casefold())
+    assert identity_key(value) == expected

@@ -23,7 +23,8 @@ from circlekeeper.models.types import UTCDateTime
 
 
 class Member(SQLModel, table=True):
-    """A person; email_key/handle_key hold the NFC+casefold forms that must be unique."""
+    """A person; email_key/handle_key hold the NFC+casefold forms that must be unique, and
+    name_key the accent- and punctuation-blind text.sort_key the list is sorted by."""
 
     __tablename__ = "member"
     __table_args__ = (
@@ -60,16 +61,21 @@ class Member(SQLModel, table=True):
 
 
 class MemberTag(SQLModel, table=True):
-    """One key=value attribute of a member, used for search and, later, grouping."""
+    """One key=value attribute of a member, used for search and, later, grouping.
+
+    value_key is the value's identity_key (SQLite's lower() folds ASCII only), so a tag search
+    is case-insensitive in every script.
+    """
 
     __tablename__ = "member_tag"
-    __table_args__ = (Index("ix_member_tag_key_value", "key", "value", "member_id"),)
+    __table_args__ = (Index("ix_member_tag_key_value_key", "key", "value_key", "member_id"),)
 
     member_id: int = SQLField(
         sa_column=Column(Integer, ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
     )
     key: str = SQLField(sa_column=Column(String(40), primary_key=True))
     value: str = SQLField(max_length=100)
+    value_key: str
 
 
 class MemberCreate(BaseModel):

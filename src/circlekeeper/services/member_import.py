@@ -34,7 +34,7 @@ from circlekeeper.models import MemberCreate
 from circlekeeper.models.fields import TAGS_MAX, parse_tags
 from circlekeeper.services.errors import Conflict, InvalidInput
 from circlekeeper.services.validation import describe
-from circlekeeper.text import handle_key, identity_key
+from circlekeeper.text import handle_key, identity_key, sort_key
 
 Progress = Callable[[int, int], None]
 """Called with (rows done, rows total) while an import validates its rows."""
@@ -59,8 +59,11 @@ _UPDATE_MEMBER = (
     " handle_key = ?, timezone = ?, joined_on = ?, version = version + 1, updated_at = ?"
     " WHERE id = ?"
 )
-_INSERT_TAG = "INSERT INTO member_tag (member_id, key, value) VALUES (?, ?, ?)"
-_UPSERT_TAG = _INSERT_TAG + " ON CONFLICT (member_id, key) DO UPDATE SET value = excluded.value"
+_INSERT_TAG = "INSERT INTO member_tag (member_id, key, value, value_key) VALUES (?, ?, ?, ?)"
+_UPSERT_TAG = _INSERT_TAG + (
+    " ON CONFLICT (member_id, key) DO UPDATE SET value = excluded.value,"
+    " value_key = excluded.value_key"
+)
 
 
 class ImportProblem(BaseModel):
@@ -241,7 +244,7 @@ def _validate(row: RosterRow) -> _Row | str:
             handle_key=handle_key(member.handle) if member.handle else None,
         ),
         name=member.name,
-        name_key=identity_key(member.name),
+        name_key=sort_key(member.name),
         email=member.email,
         handle=member.handle,
         timezone=member.timezone if timezone_given else None,
@@ -268,7 +271,7 @@ def _apply(
     stored = _stored(conn, [member_id for _, member_id in matched if member_id is not None])
     outcome = _Outcome(imported=len(inserts))
     changes: list[tuple[Any, ...]] = []
-    tag_changes: list[tuple[int, str, str]] = []
+    tag_changes: list[tuple[int, str, str, str]] = []
     for row, member_id in matched:
         assert member_id is not None
         before = stored[member_id]
@@ -283,7 +286,7 @@ def _apply(
             continue
         after = _updated_columns(before, row)
         new_tags = [
-            (member_id, key, value)
+            (member_id, key, value, identity_key(value))
             for key, value in row.tags.items()
             if before.tags.get(key) != value
         ]
@@ -355,7 +358,7 @@ def _write(
     conn: sqlite3.Connection,
     inserts: list[_Row],
     changes: list[tuple[Any, ...]],
-    tag_changes: list[tuple[int, str, str]],
+    tag_changes: list[tuple[int, str, str, str]],
 ) -> None:
     """All writes of one import, inside the caller's transaction."""
     stamp = clock.now().astimezone(dt.UTC).replace(tzinfo=None).strftime(_TIMESTAMP)
@@ -384,7 +387,7 @@ def _write(
     conn.executemany(
         _INSERT_TAG,
         (
-            (member_id, key, value)
+            (member_id, key, value, identity_key(value))
             for member_id, row in zip(ids, inserts, strict=True)
             for key, value in row.tags.items()
         ),

@@ -27,7 +27,7 @@ from circlekeeper.models import (
 from circlekeeper.services.errors import Conflict, InvalidInput, StaleEdit
 from circlekeeper.services.lookup import find_member, like_pattern
 from circlekeeper.services.validation import clean_reason
-from circlekeeper.text import handle_key, identity_key
+from circlekeeper.text import clean_text, fold, handle_key, identity_key, sort_key
 
 LEFT_COMMUNITY_REASON = "left the community"
 MAX_PAGE = 1000
@@ -50,7 +50,7 @@ def new_member_row(data: MemberCreate) -> Member:
     moment = clock.now()
     return Member(
         name=data.name,
-        name_key=identity_key(data.name),
+        name_key=sort_key(data.name),
         email=data.email,
         email_key=identity_key(data.email) if data.email else None,
         handle=data.handle,
@@ -96,7 +96,12 @@ def get_member(db: Database, *, ref: str | int) -> MemberDetail:
 
 
 def member_filter(search: str | None, status: MemberStatus | None) -> ColumnElement[bool]:
-    """The WHERE clause for a search over name, email, handle and tags, and a status."""
+    """The WHERE clause for a search over name, email, handle and tags, and a status.
+
+    `key=value` finds members with that tag (case-insensitive in every script). Anything else
+    is a substring of the name (folded like the sort key, ignoring accents, punctuation and
+    spaces, so "obrien" finds "O'Brien"), of the email, of the handle, or of a tag.
+    """
     clauses: list[ColumnElement[bool]] = []
     if status is not None:
         clauses.append(col(Member.status) == status.value)
@@ -109,7 +114,7 @@ def member_filter(search: str | None, status: MemberStatus | None) -> ColumnElem
                 _has_tag(
                     and_(
                         col(MemberTag.key) == tag_key.strip(),
-                        func.lower(MemberTag.value) == tag_value.strip(),
+                        col(MemberTag.value_key) == tag_value.strip(),
                     )
                 )
             )
@@ -117,18 +122,27 @@ def member_filter(search: str | None, status: MemberStatus | None) -> ColumnElem
             pattern = like_pattern(key)
             clauses.append(
                 or_(
-                    col(Member.name_key).like(pattern, escape="\\"),
+                    _name_contains(text),
                     col(Member.email_key).like(pattern, escape="\\"),
                     col(Member.handle_key).like(like_pattern(key.removeprefix("@")), escape="\\"),
                     _has_tag(
                         or_(
                             col(MemberTag.key).like(pattern, escape="\\"),
-                            func.lower(MemberTag.value).like(pattern, escape="\\"),
+                            col(MemberTag.value_key).like(pattern, escape="\\"),
                         )
                     ),
                 )
             )
     return and_(True, *clauses)
+
+
+def _name_contains(text: str) -> ColumnElement[bool]:
+    """Names containing `text`'s letters and digits; a search of only symbols matches as typed."""
+    folded = fold(text).replace(" ", "")
+    if folded:
+        squeezed = func.replace(col(Member.name_key), " ", "")
+        return squeezed.like(like_pattern(folded), escape="\\")
+    return col(Member.name).like(like_pattern(clean_text(text)), escape="\\")
 
 
 def _has_tag(condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -235,7 +249,7 @@ def edit_member(
         if "name" in values:
             if values["name"] is None:
                 raise InvalidInput("name: cannot be empty")
-            values["name_key"] = identity_key(values["name"])
+            values["name_key"] = sort_key(values["name"])
         if "email" in values:
             values["email_key"] = identity_key(values["email"]) if values["email"] else None
         if "handle" in values:
@@ -375,7 +389,9 @@ def _replace_tags(session: Session, member_id: int, tags: dict[str, str]) -> Non
         MemberTag.__table__.delete().where(MemberTag.__table__.c.member_id == member_id)  # type: ignore[attr-defined]
     )
     for key, value in tags.items():
-        session.add(MemberTag(member_id=member_id, key=key, value=value))
+        session.add(
+            MemberTag(member_id=member_id, key=key, value=value, value_key=identity_key(value))
+        )
     session.flush()
 
 

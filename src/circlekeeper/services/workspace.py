@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circlekeeper import paths
-from circlekeeper.db import Database, create_database, open_database
+from circlekeeper.db import Database, NotACircleKeeperDatabase, create_database, open_database
 from circlekeeper.db.identify import identify
 
 
@@ -28,21 +28,40 @@ def resolve_path(cli_value: str | os.PathLike[str] | None = None) -> tuple[Path,
 
 
 def open_workspace(cli_value: str | os.PathLike[str] | None = None) -> Database:
-    """Open the database the user means; only the default database is created on first use."""
+    """Open the database the user means; only the default database is created on first use.
+
+    When two processes create the default database at once (a TUI and a CLI run on first use),
+    the one whose file lands second opens the winner's file instead of failing.
+    """
     path, explicit = resolve_path(cli_value)
     if not explicit and not path.exists():
-        return create_database(path)
+        created = _create_unless_made_meanwhile(path)
+        if created is not None:
+            return created
     return open_database(path)
 
 
 def init_workspace(cli_value: str | os.PathLike[str] | None = None) -> InitResult:
     """Create a database at the chosen path; an existing circlekeeper database is kept as it is."""
     path, _ = resolve_path(cli_value)
-    if path.exists():
-        identify(path)
-        return InitResult(path=path, created=False)
-    create_database(path).close()
-    return InitResult(path=path, created=True)
+    if not path.exists():
+        created = _create_unless_made_meanwhile(path)
+        if created is not None:
+            created.close()
+            return InitResult(path=path, created=True)
+    identify(path)
+    return InitResult(path=path, created=False)
+
+
+def _create_unless_made_meanwhile(path: Path) -> Database | None:
+    """Create the database at `path`, or return None if another process put a file there first
+    (the caller then opens or identifies that file, which refuses it if it is not ours)."""
+    try:
+        return create_database(path)
+    except NotACircleKeeperDatabase:
+        if path.exists():
+            return None
+        raise
 
 
 @dataclass(frozen=True)
