@@ -25,6 +25,8 @@ CIRCLE_READ_KEYS = {
     "ends_on",
     "status",
     "agreements",
+    "week_of_month",
+    "ritual_id",
     "version",
     "created_at",
     "updated_at",
@@ -319,7 +321,7 @@ def test_show_json(cli: Cli) -> None:
 
     circle = cli.json("circle", "show", "1")
 
-    assert set(circle) == CIRCLE_READ_KEYS | {"members", "past_members", "warnings"}
+    assert set(circle) == CIRCLE_READ_KEYS | {"members", "past_members", "warnings", "ritual_name"}
     assert circle["size"] == 1
     [current] = circle["members"]
     [past] = circle["past_members"]

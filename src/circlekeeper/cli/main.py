@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -63,5 +65,12 @@ _register()
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A command lives for well under a second, so the cyclic garbage collector is off while it runs
+    and the objects still alive at exit are frozen instead of collected (a measured 150 to 250 ms of
+    a `member list`); the TUI turns collection back on once it has painted.
+    """
+    gc.disable()
+    atexit.register(gc.freeze)
     app()

@@ -115,6 +115,8 @@ TABLE_MODULES = (
     "circlekeeper.models.member",
     "circlekeeper.models.circle",
     "circlekeeper.models.membership",
+    "circlekeeper.models.ritual",
+    "circlekeeper.models.session",
 )
 
 

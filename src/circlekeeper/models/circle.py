@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import CheckConstraint, Index
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -52,6 +53,10 @@ class Circle(SQLModel, table=True):
             "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="ends_after_start"
         ),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint(
+            "week_of_month IS NULL OR week_of_month IN (1, 2, 3, 4, 5, -1)",
+            name="week_of_month_valid",
+        ),
         Index("ix_circle_status", "status"),
     )
 
@@ -73,6 +78,11 @@ class Circle(SQLModel, table=True):
     ends_on: dt.date | None = None
     status: str = CircleStatus.FORMING.value
     agreements: str = ""
+    week_of_month: int | None = None
+    ritual_id: int | None = SQLField(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("ritual.id", ondelete="SET NULL"), nullable=True),
+    )
     version: int = 1
     created_at: dt.datetime = SQLField(sa_type=UTCDateTime)
     updated_at: dt.datetime = SQLField(sa_type=UTCDateTime)
@@ -90,6 +100,15 @@ def _check_sizes(min_size: int | None, max_size: int | None) -> None:
 def _check_dates(starts_on: dt.date | None, ends_on: dt.date | None) -> None:
     if starts_on and ends_on and ends_on < starts_on:
         raise ValueError(f"ends_on {ends_on} is before starts_on {starts_on}")
+
+
+def _check_week_of_month(value: int | None) -> int | None:
+    if value is not None and value not in (1, 2, 3, 4, 5, -1):
+        raise ValueError("week of month must be 1 to 5, or -1 for the last one")
+    return value
+
+
+WeekOfMonth = Annotated[int | None, AfterValidator(_check_week_of_month)]
 
 
 class CircleCreate(BaseModel):
@@ -112,6 +131,8 @@ class CircleCreate(BaseModel):
     starts_on: OptionalDate = None
     ends_on: OptionalDate = None
     agreements: LongText = ""
+    week_of_month: WeekOfMonth = None
+    ritual_id: int | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> CircleCreate:
@@ -142,6 +163,8 @@ class CircleUpdate(BaseModel):
     starts_on: OptionalDate = None
     ends_on: OptionalDate = None
     agreements: LongText | None = None
+    week_of_month: WeekOfMonth = None
+    ritual_id: int | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> CircleUpdate:
@@ -176,6 +199,8 @@ class CircleRead(BaseModel):
     ends_on: dt.date | None
     status: CircleStatus
     agreements: str
+    week_of_month: int | None = None
+    ritual_id: int | None = None
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -201,6 +226,7 @@ class CircleDetail(CircleRead):
     members: list[CircleMember]
     past_members: list[CircleMember]
     warnings: list[str]
+    ritual_name: str | None = None
 
 
 class CircleRow(BaseModel):

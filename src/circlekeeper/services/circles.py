@@ -26,6 +26,7 @@ from circlekeeper.models import (
     Member,
     Membership,
     MemberStatus,
+    Ritual,
 )
 from circlekeeper.models.circle import validate_circle_fields
 from circlekeeper.services.errors import CapacityExceeded, Conflict, InvalidInput, StaleEdit
@@ -362,9 +363,15 @@ def _detail(session: Session, circle: Circle) -> CircleDetail:
     ).all()
     fields = list(CircleMember.model_fields)
     stays = [CircleMember.model_validate(dict(zip(fields, row, strict=True))) for row in rows]
+    ritual_name = (
+        session.exec(select(Ritual.name).where(col(Ritual.id) == circle.ritual_id)).first()
+        if circle.ritual_id is not None
+        else None
+    )
     return CircleDetail(
         **read.model_dump(),
         members=[s for s in stays if s.left_on is None],
         past_members=[s for s in stays if s.left_on is not None],
         warnings=size_warnings(read),
+        ritual_name=ritual_name,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -16,6 +17,7 @@ from circlekeeper.tui.screens.circles import CirclesScreen
 from circlekeeper.tui.screens.dialogs import MessageScreen
 from circlekeeper.tui.screens.help import HelpScreen
 from circlekeeper.tui.screens.members import MembersScreen
+from circlekeeper.tui.screens.sessions import SessionsScreen
 from circlekeeper.tui.screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ class CircleKeeperApp(App[None]):
     MODES: ClassVar[dict[str, type[Screen]]] = {  # type: ignore[assignment]
         "members": MembersScreen,
         "circles": CirclesScreen,
+        "sessions": SessionsScreen,
     }
     DEFAULT_MODE = "members"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,6 +44,9 @@ class CircleKeeperApp(App[None]):
         ),
         Binding(
             "c", "show_circles", "Circles", id="app.circles", tooltip="Show the circles screen"
+        ),
+        Binding(
+            "s", "show_sessions", "Sessions", id="app.sessions", tooltip="Sessions and the runner"
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="List every key"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit circlekeeper"),
@@ -61,6 +67,7 @@ class CircleKeeperApp(App[None]):
         self._config_loaded = False
 
     def on_mount(self) -> None:
+        self.call_after_refresh(gc.enable)
         self._apply_themes()
         self.sub_title = "opening…"
         run_db(self, self._open, self._opened, on_error=self._open_failed, group="open")
@@ -143,6 +150,10 @@ class CircleKeeperApp(App[None]):
         """Switch to the circles screen."""
         self.switch_mode("circles")
 
+    def action_show_sessions(self) -> None:
+        """Switch to the sessions screen (where sessions are run)."""
+        self.switch_mode("sessions")
+
     def action_help(self) -> None:
         """Show every key of the current screen and the app."""
         if isinstance(self.screen, HelpScreen):
@@ -153,6 +164,9 @@ class CircleKeeperApp(App[None]):
         """Every screen and action is reachable from the command palette too."""
         yield SystemCommand("Members", "Show the members screen (m)", self.action_show_members)
         yield SystemCommand("Circles", "Show the circles screen (c)", self.action_show_circles)
+        yield SystemCommand(
+            "Sessions", "Sessions and the session runner (s)", self.action_show_sessions
+        )
         yield SystemCommand("Help", "List every key (?)", self.action_help)
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.show and binding.description:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 if TYPE_CHECKING:
-    from circlekeeper.models import CircleDetail, CircleRow, MemberDetail, MemberRow
+    from circlekeeper.models import (
+        CircleDetail,
+        CircleRow,
+        MemberDetail,
+        MemberRow,
+        SessionDetail,
+        SessionRead,
+    )
 
 Part = str | tuple[str, str]
 
@@ -126,6 +133,7 @@ def circle_detail(detail: CircleDetail) -> Content:
         detail.cadence.value, detail.cadence_interval, weekday, detail.meeting_time
     )
     parts += _field("Rhythm", f"{rhythm} ({detail.timezone})")
+    parts += _field("Ritual", detail.ritual_name or "—")
     if detail.starts_on or detail.ends_on:
         parts += _field("Runs", f"{detail.starts_on or '…'} → {detail.ends_on or '…'}")
     if detail.purpose:
@@ -145,4 +153,41 @@ def circle_detail(detail: CircleDetail) -> Content:
             reason = f" — {stay.leave_reason}" if stay.leave_reason else ""
             parts += ["  • ", stay.name, f"  {stay.joined_on} → {stay.left_on}", reason, "\n"]
     parts.append(("\nversion " + str(detail.version), "dim"))
+    return _lines(parts)
+
+
+def session_cells(row: SessionRead) -> tuple[str, ...]:
+    """The cells of one session line: local date and time, circle, ritual, status."""
+    local = row.local_start
+    when = f"{local:%a %Y-%m-%d %H:%M}"
+    status = row.status.value + (f" — {row.reason}" if row.reason else "")
+    return (when, row.circle_name, row.ritual_name or "—", status)
+
+
+def session_detail(detail: SessionDetail) -> Content:
+    """The session detail pane: when, ritual, status and who checked in with what."""
+    local = detail.local_start
+    parts: list[Part] = [(detail.circle_name, "bold $accent"), "\n\n"]
+    parts += _field("When", f"{local:%A %d %B %Y, %H:%M} ({detail.timezone})")
+    parts += _field("Ritual", detail.ritual_name or "—")
+    parts += _field("Status", detail.status.value)
+    if detail.reason:
+        parts += _field("Reason", detail.reason)
+    if detail.notes:
+        parts += ["\n", ("Notes", "bold"), "\n", detail.notes, "\n"]
+    if detail.checkins:
+        counts: dict[str, int] = {}
+        for checkin in detail.checkins:
+            counts[checkin.attendance.value] = counts.get(checkin.attendance.value, 0) + 1
+        summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+        parts += ["\n", ("Check-ins", "bold"), f"  {summary}\n"]
+        for checkin in detail.checkins:
+            parts += ["  • ", checkin.member_name, (f"  {checkin.attendance.value}", "dim")]
+            if checkin.answers:
+                parts.append((f"  [{checkin.visibility.value}]", "dim"))
+            parts.append("\n")
+            for prompt, answer in checkin.answers.items():
+                parts += [("      " + prompt + ": ", "italic"), answer, "\n"]
+    elif detail.status.value == "planned":
+        parts.append(("\nPress enter to run this session.\n", "italic"))
     return _lines(parts)

@@ -1,0 +1,156 @@
+"""The session runner by keys: roll call, go-round, closing, save; a draft survives quitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from circlekeeper.db import Database, open_database
+from circlekeeper.models import CircleCreate, MemberCreate
+from circlekeeper.services import checkins, circles, members, rituals
+from circlekeeper.tui.app import CircleKeeperApp
+from circlekeeper.tui.screens.picker import PickerScreen
+from circlekeeper.tui.screens.runner import RunnerScreen
+from circlekeeper.tui.screens.sessions import SessionsScreen
+from tests.tui.helpers import screen_text, settle
+
+SIZE = (140, 44)
+ROSE = "Rose: something that went well"
+
+
+def _circle_with_three(db: Database) -> None:
+    ritual = rituals.get_ritual(db, ref="Rose · Bud · Thorn")
+    circles.create_circle(
+        db,
+        data=CircleCreate(
+            name="Tuesday Builders",
+            weekday="tue",
+            meeting_time="18:30",
+            timezone="Europe/Berlin",
+            ritual_id=ritual.id,
+        ),
+    )
+    for name, email in (
+        ("Ana Lima", "ana@x.org"),
+        ("Bea Costa", "bea@x.org"),
+        ("Cy Park", "cy@x.org"),
+    ):
+        members.add_member(db, data=MemberCreate(name=name, email=email))
+        circles.add_member_to_circle(db, circle_ref="Tuesday Builders", member_ref=email)
+
+
+async def _type(pilot: Pilot[object], text: str) -> None:
+    await pilot.press(*("space" if char == " " else char for char in text))
+
+
+async def _open_runner(pilot: Pilot[object]) -> RunnerScreen:
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    assert isinstance(app.screen, SessionsScreen)
+    await pilot.press("r")
+    await settle(pilot)
+    assert isinstance(app.screen, PickerScreen)
+    await _type(pilot, "Tuesday")
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, RunnerScreen)
+    return app.screen
+
+
+async def test_a_whole_session_by_keys_lands_in_the_database(db: Database, db_path: Path) -> None:
+    _circle_with_three(db)
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        runner = await _open_runner(pilot)
+        assert "Roll call" in screen_text(app)
+        await pilot.press("p", "a", "p")
+        assert "✗ absent" in screen_text(app), screen_text(app)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "Ana Lima — 1 of 2" in screen_text(app)
+        assert "left" in screen_text(app)
+        await _type(pilot, "shipped the thing")
+        await pilot.press("ctrl+o")
+        assert "circle — the circle's members" in screen_text(app)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "Cy Park — 2 of 2" in screen_text(app)
+        assert runner.query_one("#answer-0", TextArea).text == ""
+        await _type(pilot, "tired but ok")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        summary = screen_text(app)
+        assert "2 present · 1 absent · 0 excused" in summary
+        assert "shipped the thing" in summary
+        assert "tired but ok" not in summary
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+    check = open_database(db_path)
+    try:
+        found = {
+            c.member_name: c for c in checkins.list_checkins(check, circle_ref="Tuesday Builders")
+        }
+        assert found["Ana Lima"].attendance == "present"
+        assert found["Ana Lima"].answers == {ROSE: "shipped the thing"}
+        assert found["Ana Lima"].visibility == "circle"
+        assert found["Bea Costa"].attendance == "absent"
+        assert found["Bea Costa"].answers == {}
+        assert found["Cy Park"].answers == {ROSE: "tired but ok"}
+        assert found["Cy Park"].visibility == "private"
+    finally:
+        check.close()
+
+
+async def test_quitting_mid_session_keeps_a_draft_that_resumes(db: Database, db_path: Path) -> None:
+    _circle_with_three(db)
+    db.close()
+    first = CircleKeeperApp(db_path=db_path)
+    async with first.run_test(size=SIZE) as pilot:
+        await _open_runner(pilot)
+        await pilot.press("p", "e")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await _type(pilot, "half a thought")
+        runner = first.screen
+        assert isinstance(runner, RunnerScreen)
+        runner.query_one("#mood", Input).value = "4"
+        await pilot.pause()
+        first.exit()
+    second = CircleKeeperApp(db_path=db_path)
+    async with second.run_test(size=SIZE) as pilot:
+        runner = await _open_runner(pilot)
+        await settle(pilot)
+        assert "Resumed your draft" in " ".join(str(n.message) for n in second._notifications)
+        assert runner.state.phase == "round"
+        assert runner.state.attendance[runner.state.order[1]] == "excused"
+        assert runner.query_one("#answer-0", TextArea).text == "half a thought"
+        assert runner.query_one("#mood", Input).value == "4"
+
+
+async def test_leaving_with_escape_keeps_the_draft_and_nothing_is_recorded(
+    db: Database, db_path: Path
+) -> None:
+    _circle_with_three(db)
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_runner(pilot)
+        await pilot.press("a", "ctrl+n")
+        await settle(pilot)
+        await _type(pilot, "draft words")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+    check = open_database(db_path)
+    try:
+        assert checkins.list_checkins(check, circle_ref="Tuesday Builders") == []
+    finally:
+        check.close()
