@@ -537,7 +537,7 @@ def test_expansion_properties(
         assert last is None or slot.local_date <= last
         assert slot.local_date not in skip
         assert slot.starts_at.utcoffset() == dt.timedelta(0)
-        assert slot.local_start == slot.starts_at
+        assert slot.local_start.astimezone(dt.UTC) == slot.starts_at
         assert slot.local_start.tzinfo == zone
         if rhythm.frequency is not Frequency.EXPLICIT:
             assert slot.local_date.weekday() == rhythm.weekday
@@ -570,3 +570,21 @@ def test_expansion_is_deterministic_and_describable(rhythm: Rhythm, start: dt.da
     first = expand(rhythm, start=start, count=12)
     assert first == expand(rhythm, start=start, count=12)
     assert describe(rhythm).endswith(f"({rhythm.timezone})")
+
+
+def test_an_ambiguous_wall_time_takes_its_first_occurrence_in_casablanca() -> None:
+    """Morocco turns clocks back for Ramadan (2024-03-10 03:00 → 02:00): 02:00 happens twice.
+
+    The slot is the first 02:00 (01:00 UTC). Its local and UTC forms are the same instant, even
+    though PEP 495 makes an ambiguous time compare unequal to any time in another zone.
+    """
+    rhythm = Rhythm(
+        frequency=Frequency.WEEKLY,
+        timezone="Africa/Casablanca",
+        local_time=dt.time(2, 0),
+        weekday=6,
+    )
+    [slot] = expand(rhythm, start=d(2024, 3, 10), until=d(2024, 3, 10))
+    assert slot.starts_at == dt.datetime(2024, 3, 10, 1, 0, tzinfo=dt.UTC)
+    assert slot.local_start.astimezone(dt.UTC) == slot.starts_at
+    assert slot.local_start.fold == 0
