@@ -64,7 +64,10 @@ def test_counts_match_the_files_and_the_summary(sample: Loaded) -> None:
         memberships=SAMPLE_SEATS,
         paused=5,
         left=2,
+        sessions_held=summary.sessions_held,
     )
+    active = [c for c in _all_circles(db) if c.status == "active"]
+    assert summary.sessions_held == 2 * len(active)
     assert members.count_members(db) == SAMPLE_MEMBERS
     assert members.count_members(db, status=MemberStatus.PAUSED) == 5
     assert members.count_members(db, status=MemberStatus.LEFT) == 2
@@ -238,3 +241,32 @@ def test_a_failed_build_keeps_the_previous_demo(tmp_path: Path) -> None:
         build_demo_database(demo_path, sample_dir=broken)
     assert _member_count(demo_path) == SAMPLE_MEMBERS
     assert [p.name for p in demo_path.parent.iterdir() if ".building" in p.name] == []
+
+
+def test_the_demo_history_is_believable(sample: Loaded) -> None:
+    """Held sessions fall on each circle's own weekday before today, seats match who was in the
+    circle then, some answers are shareable, and every active circle has sessions planned ahead."""
+    from circlekeeper import clock
+    from circlekeeper.models.enums import SessionStatus, Visibility, Weekday
+    from circlekeeper.services import checkins, sessions
+
+    db, _ = sample
+    for circle in _all_circles(db):
+        if circle.status != "active":
+            continue
+        detail = circles.get_circle(db, ref=circle.id)
+        held = sessions.list_sessions(db, circle_ref=circle.id, status=SessionStatus.HELD)
+        planned = sessions.list_sessions(db, circle_ref=circle.id, status=SessionStatus.PLANNED)
+        assert len(held) == 2, circle.name
+        assert planned, circle.name
+        assert all(s.local_start > clock.now() for s in planned)
+        for session in held:
+            assert session.local_date < clock.today()
+            assert session.local_date.weekday() == list(Weekday).index(detail.weekday)
+            seated = {m.member_id for m in detail.members if m.joined_on <= session.local_date}
+            marked = {c.member_id for c in sessions.get_session(db, session_id=session.id).checkins}
+            assert marked == seated, circle.name
+    shared = checkins.list_checkins(db, visibility=Visibility.COMMUNITY, limit=1000)
+    private = checkins.list_checkins(db, visibility=Visibility.PRIVATE, limit=1000)
+    assert shared
+    assert private

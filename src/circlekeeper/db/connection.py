@@ -22,10 +22,23 @@ def file_uri(path: Path, mode: str) -> str:
     return f"file:{quote(str(path.resolve()))}?mode={mode}"
 
 
+SYNCHRONOUS_LEVELS = frozenset({"FULL", "NORMAL", "OFF"})
+
+
 def connect(
-    path: Path, *, mode: str = "rw", busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    path: Path,
+    *,
+    mode: str = "rw",
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    synchronous: str = "FULL",
 ) -> sqlite3.Connection:
-    """A raw connection in autocommit mode (transactions are begun explicitly) with all pragmas."""
+    """A raw connection in autocommit mode (transactions are begun explicitly) with all pragmas.
+
+    `synchronous` stays FULL for every real database; only a scratch file that is fsynced and
+    renamed into place as a whole (the demo build) may lower it.
+    """
+    if synchronous not in SYNCHRONOUS_LEVELS:
+        raise ValueError(f"synchronous must be one of {sorted(SYNCHRONOUS_LEVELS)}")
     conn = sqlite3.connect(
         file_uri(path, mode),
         uri=True,
@@ -37,6 +50,8 @@ def connect(
         conn.execute(pragma)
     if busy_timeout_ms != BUSY_TIMEOUT_MS:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    if synchronous != "FULL":
+        conn.execute(f"PRAGMA synchronous = {synchronous}")
     return conn
 
 

@@ -30,13 +30,16 @@ BUSY_MESSAGE = "another circlekeeper is writing — try again"
 class Database:
     """An open circlekeeper database; services take one and open their own transactions."""
 
-    def __init__(self, path: Path, *, busy_timeout_ms: int | None = None) -> None:
+    def __init__(
+        self, path: Path, *, busy_timeout_ms: int | None = None, synchronous: str = "FULL"
+    ) -> None:
         self.path = path
         timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         self.busy_timeout_ms = timeout_ms
+        self.synchronous = synchronous
         self.engine: Engine = create_engine(
             "sqlite://",
-            creator=lambda: connect(path, busy_timeout_ms=timeout_ms),
+            creator=lambda: connect(path, busy_timeout_ms=timeout_ms, synchronous=synchronous),
             poolclass=QueuePool,
             pool_size=4,
             max_overflow=4,
@@ -69,7 +72,9 @@ class Database:
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """A plain sqlite3 connection with all pragmas, for bulk paths that bypass the ORM."""
-        conn = connect(self.path, busy_timeout_ms=self.busy_timeout_ms)
+        conn = connect(
+            self.path, busy_timeout_ms=self.busy_timeout_ms, synchronous=self.synchronous
+        )
         try:
             with _translated_errors():
                 yield conn

@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 
 from circlekeeper import paths
-from circlekeeper.db import DatabaseCorrupt, NewerSchema, create_database
+from circlekeeper.db import Database, DatabaseCorrupt, NewerSchema, create_database
 from circlekeeper.db.identify import identify
 from circlekeeper.services.errors import Conflict
 from circlekeeper.services.sample_community import load_sample_community
@@ -19,20 +19,23 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 def build_demo_database(path: Path, *, sample_dir: Path | None = None) -> Path:
     """Build the sample community into a scratch file beside `path`, then move it over `path`.
 
-    A kill at any point leaves either the old demo or the new one, never half of one. The user's
+    The scratch file is written with synchronous=OFF (a throwaway until it is complete), then
+    fsynced and renamed: a kill at any point leaves either the old demo or the new one. The user's
     default database is refused, and so is any file at `path` that is not a circlekeeper database.
     """
     _refuse_real_database(path)
     folder = paths.private_mkdir(path.parent)
     scratch = folder / f".{path.name}.{secrets.token_hex(6)}.building"
     try:
-        db = create_database(scratch)
+        create_database(scratch).close()
+        db = Database(scratch, synchronous="OFF")
         try:
             load_sample_community(db, sample_dir=sample_dir)
             with db.raw() as conn:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()
+        _fsync(scratch)
         _remove_side_files(scratch)
         _remove_side_files(path)
         os.replace(scratch, path)
@@ -42,6 +45,15 @@ def build_demo_database(path: Path, *, sample_dir: Path | None = None) -> Path:
             name.unlink(missing_ok=True)
         raise
     return path
+
+
+def _fsync(path: Path) -> None:
+    """Flush the scratch file (built unsynced) to disk before it replaces the demo."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _refuse_real_database(path: Path) -> None:

@@ -14,9 +14,17 @@ from pydantic import BaseModel
 
 from circlekeeper import clock, paths
 from circlekeeper.db import Database
-from circlekeeper.models import CircleCreate, CircleStatus, MemberCreate, MemberRead, MemberStatus
+from circlekeeper.models import (
+    CheckInCreate,
+    CircleCreate,
+    CircleStatus,
+    MemberCreate,
+    MemberRead,
+    MemberStatus,
+)
+from circlekeeper.models.enums import Weekday
 from circlekeeper.models.fields import parse_tags
-from circlekeeper.services import circles, members
+from circlekeeper.services import circles, members, rituals, sessions
 from circlekeeper.services.errors import InvalidInput, ServiceError
 from circlekeeper.services.validation import parse
 from circlekeeper.text import handle_key, identity_key
@@ -24,7 +32,7 @@ from circlekeeper.text import handle_key, identity_key
 MEMBERS_FILE = "members.csv"
 COMMUNITY_FILE = "community.toml"
 CSV_COLUMNS = ("name", "email", "handle", "timezone", "joined_on", "tags")
-CIRCLE_ONLY_KEYS = ("status", "members", "members_since")
+CIRCLE_ONLY_KEYS = ("status", "members", "members_since", "ritual")
 
 _STATUS_STEPS: dict[CircleStatus, tuple[CircleStatus, ...]] = {
     CircleStatus.FORMING: (),
@@ -43,6 +51,7 @@ class SampleCommunitySummary(BaseModel):
     memberships: int
     paused: int
     left: int
+    sessions_held: int = 0
 
 
 def load_sample_community(
@@ -86,8 +95,13 @@ def load_sample_community(
         paused += status is MemberStatus.PAUSED
         left += status is MemberStatus.LEFT
 
+    history = _table(community.get("history", {}), f"{COMMUNITY_FILE} [history]")
+    with _located(f"{COMMUNITY_FILE} [history]"):
+        sessions_held = _add_history(db, history)
+
     return SampleCommunitySummary(
         community=str(info.get("name", "")),
+        sessions_held=sessions_held,
         members=member_count,
         circles=len(circle_entries),
         memberships=seat_count,
@@ -110,6 +124,8 @@ def _load_circle(
         for key in ("starts_on", "ends_on"):
             if key in fields:
                 fields[key] = _shifted(_date(fields[key], key), shift)
+        if "ritual" in entry:
+            fields["ritual_id"] = rituals.get_ritual(db, ref=str(entry["ritual"])).id
         data = parse(CircleCreate, **fields)
         status = CircleStatus(str(entry.get("status", CircleStatus.FORMING.value)))
         since = _shifted(_date(entry.get("members_since"), "members_since"), shift)
@@ -124,6 +140,54 @@ def _load_circle(
         for step in _STATUS_STEPS[status]:
             circles.set_circle_status(db, ref=circle.id, status=step)
     return len(seated)
+
+
+def _add_history(db: Database, history: dict[str, Any]) -> int:
+    """Hold the last few sessions of every active circle (with sample answers) and plan ahead.
+
+    Deterministic: members take the sample answers in turn, every `absent_every`-th seat is
+    absent, and the sessions fall on the circle's own meeting days before today.
+    """
+    answers = [_table(item, "answers") for item in _list(history.get("answers", []), "answers")]
+    per_circle = int(history.get("sessions", 0))
+    absent_every = max(2, int(history.get("absent_every", 4)))
+    held = 0
+    turn = 0
+    page = circles.list_circles(db, status=CircleStatus.ACTIVE, limit=1000)
+    for row in page.items:
+        detail = circles.get_circle(db, ref=row.id)
+        if not detail.members or detail.weekday is None:
+            continue
+        weekday = list(Weekday).index(detail.weekday)
+        days_back = (clock.today().weekday() - weekday) % 7 or 7
+        last = clock.today() - dt.timedelta(days=days_back)
+        step = dt.timedelta(weeks=detail.cadence_interval if detail.cadence != "monthly" else 4)
+        for index in range(per_circle):
+            day = last - step * (per_circle - 1 - index)
+            if detail.starts_on and day < detail.starts_on:
+                continue
+            session = sessions.record_session(db, circle_ref=row.id, day=day)
+            prompts = session.prompts or ["Notes"]
+            entries: dict[int, CheckInCreate] = {}
+            for seat, stay in enumerate(detail.members):
+                if stay.joined_on > day:
+                    continue
+                turn += 1
+                if (seat + index) % absent_every == absent_every - 1:
+                    entries[stay.member_id] = CheckInCreate(attendance="absent", answers={})
+                    continue
+                sample = answers[turn % len(answers)] if answers else {}
+                text = str(sample.get("text", ""))
+                entries[stay.member_id] = CheckInCreate(
+                    attendance="present",
+                    answers={prompts[turn % len(prompts)]: text} if text else {},
+                    mood=3 + turn % 3,
+                    visibility=str(sample.get("visibility", "private")),
+                )
+            sessions.save_session_run(db, session_id=session.id, checkins=entries)
+            held += 1
+        sessions.plan_sessions(db, circle_ref=row.id)
+    return held
 
 
 def _apply_status(
