@@ -51,7 +51,7 @@ async def _open_runner(pilot: Pilot[object]) -> RunnerScreen:
     await pilot.press("s")
     await settle(pilot)
     assert isinstance(app.screen, SessionsScreen)
-    await pilot.press("r")
+    await pilot.press("n")
     await settle(pilot)
     assert isinstance(app.screen, PickerScreen)
     await _type(pilot, "Tuesday")

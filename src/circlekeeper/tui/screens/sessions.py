@@ -62,7 +62,7 @@ class SessionsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "run_highlighted", "Run", id="sessions.run", tooltip="Run this session"),
         Binding(
-            "r",
+            "n",
             "run_for_circle",
             "Run now",
             id="sessions.run_now",
@@ -265,7 +265,7 @@ class SessionsScreen(Screen[None]):
         row = self.table.highlighted
         if row is None:
             self.notify(
-                "No session highlighted — press r to run one for a circle.", severity="warning"
+                "No session highlighted — press n to run one for a circle.", severity="warning"
             )
             return
         self._run_session(row.key)
