@@ -190,3 +190,10 @@ class SessionPlan(BaseModel):
     added: list[SessionRead]
     removed: int
     kept: int
+
+
+class MemberSessionRead(SessionRead):
+    """A session as one member sees it: the same instant in the member's own timezone."""
+
+    member_timezone: str
+    member_local_start: dt.datetime
