@@ -154,6 +154,12 @@ class CircleKeeperApp(App[None]):
         """Switch to the sessions screen (where sessions are run)."""
         self.switch_mode("sessions")
 
+    def action_show_rituals(self) -> None:
+        """Open the rituals screen over the current one."""
+        from circlekeeper.tui.screens.rituals import RitualsScreen
+
+        self.push_screen(RitualsScreen())
+
     def action_help(self) -> None:
         """Show every key of the current screen and the app."""
         if isinstance(self.screen, HelpScreen):
@@ -167,6 +173,7 @@ class CircleKeeperApp(App[None]):
         yield SystemCommand(
             "Sessions", "Sessions and the session runner (s)", self.action_show_sessions
         )
+        yield SystemCommand("Rituals", "See and write prompt packs", self.action_show_rituals)
         yield SystemCommand("Help", "List every key (?)", self.action_help)
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.show and binding.description:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
         CircleRow,
         MemberDetail,
         MemberRow,
+        MemberSessionRead,
         SessionDetail,
         SessionRead,
     )
@@ -61,8 +62,8 @@ def member_cells(row: MemberRow) -> tuple[str, ...]:
     )
 
 
-def member_detail(detail: MemberDetail) -> Content:
-    """The member detail pane."""
+def member_detail(detail: MemberDetail, upcoming: Sequence[MemberSessionRead] = ()) -> Content:
+    """The member detail pane, with their next sessions in their own time."""
     parts: list[Part] = [(detail.name, "bold $accent"), "\n\n"]
     parts += _field("Email", detail.email or "—")
     parts += _field("Handle", detail.handle or "—")
@@ -90,6 +91,15 @@ def member_detail(detail: MemberDetail) -> Content:
                 reason,
                 "\n",
             ]
+    if upcoming:
+        parts += ["\n", (f"Next sessions (their time, {detail.timezone})", "bold"), "\n"]
+        for session in upcoming:
+            mine = session.member_local_start
+            theirs = session.local_start
+            parts += [f"  • {mine:%a %d %b %H:%M}  ", session.circle_name]
+            if mine.utcoffset() != theirs.utcoffset():
+                parts.append((f"  ({theirs:%H:%M} {session.timezone})", "dim"))
+            parts.append("\n")
     parts.append(("\nversion " + str(detail.version), "dim"))
     return _lines(parts)
 

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select, TextArea
 
 from circlekeeper.models.enums import Cadence, CircleKind, CircleVisibility, Weekday
+from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.form import FormScreen
 
 if TYPE_CHECKING:
     from circlekeeper.db import Database
-    from circlekeeper.models import CircleDetail, CircleRead
+    from circlekeeper.models import CircleDetail, CircleRead, RitualRead
 
 TEXT_FIELDS = (
     "name",
@@ -28,7 +29,8 @@ TEXT_FIELDS = (
     "ends_on",
     "agreements",
 )
-SELECT_FIELDS = ("kind", "visibility", "cadence", "weekday")
+SELECT_FIELDS = ("kind", "visibility", "cadence", "weekday", "week_of_month", "ritual_id")
+WEEKS_OF_MONTH = [("1st", 1), ("2nd", 2), ("3rd", 3), ("4th", 4), ("5th", 5), ("last", -1)]
 
 
 def _options(enum: type[Any]) -> list[tuple[str, str]]:
@@ -96,8 +98,21 @@ class CircleFormScreen(FormScreen):
             "Weekday",
             Select(_options(Weekday), value=weekday if weekday else Select.NULL, prompt="(none)"),
         )
+        week = getattr(c, "week_of_month", None) if c is not None else None
+        yield self.field(
+            "week_of_month",
+            "Which week of the month",
+            Select(WEEKS_OF_MONTH, value=week if week else Select.NULL, prompt="(1st)"),
+            "monthly circles meet on this weekday of the month, e.g. the last Friday",
+        )
         yield self.field(
             "meeting_time", "Time", Input(value=value("meeting_time"), placeholder="18:30")
+        )
+        yield self.field(
+            "ritual_id",
+            "Default ritual",
+            Select([], prompt="(none)"),
+            "the prompt pack sessions use unless you pick another for one session",
         )
         yield self.field(
             "timezone",
@@ -119,6 +134,24 @@ class CircleFormScreen(FormScreen):
             "Agreements",
             TextArea(value("agreements"), soft_wrap=True, classes="tall-area"),
         )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        db = self._db
+        current = self._circle.ritual_id if self._circle is not None else None
+
+        def fetch() -> list[RitualRead]:
+            from circlekeeper.services.rituals import list_rituals
+
+            return list_rituals(db)
+
+        def fill(found: list[RitualRead]) -> None:
+            select = self.query_one("#ritual_id", Select)
+            select.set_options([(r.name, r.id) for r in found])
+            if current is not None and any(r.id == current for r in found):
+                select.value = current
+
+        run_db(self, fetch, fill)
 
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {name: self.text(name) for name in TEXT_FIELDS}

@@ -21,7 +21,7 @@ from circlekeeper.tui.screens.member_form import MemberFormScreen
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader, Row
 
 if TYPE_CHECKING:
-    from circlekeeper.models import MemberDetail, MemberRead
+    from circlekeeper.models import MemberDetail, MemberRead, MemberSessionRead
     from circlekeeper.tui.app import CircleKeeperApp
 
 MEMBER_COLUMNS = (
@@ -157,16 +157,19 @@ class MembersScreen(Screen[None]):
         if db is None:
             return
 
-        def fetch() -> MemberDetail:
+        def fetch() -> tuple[MemberDetail, list[MemberSessionRead]]:
             from circlekeeper.services.members import get_member
+            from circlekeeper.services.session_choices import upcoming_for_member
 
-            return get_member(db, ref=member_id)
+            detail = get_member(db, ref=member_id)
+            return detail, upcoming_for_member(db, member_ref=member_id, days=21, limit=6)
 
         run_db(self, fetch, self._show_detail, group="member-detail", exclusive=True)
 
-    def _show_detail(self, detail: MemberDetail) -> None:
+    def _show_detail(self, found: tuple[MemberDetail, list[MemberSessionRead]]) -> None:
+        detail, upcoming = found
         self._shown = detail
-        self.query_one("#member-detail", Static).update(member_detail(detail))
+        self.query_one("#member-detail", Static).update(member_detail(detail, upcoming))
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

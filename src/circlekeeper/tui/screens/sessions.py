@@ -18,13 +18,13 @@ from circlekeeper import clock
 from circlekeeper.models.enums import SessionStatus
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.render import circle_cells, session_cells, session_detail
-from circlekeeper.tui.screens.dialogs import PromptScreen
+from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from circlekeeper.tui.screens.picker import CIRCLE_COLUMNS, PickerScreen
 from circlekeeper.tui.screens.runner import RunnerScreen
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader, Row
 
 if TYPE_CHECKING:
-    from circlekeeper.models import SessionDetail, SessionPlan, SessionRead
+    from circlekeeper.models import RitualRead, SessionDetail, SessionPlan, SessionRead
     from circlekeeper.tui.app import CircleKeeperApp
 
 SESSION_COLUMNS = (
@@ -90,6 +90,14 @@ class SessionsScreen(Screen[None]):
             id="sessions.plan",
             tooltip="Plan a circle's sessions from its rhythm",
         ),
+        Binding(
+            "u",
+            "use_ritual",
+            "Ritual",
+            id="sessions.ritual",
+            tooltip="Run the highlighted session with another ritual",
+        ),
+        Binding("i", "rituals", "Rituals", id="sessions.rituals", tooltip="See and write rituals"),
         Binding(
             "x",
             "cancel",
@@ -375,6 +383,54 @@ class SessionsScreen(Screen[None]):
             ),
             chosen,
         )
+
+    def action_rituals(self) -> None:
+        """Open the rituals screen."""
+        from circlekeeper.tui.screens.rituals import RitualsScreen
+
+        self.app.push_screen(RitualsScreen())
+
+    def action_use_ritual(self) -> None:
+        """Pick another ritual for the highlighted (planned) session."""
+        row = self.table.highlighted
+        db = self.ck_app.db
+        if row is None or db is None:
+            self.notify("Highlight a session first.", severity="warning")
+            return
+        chosen_session: SessionRead = row.data  # type: ignore[assignment]
+
+        def fetch() -> list[RitualRead]:
+            from circlekeeper.services.rituals import list_rituals
+
+            return list_rituals(db)
+
+        def offer(found: list[RitualRead]) -> None:
+            options = [(str(r.id), r.name) for r in found]
+
+            def picked(ritual_id: str | None) -> None:
+                if ritual_id is None:
+                    return
+
+                def work() -> SessionRead:
+                    from circlekeeper.services.session_choices import use_ritual_for_session
+
+                    return use_ritual_for_session(
+                        db,
+                        session_id=chosen_session.id,
+                        ritual_ref=int(ritual_id),
+                        expected_version=chosen_session.version,
+                    )
+
+                run_db(self, work, lambda _: self.ck_app.data_changed())
+
+            self.app.push_screen(
+                ChoiceScreen(
+                    f"Ritual for {chosen_session.circle_name}, this session only", options
+                ),
+                picked,
+            )
+
+        run_db(self, fetch, offer)
 
     def action_cancel(self) -> None:
         """Cancel the highlighted session, with a reason."""
