@@ -55,6 +55,17 @@ if TYPE_CHECKING:
         RitualRead,
         RitualUpdate,
     )
+    from circlekeeper.models.role import (
+        AssignmentRead,
+        Role,
+        RoleAssignment,
+        RoleEvent,
+        RoleEventRead,
+        RoleOptOut,
+        RoleRead,
+        RoleSkip,
+        RotaRead,
+    )
     from circlekeeper.models.session import (
         CheckIn,
         CheckInCreate,
@@ -68,6 +79,15 @@ if TYPE_CHECKING:
     )
 
 _WHERE: dict[str, str] = {
+    "AssignmentRead": "circlekeeper.models.role",
+    "Role": "circlekeeper.models.role",
+    "RoleAssignment": "circlekeeper.models.role",
+    "RoleEvent": "circlekeeper.models.role",
+    "RoleEventRead": "circlekeeper.models.role",
+    "RoleOptOut": "circlekeeper.models.role",
+    "RoleRead": "circlekeeper.models.role",
+    "RoleSkip": "circlekeeper.models.role",
+    "RotaRead": "circlekeeper.models.role",
     "Attendance": "circlekeeper.models.enums",
     "RitualMode": "circlekeeper.models.enums",
     "SESSION_TRANSITIONS": "circlekeeper.models.enums",
@@ -119,6 +139,7 @@ TABLE_MODULES = (
     "circlekeeper.models.membership",
     "circlekeeper.models.ritual",
     "circlekeeper.models.session",
+    "circlekeeper.models.role",
 )
 
 
@@ -138,6 +159,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CIRCLE_TRANSITIONS",
     "SESSION_TRANSITIONS",
+    "AssignmentRead",
     "Attendance",
     "Cadence",
     "CheckIn",
@@ -172,6 +194,14 @@ __all__ = [
     "RitualMode",
     "RitualRead",
     "RitualUpdate",
+    "Role",
+    "RoleAssignment",
+    "RoleEvent",
+    "RoleEventRead",
+    "RoleOptOut",
+    "RoleRead",
+    "RoleSkip",
+    "RotaRead",
     "SessionDetail",
     "SessionDraft",
     "SessionPlan",
