@@ -72,7 +72,7 @@ def list_roles(db: Database, *, circle_ref: str | int) -> list[RoleRead]:
     """A circle's roles in rota order (the defaults are created on first use)."""
     with db.write() as session:
         circle = find_circle(session, circle_ref)
-        return [_role_read(role) for role in ensure_default_roles(session, circle)]
+        return [role_read(role) for role in ensure_default_roles(session, circle)]
 
 
 def add_role(db: Database, *, circle_ref: str | int, name: str, rotating: bool = True) -> RoleRead:
@@ -95,7 +95,7 @@ def add_role(db: Database, *, circle_ref: str | int, name: str, rotating: bool =
         )
         session.add(role)
         session.flush()
-        return _role_read(role)
+        return role_read(role)
 
 
 def remove_role(db: Database, *, circle_ref: str | int, name: str) -> None:
@@ -168,7 +168,7 @@ def skip_member(
                 created_at=clock.now(),
             )
         )
-        _record(
+        record_event(
             session, circle_id=_id(circle.id), kind="skip", member_id=member.id, by=by, reason=why
         )
 
@@ -206,7 +206,7 @@ def swap_assignments(
             assignment.updated_at = clock.now()
             session.add(assignment)
         session.flush()
-        _record(
+        record_event(
             session,
             circle_id=first_role.circle_id,
             kind="swap",
@@ -251,7 +251,7 @@ def override_assignment(
         assignment.updated_at = clock.now()
         session.add(assignment)
         session.flush()
-        _record(
+        record_event(
             session,
             circle_id=role.circle_id,
             kind="override",
@@ -388,7 +388,7 @@ def upcoming_sessions_of(
     ).all()
 
 
-def _record(
+def record_event(
     session: Session,
     *,
     circle_id: int,
@@ -400,6 +400,7 @@ def _record(
     by: str | None = None,
     reason: str = "",
 ) -> None:
+    """Add one line to the record of rota changes (who made it defaults to this computer's user)."""
     session.add(
         RoleEvent(
             circle_id=circle_id,
@@ -423,7 +424,8 @@ def _find_assignment(session: Session, assignment_id: int) -> RoleAssignment:
     return found
 
 
-def _role_read(role: Role) -> RoleRead:
+def role_read(role: Role) -> RoleRead:
+    """The read model of a role row."""
     return RoleRead(
         id=_id(role.id), circle_id=role.circle_id, name=role.name, rotating=role.rotating
     )
