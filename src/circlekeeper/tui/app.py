@@ -17,6 +17,7 @@ from circlekeeper.tui.screens.circles import CirclesScreen
 from circlekeeper.tui.screens.dialogs import MessageScreen
 from circlekeeper.tui.screens.help import HelpScreen
 from circlekeeper.tui.screens.members import MembersScreen
+from circlekeeper.tui.screens.rota import RotaScreen
 from circlekeeper.tui.screens.sessions import SessionsScreen
 from circlekeeper.tui.screens.welcome import WelcomeScreen
 
@@ -36,6 +37,7 @@ class CircleKeeperApp(App[None]):
         "members": MembersScreen,
         "circles": CirclesScreen,
         "sessions": SessionsScreen,
+        "rota": RotaScreen,
     }
     DEFAULT_MODE = "members"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,6 +50,7 @@ class CircleKeeperApp(App[None]):
         Binding(
             "s", "show_sessions", "Sessions", id="app.sessions", tooltip="Sessions and the runner"
         ),
+        Binding("r", "show_rota", "Rota", id="app.rota", tooltip="Who facilitates next"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="List every key"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit circlekeeper"),
     ]
@@ -154,6 +157,10 @@ class CircleKeeperApp(App[None]):
         """Switch to the sessions screen (where sessions are run)."""
         self.switch_mode("sessions")
 
+    def action_show_rota(self) -> None:
+        """Switch to the rota board."""
+        self.switch_mode("rota")
+
     def action_show_rituals(self) -> None:
         """Open the rituals screen over the current one."""
         from circlekeeper.tui.screens.rituals import RitualsScreen
@@ -173,6 +180,7 @@ class CircleKeeperApp(App[None]):
         yield SystemCommand(
             "Sessions", "Sessions and the session runner (s)", self.action_show_sessions
         )
+        yield SystemCommand("Rota", "Who facilitates next, fairly (r)", self.action_show_rota)
         yield SystemCommand("Rituals", "See and write prompt packs", self.action_show_rituals)
         yield SystemCommand("Help", "List every key (?)", self.action_help)
         for binding in getattr(screen, "BINDINGS", []):

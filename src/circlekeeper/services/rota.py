@@ -1,0 +1,294 @@
+"""Planning and showing a circle's rota: the pure planner fed from the database, results stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, delete, func
+from sqlmodel import Session, col, select
+
+from circlekeeper import clock
+from circlekeeper.db import Database
+from circlekeeper.models import (
+    AssignmentRead,
+    Attendance,
+    CheckIn,
+    Circle,
+    CircleSession,
+    Member,
+    Membership,
+    MemberStatus,
+    Role,
+    RoleAssignment,
+    RoleOptOut,
+    RoleSkip,
+    RotaRead,
+    SessionStatus,
+)
+from circlekeeper.services.errors import InvalidInput
+from circlekeeper.services.lookup import find_circle
+from circlekeeper.services.roles import (
+    assignment_reads,
+    ensure_default_roles,
+    record_event,
+    role_read,
+    upcoming_sessions_of,
+)
+
+DEFAULT_CAP = 2
+CAP_WINDOW_DAYS = 28
+
+
+def plan_roles(
+    db: Database, *, circle_ref: str | int, sessions: int = 4, cap: int = DEFAULT_CAP
+) -> RotaRead:
+    """Assign every rotating role (and a deputy) for the circle's next planned sessions.
+
+    Assignments already changed by hand (swapped or overridden) stay; the rest of the upcoming
+    rota is planned again. Past assignments are history and are never touched.
+    """
+    from circlekeeper.algorithms import rotation
+
+    if not 1 <= sessions <= 52:
+        raise InvalidInput("plan between 1 and 52 sessions")
+    with db.write() as session:
+        circle = find_circle(session, circle_ref)
+        roles = [r for r in ensure_default_roles(session, circle) if r.rotating]
+        slots = list(upcoming_sessions_of(session, _id(circle.id), limit=sessions))
+        if not slots:
+            raise InvalidInput(
+                f"{circle.name!r} has no planned sessions — plan some first "
+                f"('session plan {circle.id}' or p on the Sessions screen)"
+            )
+        slot_ids = [_id(s.id) for s in slots]
+        kept = session.exec(
+            select(RoleAssignment).where(
+                col(RoleAssignment.session_id).in_(slot_ids), col(RoleAssignment.version) > 1
+            )
+        ).all()
+        kept_keys = {(a.session_id, a.role_id) for a in kept}
+        session.exec(
+            delete(RoleAssignment).where(
+                col(RoleAssignment.session_id).in_(slot_ids), col(RoleAssignment.version) == 1
+            )
+        )
+        people = _people(session, circle, slots)
+        history = _history(session, _id(circle.id), before=slots[0].local_date)
+        role_names = {_id(r.id): r.name for r in roles}
+        fixed = [
+            rotation.Assignment(
+                slot=_id(a.session_id),
+                role=role_names[a.role_id],
+                person=a.member_id,
+                deputy=a.deputy_id,
+            )
+            for a in kept
+            if a.role_id in role_names
+        ]
+        load = _load_elsewhere(session, _id(circle.id), [p.id for p in people], slots)
+        names = {
+            _id(member_id): name
+            for member_id, name in session.exec(
+                select(Member.id, Member.name).where(col(Member.id).in_([p.id for p in people]))
+            ).all()
+        }
+        plan = rotation.plan_rotation(
+            roles=[rotation.Role(name=r.name) for r in roles],
+            slots=[rotation.Slot(key=_id(s.id), day=s.local_date) for s in slots],
+            people=people,
+            history=history,
+            load=load,
+            cap=cap,
+            cap_window_days=CAP_WINDOW_DAYS,
+            names=names,
+            fixed=fixed,
+        )
+        by_name = {r.name: r for r in roles}
+        moment = clock.now()
+        for item in plan.assignments:
+            role = by_name[item.role]
+            if (item.slot, role.id) in kept_keys:
+                _fill_deputy(kept, item, _id(role.id))
+                continue
+            session.add(
+                RoleAssignment(
+                    role_id=_id(role.id),
+                    session_id=item.slot,
+                    member_id=item.person,
+                    deputy_id=item.deputy,
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
+        session.flush()
+        record_event(
+            session, circle_id=_id(circle.id), kind="planned", reason=f"{len(slots)} sessions"
+        )
+        return _rota(session, circle, cap=cap, warnings=list(plan.warnings))
+
+
+def rota(db: Database, *, circle_ref: str | int, cap: int = DEFAULT_CAP) -> RotaRead:
+    """The circle's upcoming rota with each person's load across all circles."""
+    with db.write() as session:
+        circle = find_circle(session, circle_ref)
+        ensure_default_roles(session, circle)
+        return _rota(session, circle, cap=cap, warnings=[])
+
+
+def session_roles(db: Database, *, session_id: int) -> list[AssignmentRead]:
+    """Who holds which role (and who deputises) at one session."""
+    with db.read() as session:
+        return assignment_reads(session, col(RoleAssignment.session_id) == session_id)
+
+
+def _rota(session: Session, circle: Circle, *, cap: int, warnings: list[str]) -> RotaRead:
+    today = clock.today()
+    upcoming = assignment_reads(
+        session,
+        and_(
+            col(Role.circle_id) == circle.id,
+            (col(CircleSession.local_date) >= today)
+            | (col(RoleAssignment.ends_on).is_(None) & col(RoleAssignment.session_id).is_(None))
+            | (col(RoleAssignment.ends_on) >= today),
+        ),
+    )
+    member_ids = {a.member_id for a in upcoming if a.member_id is not None}
+    window_end = today + dt.timedelta(days=CAP_WINDOW_DAYS)
+    counts = session.exec(
+        select(Member.name, func.count())
+        .join(RoleAssignment, col(RoleAssignment.member_id) == col(Member.id))
+        .join(CircleSession, col(CircleSession.id) == col(RoleAssignment.session_id))
+        .where(
+            col(Member.id).in_(member_ids),
+            col(CircleSession.local_date) >= today,
+            col(CircleSession.local_date) < window_end,
+        )
+        .group_by(col(Member.id))
+    ).all()
+    roles = session.exec(
+        select(Role).where(col(Role.circle_id) == circle.id).order_by(col(Role.position))
+    ).all()
+    return RotaRead(
+        circle_id=_id(circle.id),
+        circle_name=circle.name,
+        roles=[role_read(role) for role in roles],
+        assignments=upcoming,
+        load={str(name): int(count) for name, count in counts},
+        cap=cap,
+        warnings=warnings,
+    )
+
+
+def _people(session: Session, circle: Circle, slots: list[CircleSession]) -> list[Any]:
+    """The circle's current members as the planner sees them."""
+    from circlekeeper.algorithms import rotation
+
+    rows = session.exec(
+        select(Member)
+        .join(Membership, col(Membership.member_id) == col(Member.id))
+        .where(
+            col(Membership.circle_id) == circle.id,
+            col(Membership.left_on).is_(None),
+            col(Member.status) != MemberStatus.LEFT.value,
+        )
+    ).all()
+    ids = [_id(m.id) for m in rows]
+    first_days = dict(
+        session.exec(
+            select(CheckIn.member_id, func.min(CheckIn.day))
+            .where(
+                col(CheckIn.circle_id) == circle.id,
+                col(CheckIn.member_id).in_(ids),
+                col(CheckIn.attendance) == Attendance.PRESENT.value,
+            )
+            .group_by(col(CheckIn.member_id))
+        ).all()
+    )
+    skips: dict[int, set[dt.date]] = {}
+    for member_id, day in session.exec(
+        select(col(RoleSkip.member_id), col(RoleSkip.day)).where(
+            col(RoleSkip.circle_id) == circle.id
+        )
+    ).all():
+        skips.setdefault(member_id, set()).add(day)
+    opt_outs: dict[int, set[str]] = {}
+    for member_id, role_name in session.exec(
+        select(RoleOptOut.member_id, Role.name)
+        .join(Role, col(Role.id) == col(RoleOptOut.role_id))
+        .where(col(Role.circle_id) == circle.id)
+    ).all():
+        opt_outs.setdefault(member_id, set()).add(role_name)
+    people = []
+    for member in rows:
+        paused: tuple[tuple[dt.date, dt.date | None], ...] = ()
+        if member.status == MemberStatus.PAUSED.value:
+            back = member.paused_until
+            paused = ((clock.today(), back - dt.timedelta(days=1) if back else None),)
+        people.append(
+            rotation.Person(
+                id=_id(member.id),
+                order_key=member.name_key,
+                first_day=first_days.get(_id(member.id)),
+                paused=paused,
+                excused=frozenset(skips.get(_id(member.id), set())),
+                opted_out=frozenset(opt_outs.get(_id(member.id), set())),
+            )
+        )
+    return people
+
+
+def _history(session: Session, circle_id: int, *, before: dt.date) -> list[Any]:
+    """Who served which rotating role at this circle's sessions before `before`."""
+    from circlekeeper.algorithms import rotation
+
+    rows = session.exec(
+        select(col(RoleAssignment.member_id), col(Role.name), col(CircleSession.local_date))
+        .join(Role, col(Role.id) == col(RoleAssignment.role_id))
+        .join(CircleSession, col(CircleSession.id) == col(RoleAssignment.session_id))
+        .where(
+            col(Role.circle_id) == circle_id,
+            col(Role.rotating).is_(True),
+            col(CircleSession.local_date) < before,
+            col(CircleSession.status) != SessionStatus.CANCELLED.value,
+            col(RoleAssignment.member_id).is_not(None),
+        )
+    ).all()
+    return [rotation.Served(person=m, role=r, day=d) for m, r, d in rows if m is not None]
+
+
+def _load_elsewhere(
+    session: Session, circle_id: int, member_ids: list[int], slots: list[CircleSession]
+) -> list[Any]:
+    """Role assignments these members hold in other circles around the planned dates."""
+    from circlekeeper.algorithms import rotation
+
+    start = slots[0].local_date - dt.timedelta(days=CAP_WINDOW_DAYS)
+    end = slots[-1].local_date + dt.timedelta(days=CAP_WINDOW_DAYS)
+    rows = session.exec(
+        select(col(RoleAssignment.member_id), col(CircleSession.local_date))
+        .join(Role, col(Role.id) == col(RoleAssignment.role_id))
+        .join(CircleSession, col(CircleSession.id) == col(RoleAssignment.session_id))
+        .where(
+            col(Role.circle_id) != circle_id,
+            col(RoleAssignment.member_id).in_(member_ids),
+            col(CircleSession.local_date) >= start,
+            col(CircleSession.local_date) <= end,
+        )
+    ).all()
+    return [rotation.Load(person=m, day=d) for m, d in rows if m is not None]
+
+
+def _fill_deputy(kept: Sequence[RoleAssignment], item: Any, role_id: int) -> None:
+    """A hand-made assignment without a deputy gets the one the planner chose."""
+    for assignment in kept:
+        if assignment.session_id == item.slot and assignment.role_id == role_id:
+            if assignment.deputy_id is None and item.deputy is not None:
+                assignment.deputy_id = item.deputy
+            return
+
+
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value

@@ -1,0 +1,69 @@
+"""The rota board by keys: pick a circle, plan, swap two people and see it saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from circlekeeper.db import Database, open_database
+from circlekeeper.models import CircleCreate, MemberCreate
+from circlekeeper.services import circles, members, roles, rota, sessions
+from circlekeeper.tui.app import CircleKeeperApp
+from circlekeeper.tui.screens.picker import PickerScreen
+from circlekeeper.tui.screens.rota import RotaScreen
+from tests.tui.helpers import screen_text, settle
+
+SIZE = (150, 40)
+
+
+def _builders(db: Database) -> None:
+    circles.create_circle(
+        db, data=CircleCreate(name="Builders", weekday="tue", meeting_time="18:00")
+    )
+    for handle in ("ana", "bea", "cy", "[b]dev[/b]"):
+        members.add_member(db, data=MemberCreate(name=handle.title(), handle=handle))
+        circles.add_member_to_circle(db, circle_ref="Builders", member_ref=handle)
+    sessions.plan_sessions(db, circle_ref="Builders", count=4)
+
+
+async def test_swap_two_people_on_the_rota_board(db: Database, db_path: Path) -> None:
+    _builders(db)
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RotaScreen)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RotaScreen)
+        await pilot.press("p")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "facilitator" in text
+        assert "[B]Dev[/B]" in text or "[b]Dev[/b]" in text
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        table.cursor_coordinate = (0, 1)
+        await pilot.press("w")
+        table.cursor_coordinate = (1, 1)
+        await pilot.press("w")
+        await settle(pilot)
+    check = open_database(db_path)
+    try:
+        board = rota.rota(check, circle_ref="Builders")
+        facilitators = [a for a in board.assignments if a.role == "facilitator"]
+        [swap] = [e for e in roles.role_events(check, circle_ref="Builders") if e.kind == "swap"]
+        assert swap.member_name is not None
+        assert facilitators[0].member_name == swap.other_member_name
+        assert facilitators[1].member_name == swap.member_name
+        assert facilitators[0].version == 2
+    finally:
+        check.close()

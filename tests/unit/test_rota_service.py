@@ -1,0 +1,124 @@
+"""The rota through the services: planned fairly, kept across re-planning, capped across circles."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+
+import pytest
+
+from circlekeeper.db import Database
+from circlekeeper.models import CircleCreate, MemberCreate
+from circlekeeper.services import circles, members, roles, rota, sessions
+from circlekeeper.services.errors import Conflict, InvalidInput
+
+PEOPLE = ("ana", "bea", "cy", "dev", "eli")
+
+
+def _circle(db: Database, name: str, people: tuple[str, ...], weekday: str = "tue") -> None:
+    circles.create_circle(
+        db, data=CircleCreate(name=name, weekday=weekday, meeting_time="18:00", max_size=12)
+    )
+    for handle in people:
+        with contextlib.suppress(Conflict):
+            members.add_member(db, data=MemberCreate(name=handle.title(), handle=handle))
+        circles.add_member_to_circle(db, circle_ref=name, member_ref=handle)
+    sessions.plan_sessions(db, circle_ref=name, count=6)
+
+
+def test_every_rotating_role_is_filled_with_a_distinct_person_and_a_deputy(db: Database) -> None:
+    _circle(db, "Builders", PEOPLE)
+    plan = rota.plan_roles(db, circle_ref="Builders", sessions=4, cap=10)
+    assert len(plan.assignments) == 4 * 3
+    by_session: dict[int | None, list[int | None]] = {}
+    for line in plan.assignments:
+        assert line.member_id is not None
+        assert line.deputy_id is not None
+        assert line.deputy_id != line.member_id
+        by_session.setdefault(line.session_id, []).append(line.member_id)
+    for holders in by_session.values():
+        assert len(set(holders)) == len(holders)
+    counts = Counter(line.member_id for line in plan.assignments)
+    assert max(counts.values()) - min(counts.values()) <= 1
+    assert set(counts) == {m.id for m in members.list_members(db).items}
+
+
+def test_replanning_keeps_a_swap_and_records_who_and_why(db: Database) -> None:
+    _circle(db, "Builders", PEOPLE)
+    first = rota.plan_roles(db, circle_ref="Builders", sessions=3, cap=10)
+    facilitators = [a for a in first.assignments if a.role == "facilitator"]
+    one, two = facilitators[0], facilitators[1]
+    roles.swap_assignments(db, first_id=one.id, second_id=two.id, reason="Ana travels", by="sam")
+    again = rota.plan_roles(db, circle_ref="Builders", sessions=3, cap=10)
+    kept = {a.session_id: a for a in again.assignments if a.role == "facilitator"}
+    assert kept[one.session_id].member_id == two.member_id
+    assert kept[two.session_id].member_id == one.member_id
+    [swap] = [e for e in roles.role_events(db, circle_ref="Builders") if e.kind == "swap"]
+    assert (swap.by, swap.reason) == ("sam", "Ana travels")
+
+
+def test_a_skipped_member_is_not_given_a_role_that_day(db: Database) -> None:
+    _circle(db, "Builders", PEOPLE)
+    upcoming = sessions.list_sessions(db, circle_ref="Builders")
+    day = upcoming[0].local_date
+    roles.skip_member(db, circle_ref="Builders", member_ref="ana", day=day, reason="dentist")
+    plan = rota.plan_roles(db, circle_ref="Builders", sessions=2, cap=10)
+    ana = members.get_member(db, ref="ana").id
+    that_day = [a for a in plan.assignments if a.day == day]
+    assert that_day
+    assert all(ana not in (a.member_id, a.deputy_id) for a in that_day)
+
+
+def test_an_opt_out_is_respected(db: Database) -> None:
+    _circle(db, "Builders", PEOPLE)
+    roles.set_opt_out(db, circle_ref="Builders", member_ref="bea", role="facilitator")
+    plan = rota.plan_roles(db, circle_ref="Builders", sessions=5, cap=10)
+    bea = members.get_member(db, ref="bea").id
+    assert all(a.member_id != bea for a in plan.assignments if a.role == "facilitator")
+
+
+def test_the_load_cap_counts_other_circles_and_warns_when_it_cannot_hold(db: Database) -> None:
+    _circle(db, "Mondays", ("ana", "bea"), weekday="mon")
+    _circle(db, "Tuesdays", ("ana", "bea"), weekday="tue")
+    roles.add_role(db, circle_ref="Mondays", name="host")
+    rota.plan_roles(db, circle_ref="Mondays", sessions=4, cap=2)
+    second = rota.plan_roles(db, circle_ref="Tuesdays", sessions=4, cap=2)
+    assert second.warnings
+    assert any("cap" in warning or "at most" in warning for warning in second.warnings)
+    assert max(second.load.values()) > second.cap
+
+
+def test_history_survives_replanning_and_shows_per_member(db: Database) -> None:
+    _circle(db, "Builders", PEOPLE)
+    rota.plan_roles(db, circle_ref="Builders", sessions=2, cap=10)
+    ana_before = roles.member_history(db, member_ref="ana")
+    rota.plan_roles(db, circle_ref="Builders", sessions=2, cap=10)
+    ana_after = roles.member_history(db, member_ref="ana")
+    assert {(a.day, a.role) for a in ana_after} == {(a.day, a.role) for a in ana_before}
+
+
+def test_planning_needs_planned_sessions(db: Database) -> None:
+    circles.create_circle(db, data=CircleCreate(name="Empty"))
+    with pytest.raises(InvalidInput, match="no planned sessions"):
+        rota.plan_roles(db, circle_ref="Empty")
+
+
+def test_custom_roles_and_term_roles(db: Database) -> None:
+    _circle(db, "Builders", PEOPLE)
+    roles.add_role(db, circle_ref="Builders", name="steward", rotating=False)
+    roles.add_role(db, circle_ref="Builders", name="greeter")
+    names = [(r.name, r.rotating) for r in roles.list_roles(db, circle_ref="Builders")]
+    assert names == [
+        ("facilitator", True),
+        ("timekeeper", True),
+        ("note-taker", True),
+        ("steward", False),
+        ("greeter", True),
+    ]
+    plan = rota.plan_roles(db, circle_ref="Builders", sessions=1, cap=10)
+    assert {a.role for a in plan.assignments} == {
+        "facilitator",
+        "timekeeper",
+        "note-taker",
+        "greeter",
+    }
