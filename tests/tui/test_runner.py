@@ -135,6 +135,29 @@ async def test_quitting_mid_session_keeps_a_draft_that_resumes(db: Database, db_
         assert runner.query_one("#mood", Input).value == "4"
 
 
+async def test_the_runner_shows_who_facilitates_today_and_the_deputy(
+    db: Database, db_path: Path
+) -> None:
+    from circlekeeper.services import rota, sessions
+
+    _circle_with_three(db)
+    sessions.plan_sessions(db, circle_ref="Tuesday Builders", count=2)
+    plan = rota.plan_roles(db, circle_ref="Tuesday Builders", sessions=2, cap=10)
+    first = min(plan.assignments, key=lambda a: a.day)
+    today = [a for a in plan.assignments if a.session_id == first.session_id]
+    facilitator = next(a for a in today if a.role == "facilitator")
+    detail = sessions.get_session(db, session_id=first.session_id)
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(RunnerScreen(detail))
+        await settle(pilot)
+        text = screen_text(app)
+        assert f"Facilitator: {facilitator.member_name}" in text
+        assert f"(deputy {facilitator.deputy_name})" in text
+
+
 async def test_leaving_with_escape_keeps_the_draft_and_nothing_is_recorded(
     db: Database, db_path: Path
 ) -> None:

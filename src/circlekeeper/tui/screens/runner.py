@@ -27,7 +27,7 @@ from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.runner_state import RunState
 
 if TYPE_CHECKING:
-    from circlekeeper.models import SessionDetail
+    from circlekeeper.models import AssignmentRead, SessionDetail
     from circlekeeper.tui.app import CircleKeeperApp
 
 DRAFT_DELAY = 0.8
@@ -37,6 +37,20 @@ WHO_READS = {
     "circle": "circle — the circle's members",
     "community": "community — may be quoted in community summaries",
 }
+
+
+def roles_line(roles: list[AssignmentRead]) -> Content:
+    """ "Facilitator: Ana (deputy Bea) · Timekeeper: Cy" — who does what today."""
+    if not roles:
+        return Content("No roles planned for this session (r: the rota board).")
+    parts: list[str | tuple[str, str]] = []
+    for index, assignment in enumerate(roles):
+        if index:
+            parts.append("  ·  ")
+        parts += [(f"{assignment.role.capitalize()}: ", "bold"), assignment.member_name or "—"]
+        if assignment.deputy_name:
+            parts.append((f" (deputy {assignment.deputy_name})", "dim"))
+    return Content.assemble(*parts)
 
 
 class RollCall(OptionList):
@@ -123,6 +137,7 @@ class RunnerScreen(Screen[bool]):
             id="runner-title",
             classes="dialog-title",
         )
+        yield Label("", id="runner-roles", classes="hint")
         yield Label("", id="runner-step", classes="count")
         with ContentSwitcher(initial="roll", id="phases"):
             with Vertical(id="roll"):
@@ -160,16 +175,24 @@ class RunnerScreen(Screen[bool]):
         db = self.ck_app.db
         session_id = self.detail.id
 
-        def load() -> tuple[list[tuple[int, str]], dict[str, Any] | None]:
+        def load() -> tuple[list[tuple[int, str]], dict[str, Any] | None, list[AssignmentRead]]:
+            from circlekeeper.services.rota import session_roles
             from circlekeeper.services.sessions import current_members, load_draft
 
             assert db is not None
-            return current_members(db, session_id=session_id), load_draft(db, session_id=session_id)
+            return (
+                current_members(db, session_id=session_id),
+                load_draft(db, session_id=session_id),
+                session_roles(db, session_id=session_id),
+            )
 
         run_db(self, load, self._loaded)
 
-    def _loaded(self, loaded: tuple[list[tuple[int, str]], dict[str, Any] | None]) -> None:
-        members, draft = loaded
+    def _loaded(
+        self, loaded: tuple[list[tuple[int, str]], dict[str, Any] | None, list[AssignmentRead]]
+    ) -> None:
+        members, draft, roles = loaded
+        self.query_one("#runner-roles", Label).update(roles_line(roles))
         if draft is not None:
             self.state = RunState.from_payload(draft)
             self.notify("Resumed your draft of this session.")
