@@ -122,3 +122,13 @@ def test_custom_roles_and_term_roles(db: Database) -> None:
         "note-taker",
         "greeter",
     }
+
+
+def test_roles_for_many_sessions_come_back_grouped(db: Database) -> None:
+    _circle(db, "Builders", PEOPLE)
+    plan = rota.plan_roles(db, circle_ref="Builders", sessions=3, cap=10)
+    ids = sorted({a.session_id for a in plan.assignments if a.session_id is not None})
+    grouped = rota.roles_for_sessions(db, session_ids=ids)
+    assert sorted(grouped) == ids
+    assert all(len(lines) == 3 for lines in grouped.values())
+    assert rota.roles_for_sessions(db, session_ids=[]) == {}

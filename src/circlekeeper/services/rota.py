@@ -143,6 +143,20 @@ def session_roles(db: Database, *, session_id: int) -> list[AssignmentRead]:
         return assignment_reads(session, col(RoleAssignment.session_id) == session_id)
 
 
+def roles_for_sessions(
+    db: Database, *, session_ids: Sequence[int]
+) -> dict[int, list[AssignmentRead]]:
+    """Who holds which role at each of these sessions, in one query (for calendars, reports)."""
+    result: dict[int, list[AssignmentRead]] = {}
+    if not session_ids:
+        return result
+    with db.read() as session:
+        for read in assignment_reads(session, col(RoleAssignment.session_id).in_(session_ids)):
+            if read.session_id is not None:
+                result.setdefault(read.session_id, []).append(read)
+    return result
+
+
 def _rota(session: Session, circle: Circle, *, cap: int, warnings: list[str]) -> RotaRead:
     today = clock.today()
     upcoming = assignment_reads(
