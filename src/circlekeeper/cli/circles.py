@@ -110,6 +110,36 @@ AgreementsOpt = Annotated[
     ),
 ]
 
+RitualOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ritual",
+        help="The default ritual of its sessions, by id or name ('ritual list'); \"\" clears it.",
+        show_default=False,
+    ),
+]
+WeekOfMonthOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--week-of-month",
+        metavar="N",
+        help="Monthly circles: meet on the Nth weekday of the month (1-5, or -1 for the last).",
+        show_default=False,
+    ),
+]
+
+
+def ritual_value(db: Database, ritual: str | None, values: dict[str, Any]) -> None:
+    """Put the id of the ritual named by --ritual into `values` (None clears it when "")."""
+    if ritual is None:
+        return
+    if not ritual.strip():
+        values["ritual_id"] = None
+        return
+    from circlekeeper.services.rituals import get_ritual
+
+    values["ritual_id"] = get_ritual(db, ref=ritual).id
+
 
 def circle_values(**options: Any) -> dict[str, Any]:
     """The options given (None means not given) under the model's field names.
@@ -159,6 +189,8 @@ def create(
     starts_on: StartsOnOpt = None,
     ends_on: EndsOnOpt = None,
     agreements: AgreementsOpt = None,
+    ritual: RitualOpt = None,
+    week_of_month: WeekOfMonthOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a circle; it starts out forming until you run 'circle start'.
@@ -186,8 +218,11 @@ def create(
         starts_on=starts_on,
         ends_on=ends_on,
         agreements=agreements,
+        week_of_month=week_of_month,
     )
-    circle = create_circle(open_db(ctx), data=parse(CircleCreate, **values))
+    db = open_db(ctx)
+    ritual_value(db, ritual, values)
+    circle = create_circle(db, data=parse(CircleCreate, **values))
     if as_json:
         output.emit_json(circle)
     output.info(f"created circle {circle.name} (#{circle.id}); it is forming")
@@ -315,6 +350,8 @@ def _print_circle(circle: CircleDetail) -> None:
             ("purpose", _block(circle.purpose)),
             ("trust focus", circle.trust_focus),
             ("agreements", _block(circle.agreements)),
+            ("ritual", circle.ritual_name),
+            ("week of month", circle.week_of_month),
             ("version", circle.version),
         ]
     )
@@ -363,6 +400,8 @@ def edit(
     starts_on: StartsOnOpt = None,
     ends_on: EndsOnOpt = None,
     agreements: AgreementsOpt = None,
+    ritual: RitualOpt = None,
+    week_of_month: WeekOfMonthOpt = None,
     expect_version: Annotated[
         int | None,
         typer.Option(
@@ -399,12 +438,15 @@ def edit(
         starts_on=starts_on,
         ends_on=ends_on,
         agreements=agreements,
+        week_of_month=week_of_month,
     )
-    if not values:
+    if not values and ritual is None:
         output.error("nothing to change — give at least one option such as --max (see --help)")
         raise typer.Exit(2)
+    db = open_db(ctx)
+    ritual_value(db, ritual, values)
     changes = parse(CircleUpdate, **values)
-    circle = edit_circle(open_db(ctx), ref=ref, changes=changes, expected_version=expect_version)
+    circle = edit_circle(db, ref=ref, changes=changes, expected_version=expect_version)
     if as_json:
         output.emit_json(circle)
     output.info(f"updated circle {circle.name} (#{circle.id}, now version {circle.version})")

@@ -51,7 +51,16 @@ def main(
 
 
 def _register() -> None:
-    from circlekeeper.cli import circles, database, demo, members
+    from circlekeeper.cli import (
+        checkins,
+        circles,
+        database,
+        demo,
+        export,
+        members,
+        rituals,
+        sessions,
+    )
 
     database.register(app)
     demo.register(app)
@@ -59,6 +68,10 @@ def _register() -> None:
     app.add_typer(
         circles.app, name="circle", help="Create circles and manage their seats and lifecycle."
     )
+    app.add_typer(rituals.app, name="ritual", help="List, add and edit rituals (prompt packs).")
+    app.add_typer(sessions.app, name="session", help="Plan, list and record sessions; cancel them.")
+    app.add_typer(checkins.app, name="checkin", help="Add check-ins and read their history.")
+    app.add_typer(export.app, name="export", help="Export sessions as a calendar (.ics).")
 
 
 _register()

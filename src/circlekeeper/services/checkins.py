@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from circlekeeper import clock
 from circlekeeper.db import Database
-from circlekeeper.models import CheckIn, CheckInCreate, CheckInRead, CircleSession, Membership
-from circlekeeper.models.enums import SessionStatus, Visibility
+from circlekeeper.models import (
+    CheckIn,
+    CheckInCreate,
+    CheckInRead,
+    CircleSession,
+    Membership,
+    Ritual,
+)
+from circlekeeper.models.enums import RitualMode, SessionStatus, Visibility
 from circlekeeper.services.checkin_rows import checkin_reads, write_checkin
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
@@ -20,7 +29,11 @@ MAX_LIST = 1000
 def add_checkin(
     db: Database, *, session_id: int, member_ref: str | int, data: CheckInCreate
 ) -> CheckInRead:
-    """Record one member's check-in at a session; refused if they already have one there."""
+    """Record one member's check-in at a session.
+
+    A check-in that only holds attendance (from `record_session`) is filled in; one that already
+    has answers or a mood is refused rather than overwritten.
+    """
     with db.write() as session:
         row = session.get(CircleSession, session_id)
         if row is None:
@@ -30,12 +43,13 @@ def add_checkin(
         member = find_member(session, member_ref)
         _ensure_member_of(session, row.circle_id, member.id, member.name)
         clash = session.exec(
-            select(CheckIn.id).where(
+            select(CheckIn).where(
                 col(CheckIn.session_id) == session_id, col(CheckIn.member_id) == member.id
             )
         ).first()
-        if clash is not None:
+        if clash is not None and (clash.answers or clash.mood is not None):
             raise Conflict(f"{member.name} already has a check-in at session #{session_id}")
+        data = _with_prompts(data, _prompts(session, row.ritual_id))
         written = write_checkin(
             session, circle_id=row.circle_id, member_id=member.id or 0, session_row=row, data=data
         )
@@ -45,17 +59,40 @@ def add_checkin(
 def add_written_checkin(
     db: Database, *, circle_ref: str | int, member_ref: str | int, day: dt.date, data: CheckInCreate
 ) -> CheckInRead:
-    """A written check-in for an async circle, on its own date and without a session."""
+    """A written check-in for an async circle, on its own date and without a session.
+
+    Refused for a circle whose ritual is run live (those check-ins belong to a session), for a
+    day still ahead, and for a second written check-in by the same member on the same day.
+    """
     with db.write() as session:
         circle = find_circle(session, circle_ref)
+        ritual = session.get(Ritual, circle.ritual_id) if circle.ritual_id is not None else None
+        if ritual is None or ritual.mode != RitualMode.ASYNC:
+            how = f"its ritual {ritual.name!r} is run live" if ritual else "it has no ritual"
+            raise Conflict(
+                f"{circle.name!r} does not take written check-ins: {how} — record the check-in "
+                "at a session (checkin add SESSION MEMBER), or give the circle an async ritual"
+            )
+        if day > clock.now().astimezone(ZoneInfo(circle.timezone)).date():
+            raise InvalidInput(f"{day} is still ahead in {circle.timezone}")
         member = find_member(session, member_ref)
         _ensure_member_of(session, circle.id or 0, member.id, member.name)
+        clash = session.exec(
+            select(CheckIn.id).where(
+                col(CheckIn.circle_id) == circle.id,
+                col(CheckIn.member_id) == member.id,
+                col(CheckIn.day) == day,
+                col(CheckIn.session_id).is_(None),
+            )
+        ).first()
+        if clash is not None:
+            raise Conflict(f"{member.name} already has a written check-in on {day}")
         written = write_checkin(
             session,
             circle_id=circle.id or 0,
             member_id=member.id or 0,
             session_row=None,
-            data=data,
+            data=_with_prompts(data, list(ritual.prompts)),
             day=day,
         )
         return checkin_reads(session, col(CheckIn.id) == written.id)[0]
@@ -75,6 +112,8 @@ def list_checkins(
     """History of check-ins for a circle and/or a member over a date range, newest first."""
     if not 1 <= limit <= MAX_LIST:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIST}")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative")
     with db.read() as session:
         clauses: list[ColumnElement[bool]] = []
         if circle_ref is not None:
@@ -90,8 +129,31 @@ def list_checkins(
         return checkin_reads(session, and_(True, *clauses), limit=limit, offset=offset)
 
 
-def _ensure_member_of(session: object, circle_id: int, member_id: int | None, name: str) -> None:
-    stays = session.exec(  # type: ignore[attr-defined]
+def _prompts(session: Session, ritual_id: int | None) -> list[str]:
+    ritual = session.get(Ritual, ritual_id) if ritual_id is not None else None
+    return list(ritual.prompts) if ritual is not None else []
+
+
+def _with_prompts(data: CheckInCreate, prompts: list[str]) -> CheckInCreate:
+    """Answers keyed by the ritual's own prompts (matched regardless of case); others refused.
+
+    A session without a ritual has no prompts to match, so its answers keep the keys given.
+    """
+    if not prompts or not data.answers:
+        return data
+    by_key = {prompt.casefold(): prompt for prompt in prompts}
+    answers: dict[str, str] = {}
+    for key, answer in data.answers.items():
+        prompt = by_key.get(key.casefold())
+        if prompt is None:
+            listed = "; ".join(f"{n}. {p}" for n, p in enumerate(prompts, start=1))
+            raise InvalidInput(f"{key!r} is not one of this ritual's prompts: {listed}")
+        answers[prompt] = answer
+    return data.model_copy(update={"answers": answers})
+
+
+def _ensure_member_of(session: Session, circle_id: int, member_id: int | None, name: str) -> None:
+    stays = session.exec(
         select(Membership.id).where(
             col(Membership.circle_id) == circle_id, col(Membership.member_id) == member_id
         )

@@ -28,20 +28,28 @@ from circlekeeper.models import (
     SessionRead,
     SessionStatus,
 )
-from circlekeeper.models.enums import Cadence, Weekday
+from circlekeeper.models.enums import Cadence, CircleStatus, Weekday
 from circlekeeper.services.checkin_rows import checkin_reads, write_checkin
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound, StaleEdit
 from circlekeeper.services.lookup import find_circle, find_member
 from circlekeeper.services.validation import clean_reason
+from circlekeeper.text import clean_text
 
 DEFAULT_HORIZON_WEEKS = 8
+NOTES_MAX = 10_000
 DEFAULT_MEETING_TIME = dt.time(18, 0)
 MAX_LIST = 1000
 WEEKDAY_INDEX = {day: index for index, day in enumerate(Weekday)}
 
 
-def rhythm_of(circle: Circle, dates: Sequence[dt.date] = ()) -> Any:
-    """The circle's meeting rhythm as the schedule algorithm understands it."""
+def rhythm_of(
+    circle: Circle, dates: Sequence[dt.date] = (), *, anchor: dt.date | None = None
+) -> Any:
+    """The circle's meeting rhythm as the schedule algorithm understands it.
+
+    `anchor` sets the phase of an every-N-weeks rhythm when the circle has no start date; without
+    a fixed phase, re-planning a week later would move every planned meeting by a week.
+    """
     from circlekeeper.algorithms.schedule import Frequency, Rhythm
 
     local_time = (
@@ -66,8 +74,18 @@ def rhythm_of(circle: Circle, dates: Sequence[dt.date] = ()) -> Any:
         weekday=WEEKDAY_INDEX[Weekday(circle.weekday)],
         interval=circle.cadence_interval,
         week_of_month=(circle.week_of_month or 1) if circle.cadence == Cadence.MONTHLY else None,
-        anchor=circle.starts_on,
+        anchor=circle.starts_on or anchor,
     )
+
+
+def _phase_anchor(session: Session, circle: Circle) -> dt.date:
+    """The circle's first session date (else the day it was created): a phase that stays put."""
+    first = session.exec(
+        select(func.min(CircleSession.local_date)).where(col(CircleSession.circle_id) == circle.id)
+    ).one()
+    if first is not None:
+        return first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first))
+    return _as_utc(circle.created_at).astimezone(ZoneInfo(circle.timezone)).date()
 
 
 def plan_sessions(
@@ -79,35 +97,52 @@ def plan_sessions(
     skip: Iterable[dt.date] = (),
     dates: Sequence[dt.date] = (),
 ) -> SessionPlan:
-    """Expand the circle's rhythm into planned sessions from today on.
+    """Expand the circle's rhythm (or the chosen `dates`) into planned sessions from today on.
 
-    Re-planning replaces only future sessions that are still merely planned (and have no
-    check-ins or draft); held, cancelled and past sessions are never touched.
+    `count` means meetings still ahead. Re-planning replaces only future sessions that are still
+    merely planned (and have no check-ins or draft); held, cancelled and past sessions are never
+    touched. A closed circle, an end date or a chosen date in the past are refused.
     """
-    from circlekeeper.algorithms.schedule import expand
+    from circlekeeper.algorithms.schedule import MAX_SLOTS, expand
 
     if count is not None and count < 1:
         raise InvalidInput("count must be at least 1")
+    if count is not None and count > MAX_SLOTS:
+        raise InvalidInput(f"at most {MAX_SLOTS:,} meetings can be planned at once")
     now = clock.now()
     with db.write() as session:
         circle = find_circle(session, circle_ref)
-        rhythm = rhythm_of(circle, dates)
+        if circle.status == CircleStatus.CLOSED:
+            raise Conflict(f"circle {circle.name!r} is closed — reopen it before planning")
+        rhythm = rhythm_of(circle, dates, anchor=_phase_anchor(session, circle))
         today_local = now.astimezone(ZoneInfo(circle.timezone)).date()
+        if until is not None and until < today_local:
+            raise InvalidInput(
+                f"the end date {until} is in the past — planning only adds meetings from today on"
+            )
         start = max(today_local, circle.starts_on) if circle.starts_on else today_local
-        if until is None and count is None and circle.ends_on is None and not dates:
+        past = sorted(day for day in dates if day < today_local)
+        if past:
+            raise InvalidInput(
+                f"{past[0]} is in the past — planning only adds meetings from today on"
+            )
+        if until is None and count is None and dates:
+            until = max(dates)
+        if until is None and count is None and circle.ends_on is None:
             until = start + dt.timedelta(weeks=DEFAULT_HORIZON_WEEKS)
         try:
             slots = expand(
                 rhythm,
                 start=start,
                 until=until,
-                count=count,
+                # today's meeting may have passed already: expand one more, keep `count` ahead
+                count=None if count is None else min(count + 1, MAX_SLOTS),
                 ends_on=circle.ends_on,
                 skip=list(skip),
             )
         except ValueError as exc:
             raise InvalidInput(str(exc)) from exc
-        slots = [slot for slot in slots if slot.starts_at > now]
+        slots = [slot for slot in slots if slot.starts_at > now][:count]
         wanted = {slot.starts_at for slot in slots}
         future = session.exec(
             select(CircleSession).where(
@@ -162,8 +197,7 @@ def list_sessions(
     offset: int = 0,
 ) -> list[SessionRead]:
     """Sessions across all circles (or one) between two dates, in time order — one query."""
-    if not 1 <= limit <= MAX_LIST:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIST}")
+    _check_window(limit, offset)
     with db.read() as session:
         clauses: list[ColumnElement[bool]] = []
         if circle_ref is not None:
@@ -188,8 +222,7 @@ def session_page(
     offset: int = 0,
 ) -> tuple[list[SessionRead], int]:
     """A window of sessions between two dates (optionally one circle's) and how many there are."""
-    if not 1 <= limit <= MAX_LIST:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIST}")
+    _check_window(limit, offset)
     clauses: list[ColumnElement[bool]] = []
     if circle_id is not None:
         clauses.append(col(CircleSession.circle_id) == circle_id)
@@ -216,6 +249,13 @@ def upcoming_sessions(db: Database, *, days: int = 7, limit: int = 200) -> list[
             col(CircleSession.starts_at) <= now + dt.timedelta(days=days),
         )
         return session_reads(session, where, limit=limit)
+
+
+def _check_window(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIST:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIST}")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative")
 
 
 def get_session(db: Database, *, session_id: int) -> SessionDetail:
@@ -299,6 +339,10 @@ def set_session_status(
         if status not in SESSION_TRANSITIONS[current]:
             allowed = ", ".join(sorted(s.value for s in SESSION_TRANSITIONS[current])) or "nothing"
             raise Conflict(f"session #{row.id} is {current.value}; it can become: {allowed}")
+        if status == SessionStatus.DID_NOT_HAPPEN and _as_utc(row.starts_at) > clock.now():
+            raise Conflict(
+                f"session #{row.id} has not started yet — cancel it instead if it will not happen"
+            )
         _versioned(
             session, row, {"status": status.value, "reason": reason_text or ""}, expected_version
         )
@@ -315,16 +359,27 @@ def record_session(
     excused: Sequence[str | int] = (),
     notes: str = "",
 ) -> SessionDetail:
-    """Record a session that was held on `day` with who came (the planned one that day if any)."""
+    """Record a session that was held on `day` with who came (the planned one that day if any).
+
+    A member named in two lists, or never in the circle, is refused; so is a day still ahead.
+    """
     now = clock.now()
+    notes_text = _clean_notes(notes)
     with db.write() as session:
         circle = find_circle(session, circle_ref)
+        today_local = now.astimezone(ZoneInfo(circle.timezone)).date()
+        if day > today_local:
+            raise InvalidInput(
+                f"{day} is still ahead in {circle.timezone} — record a session once it was held"
+            )
         marks = _attendance_marks(session, circle, present, absent, excused)
-        row = session.exec(
+        that_day = session.exec(
             select(CircleSession)
             .where(col(CircleSession.circle_id) == circle.id, col(CircleSession.local_date) == day)
             .order_by(col(CircleSession.starts_at))
-        ).first()
+        ).all()
+        usable = [r for r in that_day if r.status in (SessionStatus.PLANNED, SessionStatus.HELD)]
+        row = usable[0] if usable else (that_day[0] if that_day else None)
         if row is None:
             tz = ZoneInfo(circle.timezone)
             local_time = (
@@ -357,8 +412,8 @@ def record_session(
                 keep_answers=True,
             )
         values: dict[str, Any] = {"status": SessionStatus.HELD.value}
-        if notes:
-            values["notes"] = clean_reason(notes) or ""
+        if notes_text:
+            values["notes"] = notes_text
         _versioned(session, row, values, None)
         return _detail(session, row)
 
@@ -374,6 +429,7 @@ def save_session_run(
 
     One transaction: either every member's check-in lands with the session marked held, or nothing.
     """
+    notes_text = _clean_notes(notes)
     with db.write() as session:
         row = _find_session(session, session_id)
         if row.status not in (SessionStatus.PLANNED, SessionStatus.HELD):
@@ -385,7 +441,7 @@ def save_session_run(
             write_checkin(
                 session, circle_id=row.circle_id, member_id=member_id, session_row=row, data=data
             )
-        _versioned(session, row, {"status": SessionStatus.HELD.value, "notes": notes.strip()}, None)
+        _versioned(session, row, {"status": SessionStatus.HELD.value, "notes": notes_text}, None)
         session.exec(delete(SessionDraft).where(col(SessionDraft.session_id) == row.id))
         return _detail(session, row)
 
@@ -485,6 +541,14 @@ def _detail(session: Session, row: CircleSession) -> SessionDetail:
         timebox_minutes=ritual.timebox_minutes if ritual else 3,
         checkins=checkin_reads(session, col(CheckIn.session_id) == row.id),
     )
+
+
+def _clean_notes(notes: str | None) -> str:
+    """Session notes: cleaned like any multi-line user text (newlines kept), with a size limit."""
+    text = clean_text(notes or "", multiline=True).strip()
+    if len(text) > NOTES_MAX:
+        raise InvalidInput(f"notes: at most {NOTES_MAX:,} characters (these have {len(text):,})")
+    return text
 
 
 def _find_session(session: Session, session_id: int | str) -> CircleSession:
