@@ -150,3 +150,23 @@ def test_hostile_circle_names_survive_literally(db: Database, name: str) -> None
 
     assert str(calendar.walk("VEVENT")[0]["SUMMARY"]) == shown(name)
     assert str(calendar["X-WR-CALNAME"]) == f"{shown(name)} — circlekeeper"
+
+
+def test_events_name_the_facilitator_and_deputy_once_roles_are_planned(
+    cli: Cli, db: Database
+) -> None:
+    from circlekeeper.models import MemberCreate
+    from circlekeeper.services import circles, members, rota
+
+    for handle in ("ana", "bea", "cy", "dev"):
+        members.add_member(db, data=MemberCreate(name=handle.title(), handle=handle))
+        circles.add_member_to_circle(db, circle_ref="Builders", member_ref=handle)
+    plan = rota.plan_roles(db, circle_ref="Builders", sessions=3, cap=10)
+    first = min(
+        (a for a in plan.assignments if a.role == "facilitator"),
+        key=lambda a: a.day or clock.today(),
+    )
+    events = _events(cli("export", "ics", "--circle", "Builders").stdout)
+    description = str(events[0]["DESCRIPTION"])
+    assert f"Facilitator: {first.member_name} (deputy: {first.deputy_name})" in description
+    assert "Ritual: Rose · Bud · Thorn" in description

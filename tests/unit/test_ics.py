@@ -241,3 +241,51 @@ def test_an_atomic_write_into_a_missing_folder_fails_and_leaves_nothing(tmp_path
         write_atomic(tmp_path / "nowhere" / "cal.ics", b"x")
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_event_names_the_facilitator_and_deputy() -> None:
+    """Issue 4: the calendar export puts the facilitator and deputy into each event."""
+    import datetime as dt
+
+    from icalendar import Calendar
+
+    from circlekeeper.export.ics import sessions_to_ics
+    from circlekeeper.models import AssignmentRead, SessionRead
+
+    starts = dt.datetime(2026, 12, 1, 17, 30, tzinfo=dt.UTC)
+    session = SessionRead(
+        id=7,
+        circle_id=1,
+        circle_name="Builders",
+        ritual_id=None,
+        ritual_name=None,
+        local_date=starts.date(),
+        starts_at=starts,
+        local_start=starts,
+        timezone="UTC",
+        status="planned",
+        reason="",
+        notes="",
+        version=1,
+    )
+    roles = [
+        AssignmentRead(
+            id=1,
+            circle_id=1,
+            circle_name="Builders",
+            role="facilitator",
+            rotating=True,
+            session_id=7,
+            day=starts.date(),
+            starts_on=None,
+            ends_on=None,
+            member_id=3,
+            member_name="[b]Ana[/b]",
+            deputy_id=4,
+            deputy_name="Bea",
+            version=1,
+        ),
+    ]
+    text = sessions_to_ics([session], rituals={}, stamp=starts, roles={7: roles})
+    [event] = Calendar.from_ical(text).walk("VEVENT")
+    assert "Facilitator: [b]Ana[/b] (deputy: Bea)" in str(event["DESCRIPTION"])

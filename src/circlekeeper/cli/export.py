@@ -97,6 +97,7 @@ def ics(
     from circlekeeper.export.ics import sessions_to_ics
     from circlekeeper.services.errors import InvalidInput
     from circlekeeper.services.rituals import list_rituals
+    from circlekeeper.services.rota import roles_for_sessions
 
     db = open_db(ctx)
     first = optional_day(start, "--from") or clock.today()
@@ -110,7 +111,8 @@ def ics(
         name = f"{found_circle.name} — circlekeeper"
     sessions = calendar_sessions(db, circle=circle, start=first, end=last)
     rituals = {ritual.id: ritual for ritual in list_rituals(db)}
-    text = sessions_to_ics(sessions, rituals=rituals, stamp=clock.now(), name=name)
+    roles = roles_for_sessions(db, session_ids=[s.id for s in sessions])
+    text = sessions_to_ics(sessions, rituals=rituals, stamp=clock.now(), name=name, roles=roles)
     planned = sum(1 for s in sessions if s.status == SessionStatus.PLANNED)
     cancelled = len(sessions) - planned
     summary = f"{planned} planned and {cancelled} cancelled sessions"

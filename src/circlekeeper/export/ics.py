@@ -11,13 +11,14 @@ a calendar that imported the meeting earlier learns that it is off.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from circlekeeper.models.enums import SessionStatus
 from circlekeeper.models.ritual import RitualRead
+from circlekeeper.models.role import AssignmentRead
 from circlekeeper.models.session import SessionRead
 
 DEFAULT_DURATION = dt.timedelta(minutes=60)
@@ -41,10 +42,12 @@ def sessions_to_ics(
     stamp: dt.datetime,
     duration: dt.timedelta = DEFAULT_DURATION,
     name: str = "circlekeeper sessions",
+    roles: Mapping[int, Sequence[AssignmentRead]] | None = None,
 ) -> str:
     """An iCalendar document with one VEVENT per planned or cancelled session, in time order.
 
-    `rituals` (by id) supplies each event's description: the ritual's name and its prompts.
+    `rituals` (by id) supplies each event's description: the ritual's name and its prompts;
+    `roles` (by session id) adds who facilitates, keeps time and takes notes, with deputies.
     `stamp` (an aware instant) becomes every event's DTSTAMP: when this export was made.
     Held sessions and those that did not happen are history, not calendar entries, and are left
     out. The result uses CRLF line endings, as RFC 5545 requires.
@@ -63,7 +66,15 @@ def sessions_to_ics(
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     for session in chosen:
-        calendar.add_component(_event(session, rituals, stamp.astimezone(dt.UTC), duration))
+        calendar.add_component(
+            _event(
+                session,
+                rituals,
+                stamp.astimezone(dt.UTC),
+                duration,
+                (roles or {}).get(session.id, ()),
+            )
+        )
     if chosen:
         calendar.add_missing_timezones(
             first_date=chosen[0].local_date - dt.timedelta(days=1),
@@ -77,6 +88,7 @@ def _event(
     rituals: Mapping[int, RitualRead],
     stamp: dt.datetime,
     duration: dt.timedelta,
+    roles: Sequence[AssignmentRead] = (),
 ) -> Event:
     zone = ZoneInfo(session.timezone)
     start = session.starts_at.astimezone(zone)
@@ -87,13 +99,25 @@ def _event(
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", session.circle_name)
-    description = _description(session, rituals)
+    description = "\n".join(
+        part for part in (_roles_text(roles), _description(session, rituals)) if part
+    )
     if description:
         event.add("description", description)
     event.add("sequence", max(session.version - 1, 0))
     cancelled = session.status == SessionStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
+
+
+def _roles_text(roles: Sequence[AssignmentRead]) -> str:
+    """ "Facilitator: Ana (deputy: Bea)" lines, one per role, for the event description."""
+    lines = []
+    for assignment in roles:
+        who = assignment.member_name or "nobody yet"
+        deputy = f" (deputy: {assignment.deputy_name})" if assignment.deputy_name else ""
+        lines.append(f"{assignment.role.capitalize()}: {who}{deputy}")
+    return "\n".join(lines)
 
 
 def _description(session: SessionRead, rituals: Mapping[int, RitualRead]) -> str:
