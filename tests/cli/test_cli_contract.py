@@ -92,6 +92,11 @@ def test_every_list_and_show_command_takes_json(path: tuple[str, ...]) -> None:
         "CircleRow",
         "CircleDetail",
         "CircleMember",
+        "RoleRead",
+        "RotaRead",
+        "AssignmentRead",
+        "TermWarning",
+        "RoleEventRead",
     ],
 )
 def test_every_json_key_is_documented(model: str) -> None:

@@ -59,6 +59,7 @@ def _register() -> None:
         export,
         members,
         rituals,
+        roles,
         sessions,
     )
 
@@ -72,6 +73,9 @@ def _register() -> None:
     app.add_typer(sessions.app, name="session", help="Plan, list and record sessions; cancel them.")
     app.add_typer(checkins.app, name="checkin", help="Add check-ins and read their history.")
     app.add_typer(export.app, name="export", help="Export sessions as a calendar (.ics).")
+    app.add_typer(
+        roles.app, name="role", help="Rotate roles fairly: plan, show, swap, skip; term roles."
+    )
 
 
 _register()

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         RoleRead,
         RoleSkip,
         RotaRead,
+        TermWarning,
     )
     from circlekeeper.models.session import (
         CheckIn,
@@ -88,6 +89,7 @@ _WHERE: dict[str, str] = {
     "RoleRead": "circlekeeper.models.role",
     "RoleSkip": "circlekeeper.models.role",
     "RotaRead": "circlekeeper.models.role",
+    "TermWarning": "circlekeeper.models.role",
     "Attendance": "circlekeeper.models.enums",
     "RitualMode": "circlekeeper.models.enums",
     "SESSION_TRANSITIONS": "circlekeeper.models.enums",
@@ -207,6 +209,7 @@ __all__ = [
     "SessionPlan",
     "SessionRead",
     "SessionStatus",
+    "TermWarning",
     "Visibility",
     "Weekday",
     "register_tables",

@@ -204,3 +204,20 @@ class RoleEventRead(BaseModel):
     by: str
     reason: str
     created_at: dt.datetime
+
+
+class TermWarning(BaseModel):
+    """A term role that ends soon, or has ended, with nobody lined up to hold it next."""
+
+    circle_id: int
+    circle_name: str
+    role: str
+    assignment_id: int
+    member_id: int | None
+    member_name: str | None
+    starts_on: dt.date
+    ends_on: dt.date
+    days_left: int
+    previous_member_id: int | None
+    previous_member_name: str | None
+    message: str

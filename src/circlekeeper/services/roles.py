@@ -17,7 +17,9 @@ from circlekeeper.models import (
     AssignmentRead,
     Circle,
     CircleSession,
+    CircleStatus,
     Member,
+    Membership,
     Role,
     RoleAssignment,
     RoleEvent,
@@ -26,6 +28,7 @@ from circlekeeper.models import (
     RoleRead,
     RoleSkip,
     SessionStatus,
+    TermWarning,
 )
 from circlekeeper.models.role import DEFAULT_ROLES
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound, StaleEdit
@@ -34,6 +37,8 @@ from circlekeeper.services.validation import clean_reason
 from circlekeeper.text import clean_text, identity_key
 
 ROLE_NAME_MAX = 40
+TERM_WARNING_DAYS = 14
+"""How many days before a term ends that it is flagged, so a successor can be found."""
 
 
 def current_actor() -> str:
@@ -98,12 +103,14 @@ def add_role(db: Database, *, circle_ref: str | int, name: str, rotating: bool =
         return role_read(role)
 
 
-def remove_role(db: Database, *, circle_ref: str | int, name: str) -> None:
-    """Remove a role and its future assignments; past assignments go with it from the rota."""
+def remove_role(db: Database, *, circle_ref: str | int, name: str) -> RoleRead:
+    """Remove a role and all its assignments (the record of changes keeps its name); returns it."""
     with db.write() as session:
         circle = find_circle(session, circle_ref)
         role = find_role(session, circle, name)
+        removed = role_read(role)
         session.delete(role)
+        return removed
 
 
 def find_role(session: Session, circle: Circle, name: str) -> Role:
@@ -142,14 +149,21 @@ def skip_member(
     day: dt.date,
     reason: str,
     by: str | None = None,
-) -> None:
-    """Excuse a member from roles in a circle on one date (recorded with who and why)."""
+) -> list[AssignmentRead]:
+    """Excuse a member from roles in a circle on one date (recorded with who and why).
+
+    Returns the planned assignments of that date that still name them, as holder or deputy:
+    the rota keeps them until it is planned again.
+    """
     why = clean_reason(reason)
     if not why:
         raise InvalidInput("say why the member is skipped (--reason)")
+    if day < clock.today():
+        raise InvalidInput(f"{day} is in the past — a skip excuses someone from upcoming sessions")
     with db.write() as session:
         circle = find_circle(session, circle_ref)
         member = find_member(session, member_ref)
+        _require_seat(session, circle, member)
         clash = session.exec(
             select(RoleSkip.id).where(
                 col(RoleSkip.circle_id) == circle.id,
@@ -170,6 +184,15 @@ def skip_member(
         )
         record_event(
             session, circle_id=_id(circle.id), kind="skip", member_id=member.id, by=by, reason=why
+        )
+        return assignment_reads(
+            session,
+            and_(
+                col(Role.circle_id) == circle.id,
+                col(CircleSession.local_date) == day,
+                (col(RoleAssignment.member_id) == member.id)
+                | (col(RoleAssignment.deputy_id) == member.id),
+            ),
         )
 
 
@@ -197,6 +220,11 @@ def swap_assignments(
         assert second_role is not None
         if first_role.circle_id != second_role.circle_id:
             raise Conflict("both assignments must be in the same circle")
+        if (first.session_id is None) != (second.session_id is None):
+            raise Conflict(
+                "a term can only be swapped with another term, and a session's role with "
+                "another session's role"
+            )
         first_member, second_member = first.member_id, second.member_id
         first.member_id, second.member_id = second_member, first_member
         for assignment in (first, second):
@@ -263,6 +291,203 @@ def override_assignment(
             reason=why,
         )
         return assignment_reads(session, col(RoleAssignment.id) == assignment.id)[0]
+
+
+def assign_term(
+    db: Database,
+    *,
+    circle_ref: str | int,
+    role: str,
+    member_ref: str | int,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    deputy_ref: str | int | None = None,
+    reason: str = "",
+    by: str | None = None,
+) -> AssignmentRead:
+    """Give a term role (one held for a period, not rotated per session) to a circle member.
+
+    Terms of one role never overlap; the change is recorded with who made it and why.
+    """
+    _check_day(starts_on, "the first day")
+    _check_day(ends_on, "the last day")
+    if ends_on < starts_on:
+        raise InvalidInput(f"a term ends on or after its first day ({starts_on}), not {ends_on}")
+    why = clean_reason(reason) or ""
+    with db.write() as session:
+        circle = find_circle(session, circle_ref)
+        found = _term_role(session, circle, role)
+        member = find_member(session, member_ref)
+        _require_seat(session, circle, member)
+        deputy = find_member(session, deputy_ref) if deputy_ref is not None else None
+        if deputy is not None:
+            if deputy.id == member.id:
+                raise InvalidInput("the deputy must be someone other than the person in the role")
+            _require_seat(session, circle, deputy)
+        terms = _terms_of(session, _id(found.id))
+        for term in terms:
+            assert term.starts_on is not None
+            if term.starts_on <= ends_on and (term.ends_on is None or term.ends_on >= starts_on):
+                holder = session.get(Member, term.member_id) if term.member_id else None
+                raise Conflict(
+                    f"{found.name!r} in {circle.name} is already held "
+                    f"{'by ' + holder.name + ' ' if holder else ''}from {term.starts_on} to "
+                    f"{term.ends_on or 'an open end'} — terms of one role cannot overlap"
+                )
+        earlier = [term for term in terms if term.starts_on and term.starts_on < starts_on]
+        moment = clock.now()
+        assignment = RoleAssignment(
+            role_id=_id(found.id),
+            member_id=member.id,
+            deputy_id=deputy.id if deputy else None,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            created_at=moment,
+            updated_at=moment,
+        )
+        session.add(assignment)
+        session.flush()
+        record_event(
+            session,
+            circle_id=_id(circle.id),
+            kind="term",
+            role_name=found.name,
+            member_id=member.id,
+            other_member_id=earlier[-1].member_id if earlier else None,
+            by=by,
+            reason=why,
+        )
+        return assignment_reads(session, col(RoleAssignment.id) == assignment.id)[0]
+
+
+def term_holders(db: Database, *, circle_ref: str | int, role: str) -> list[AssignmentRead]:
+    """Everyone who holds, held or will hold a term role, the latest term first."""
+    with db.write() as session:
+        circle = find_circle(session, circle_ref)
+        found = _term_role(session, circle, role)
+        reads = assignment_reads(
+            session,
+            and_(col(RoleAssignment.role_id) == found.id, col(RoleAssignment.session_id).is_(None)),
+        )
+        return sorted(
+            reads, key=lambda read: (read.starts_on or dt.date.min, read.id), reverse=True
+        )
+
+
+def term_warnings(
+    db: Database, *, circle_ref: str | int | None = None, within_days: int = TERM_WARNING_DAYS
+) -> list[TermWarning]:
+    """Term roles whose latest term ends within `within_days` days or has ended, most urgent first.
+
+    A term that has a later term after it is not flagged: someone is lined up. Without a circle,
+    every circle that is not closed is looked at.
+    """
+    if not 0 <= within_days <= 366:
+        raise InvalidInput("warn between 0 and 366 days before a term ends")
+    today = clock.today()
+    with db.read() as session:
+        clauses: list[ColumnElement[bool]] = [
+            col(Role.rotating).is_(False),
+            col(RoleAssignment.session_id).is_(None),
+        ]
+        if circle_ref is not None:
+            clauses.append(col(Role.circle_id) == find_circle(session, circle_ref).id)
+        else:
+            clauses.append(col(Circle.status) != CircleStatus.CLOSED.value)
+        reads = assignment_reads(session, and_(*clauses))
+    by_role: dict[tuple[int, str], list[AssignmentRead]] = {}
+    for read in sorted(reads, key=lambda read: (read.starts_on or dt.date.min, read.id)):
+        by_role.setdefault((read.circle_id, read.role), []).append(read)
+    warnings = []
+    for terms in by_role.values():
+        last = terms[-1]
+        if last.ends_on is None or last.starts_on is None:
+            continue
+        days_left = (last.ends_on - today).days
+        if days_left > within_days:
+            continue
+        previous = terms[-2] if len(terms) > 1 else None
+        warnings.append(
+            TermWarning(
+                circle_id=last.circle_id,
+                circle_name=last.circle_name,
+                role=last.role,
+                assignment_id=last.id,
+                member_id=last.member_id,
+                member_name=last.member_name,
+                starts_on=last.starts_on,
+                ends_on=last.ends_on,
+                days_left=days_left,
+                previous_member_id=previous.member_id if previous else None,
+                previous_member_name=previous.member_name if previous else None,
+                message=_term_message(last, days_left, previous),
+            )
+        )
+    return sorted(warnings, key=lambda w: (w.days_left, w.circle_name.casefold(), w.role))
+
+
+def _term_message(term: AssignmentRead, days_left: int, previous: AssignmentRead | None) -> str:
+    """One sentence a facilitator can act on: whose term ends when, and who held it before."""
+    holder = f"{term.member_name}'s term" if term.member_name else "the term"
+    if days_left > 1:
+        when = f"ends on {term.ends_on}, in {days_left} days, and nobody is lined up to follow"
+    elif days_left == 1:
+        when = f"ends tomorrow ({term.ends_on}) and nobody is lined up to follow"
+    elif days_left == 0:
+        when = "ends today and nobody is lined up to follow"
+    else:
+        ago = -days_left
+        when = (
+            f"ended on {term.ends_on}, {ago} day{'s' if ago != 1 else ''} ago, "
+            "and nobody holds the role now"
+        )
+    before = ""
+    if previous is not None:
+        before = f" (before: {previous.member_name or 'nobody'})"
+    return f"{term.circle_name} — {term.role}: {holder} {when}{before}"
+
+
+def _term_role(session: Session, circle: Circle, name: str) -> Role:
+    """The role `name` of this circle, which must be held for a term rather than rotate."""
+    role = find_role(session, circle, name)
+    if role.rotating:
+        raise InvalidInput(
+            f"{role.name!r} rotates per session ('role plan' assigns it) — only a term role is "
+            "held for a period ('role add CIRCLE NAME --term' makes one)"
+        )
+    return role
+
+
+def _terms_of(session: Session, role_id: int) -> list[RoleAssignment]:
+    """The terms of one role, earliest first."""
+    return list(
+        session.exec(
+            select(RoleAssignment)
+            .where(col(RoleAssignment.role_id) == role_id, col(RoleAssignment.session_id).is_(None))
+            .order_by(col(RoleAssignment.starts_on), col(RoleAssignment.id))
+        ).all()
+    )
+
+
+def _require_seat(session: Session, circle: Circle, member: Member) -> None:
+    """Refuse unless the member currently sits in the circle."""
+    seat = session.exec(
+        select(Membership.id).where(
+            col(Membership.circle_id) == circle.id,
+            col(Membership.member_id) == member.id,
+            col(Membership.left_on).is_(None),
+        )
+    ).first()
+    if seat is None:
+        raise Conflict(
+            f"{member.name} does not sit in {circle.name} — 'circle add' gives them a seat"
+        )
+
+
+def _check_day(value: object, what: str) -> None:
+    """Terms are whole days: refuse anything but a date (a datetime would compare wrongly)."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidInput(f"{what} of a term must be a date (YYYY-MM-DD)")
 
 
 def assignment_reads(session: Session, where: ColumnElement[bool]) -> list[AssignmentRead]:
