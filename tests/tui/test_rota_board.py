@@ -67,3 +67,34 @@ async def test_swap_two_people_on_the_rota_board(db: Database, db_path: Path) ->
         assert facilitators[0].version == 2
     finally:
         check.close()
+
+
+async def test_a_term_role_ending_soon_is_flagged_on_the_board(db: Database, db_path: Path) -> None:
+    import datetime as dt
+
+    from circlekeeper import clock
+
+    _builders(db)
+    roles.add_role(db, circle_ref="Builders", name="steward", rotating=False)
+    roles.assign_term(
+        db,
+        circle_ref="Builders",
+        role="steward",
+        member_ref="ana",
+        starts_on=clock.today() - dt.timedelta(days=80),
+        ends_on=clock.today() + dt.timedelta(days=10),
+    )
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "slash")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "steward" in text
+        assert "Ana" in text
+        assert "in 10 days, and nobody is lined up to follow" in text

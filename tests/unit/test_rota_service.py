@@ -132,3 +132,17 @@ def test_roles_for_many_sessions_come_back_grouped(db: Database) -> None:
     assert sorted(grouped) == ids
     assert all(len(lines) == 3 for lines in grouped.values())
     assert rota.roles_for_sessions(db, session_ids=[]) == {}
+
+
+def test_load_keeps_two_people_with_the_same_name_apart(db: Database) -> None:
+    circles.create_circle(
+        db, data=CircleCreate(name="Twins", weekday="tue", meeting_time="18:00", max_size=12)
+    )
+    for handle in ("sam1", "sam2", "x"):
+        name = "X" if handle == "x" else "Sam"
+        members.add_member(db, data=MemberCreate(name=name, handle=handle))
+        circles.add_member_to_circle(db, circle_ref="Twins", member_ref=handle)
+    sessions.plan_sessions(db, circle_ref="Twins", count=4)
+    plan = rota.plan_roles(db, circle_ref="Twins", sessions=4, cap=9)
+    assert sum(plan.load.values()) == 12
+    assert len(plan.load) == 3

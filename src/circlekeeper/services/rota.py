@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -171,7 +172,7 @@ def _rota(session: Session, circle: Circle, *, cap: int, warnings: list[str]) ->
     member_ids = {a.member_id for a in upcoming if a.member_id is not None}
     window_end = today + dt.timedelta(days=CAP_WINDOW_DAYS)
     counts = session.exec(
-        select(Member.name, func.count())
+        select(Member.id, Member.name, func.count())
         .join(RoleAssignment, col(RoleAssignment.member_id) == col(Member.id))
         .join(CircleSession, col(CircleSession.id) == col(RoleAssignment.session_id))
         .where(
@@ -189,10 +190,19 @@ def _rota(session: Session, circle: Circle, *, cap: int, warnings: list[str]) ->
         circle_name=circle.name,
         roles=[role_read(role) for role in roles],
         assignments=upcoming,
-        load={str(name): int(count) for name, count in counts},
+        load=load_by_name([(_id(mid), str(name), int(count)) for mid, name, count in counts]),
         cap=cap,
         warnings=warnings,
     )
+
+
+def load_by_name(counts: list[tuple[int, str, int]]) -> dict[str, int]:
+    """Load per person keyed by name, with "(#id)" added where two people share a name."""
+    seen = Counter(name for _, name, _ in counts)
+    return {
+        (f"{name} (#{member_id})" if seen[name] > 1 else name): count
+        for member_id, name, count in counts
+    }
 
 
 def _people(session: Session, circle: Circle, slots: list[CircleSession]) -> list[Any]:

@@ -104,12 +104,14 @@ class RotaScreen(Screen[None]):
         if db is None or circle_id is None:
             return
 
-        def fetch() -> RotaRead:
+        def fetch() -> tuple[RotaRead, list[str]]:
+            from circlekeeper.services.roles import term_warnings
             from circlekeeper.services.rota import rota
 
-            return rota(db, circle_ref=circle_id)
+            board = rota(db, circle_ref=circle_id)
+            return board, [w.message for w in term_warnings(db, circle_ref=circle_id)]
 
-        run_db(self, fetch, lambda found: self._show(found, warnings or []))
+        run_db(self, fetch, lambda found: self._show(found[0], [*(warnings or []), *found[1]]))
 
     def _show(self, found: RotaRead, warnings: list[str]) -> None:
         self._rota = found
