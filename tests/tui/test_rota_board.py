@@ -98,3 +98,43 @@ async def test_a_term_role_ending_soon_is_flagged_on_the_board(db: Database, db_
         assert "steward" in text
         assert "Ana" in text
         assert "in 10 days, and nobody is lined up to follow" in text
+
+
+async def test_override_a_cell_and_the_record_says_who_and_why(db: Database, db_path: Path) -> None:
+    from textual.widgets import Input
+
+    _builders(db)
+    plan = rota.plan_roles(db, circle_ref="Builders", sessions=2, cap=10)
+    first = next(a for a in plan.assignments if a.role == "facilitator")
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "slash")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        table.cursor_coordinate = (0, 1)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "Ana asked to lead this one"
+        await pilot.press("enter")
+        await settle(pilot)
+    check = open_database(db_path)
+    try:
+        board = rota.rota(check, circle_ref="Builders")
+        now = next(a for a in board.assignments if a.id == first.id)
+        [event] = [
+            e for e in roles.role_events(check, circle_ref="Builders") if e.kind == "override"
+        ]
+        assert now.member_name == event.member_name
+        assert event.reason == "Ana asked to lead this one"
+        assert event.by
+    finally:
+        check.close()

@@ -48,6 +48,9 @@ class RotaScreen(Screen[None]):
         Binding(
             "w", "swap", "Swap", id="rota.swap", tooltip="Mark a cell, then swap it with another"
         ),
+        Binding(
+            "o", "override", "Override", id="rota.override", tooltip="Put someone else in this cell"
+        ),
         Binding("k", "skip", "Skip", id="rota.skip", tooltip="Skip someone on this session's date"),
         Binding("escape", "cancel_swap", "Cancel swap", id="rota.cancel", show=False),
     ]
@@ -229,6 +232,56 @@ class RotaScreen(Screen[None]):
     def action_cancel_swap(self) -> None:
         """Forget the marked cell."""
         self._marked = None
+
+    def action_override(self) -> None:
+        """Put another member of the circle in the highlighted cell, with a reason."""
+        chosen = self._selected()
+        db = self.ck_app.db
+        circle_id = self._circle_id
+        if chosen is None or db is None or circle_id is None:
+            self.notify("Move to a role cell first.", severity="warning")
+            return
+
+        def fetch() -> list[tuple[int, str]]:
+            from circlekeeper.services.circles import get_circle
+
+            return [(m.member_id, m.name) for m in get_circle(db, ref=circle_id).members]
+
+        def offer(people: list[tuple[int, str]]) -> None:
+            def picked(member_id: str | None) -> None:
+                if member_id is None:
+                    return
+
+                def with_reason(reason: str | None) -> None:
+                    if not reason:
+                        return
+
+                    def work() -> object:
+                        from circlekeeper.services.roles import override_assignment
+
+                        return override_assignment(
+                            db, assignment_id=chosen.id, member_ref=int(member_id), reason=reason
+                        )
+
+                    run_db(self, work, lambda _: self.ck_app.data_changed())
+
+                self.app.push_screen(
+                    PromptScreen(
+                        f"{chosen.role} on {chosen.day}",
+                        "Reason (required, kept in the record):",
+                        check=lambda text: None if text.strip() else "say why",
+                    ),
+                    with_reason,
+                )
+
+            self.app.push_screen(
+                ChoiceScreen(
+                    f"Who takes {chosen.role} on {chosen.day}?", [(str(i), n) for i, n in people]
+                ),
+                picked,
+            )
+
+        run_db(self, fetch, offer)
 
     def action_skip(self) -> None:
         """Skip a member of this circle on the highlighted session's date, then re-plan."""
