@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
 from circlekeeper import clock
@@ -29,9 +29,10 @@ from circlekeeper.models import (
     Ritual,
 )
 from circlekeeper.models.circle import validate_circle_fields
-from circlekeeper.services.errors import CapacityExceeded, Conflict, InvalidInput, StaleEdit
+from circlekeeper.services.errors import CapacityExceeded, Conflict, InvalidInput
 from circlekeeper.services.lookup import find_circle, find_member, like_pattern
 from circlekeeper.services.validation import clean_reason
+from circlekeeper.services.versioning import versioned_update
 from circlekeeper.text import identity_key
 
 MAX_PAGE = 1000
@@ -198,7 +199,13 @@ def edit_circle(
                 f"circle {circle.name!r} has {size} members; max size {values['max_size']} "
                 f"would be below that — remove members first"
             )
-        _versioned_update(session, circle, values, expected_version)
+        versioned_update(
+            session,
+            circle,
+            values,
+            expected_version=expected_version,
+            what=f"circle {circle.name!r}",
+        )
         return _read(session, circle)
 
 
@@ -280,7 +287,13 @@ def set_circle_status(
         if status not in CIRCLE_TRANSITIONS[current]:
             allowed = ", ".join(sorted(s.value for s in CIRCLE_TRANSITIONS[current]))
             raise Conflict(f"circle {circle.name!r} is {current.value}; it can become: {allowed}")
-        _versioned_update(session, circle, {"status": status.value}, expected_version)
+        versioned_update(
+            session,
+            circle,
+            {"status": status.value},
+            expected_version=expected_version,
+            what=f"circle {circle.name!r}",
+        )
         return _read(session, circle)
 
 
@@ -307,21 +320,6 @@ def _size(session: Session, circle_id: int | None) -> int:
             )
         ).one()
     )
-
-
-def _versioned_update(
-    session: Session, circle: Circle, values: dict[str, Any], expected_version: int | None
-) -> None:
-    version = circle.version if expected_version is None else expected_version
-    values = {**values, "version": version + 1, "updated_at": clock.now()}
-    result = session.exec(
-        update(Circle)
-        .where(col(Circle.id) == circle.id, col(Circle.version) == version)
-        .values(**values)
-    )
-    if result.rowcount != 1:
-        raise StaleEdit(f"circle {circle.name!r}")
-    session.refresh(circle)
 
 
 def _read(session: Session, circle: Circle) -> CircleRead:

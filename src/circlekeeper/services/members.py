@@ -24,9 +24,10 @@ from circlekeeper.models import (
     MemberTag,
     MemberUpdate,
 )
-from circlekeeper.services.errors import Conflict, InvalidInput, StaleEdit
+from circlekeeper.services.errors import Conflict, InvalidInput
 from circlekeeper.services.lookup import find_member, like_pattern
 from circlekeeper.services.validation import clean_reason
+from circlekeeper.services.versioning import versioned_update
 from circlekeeper.text import clean_text, fold, handle_key, identity_key, sort_key
 
 LEFT_COMMUNITY_REASON = "left the community"
@@ -267,7 +268,13 @@ def edit_member(
             values.get("handle_key", member.handle_key),
             exclude_id=member.id,
         )
-        _versioned_update(session, member, values, expected_version)
+        versioned_update(
+            session,
+            member,
+            values,
+            expected_version=expected_version,
+            what=f"member {member.name!r}",
+        )
         if tags is not None:
             assert member.id is not None
             _replace_tags(session, member.id, tags)
@@ -288,11 +295,12 @@ def pause_member(
         member = find_member(session, ref)
         if member.status == MemberStatus.LEFT:
             raise Conflict(f"{member.name} has left the community; they cannot be paused")
-        _versioned_update(
+        versioned_update(
             session,
             member,
             {"status": MemberStatus.PAUSED.value, "paused_until": until},
-            expected_version,
+            expected_version=expected_version,
+            what=f"member {member.name!r}",
         )
         return _read(session, member)
 
@@ -305,11 +313,12 @@ def resume_member(
         member = find_member(session, ref)
         if member.status == MemberStatus.ACTIVE:
             raise Conflict(f"{member.name} is already active")
-        _versioned_update(
+        versioned_update(
             session,
             member,
             {"status": MemberStatus.ACTIVE.value, "paused_until": None},
-            expected_version,
+            expected_version=expected_version,
+            what=f"member {member.name!r}",
         )
         return _read(session, member)
 
@@ -323,11 +332,12 @@ def leave_member(
         member = find_member(session, ref)
         if member.status == MemberStatus.LEFT:
             raise Conflict(f"{member.name} has already left")
-        _versioned_update(
+        versioned_update(
             session,
             member,
             {"status": MemberStatus.LEFT.value, "paused_until": None},
-            expected_version,
+            expected_version=expected_version,
+            what=f"member {member.name!r}",
         )
         end_memberships(session, member_id=member.id, reason=reason or LEFT_COMMUNITY_REASON)
         return _read(session, member)
@@ -366,22 +376,6 @@ def ensure_unique_contact(
         clash = session.exec(select(Member.id, Member.name).where(col(column) == key)).first()
         if clash is not None and clash[0] != exclude_id:
             raise Conflict(f"{label} is already used by member #{clash[0]} ({clash[1]})")
-
-
-def _versioned_update(
-    session: Session, member: Member, values: dict[str, Any], expected_version: int | None
-) -> None:
-    """UPDATE … WHERE version = expected: a stale edit changes nothing and says so."""
-    version = member.version if expected_version is None else expected_version
-    values = {**values, "version": version + 1, "updated_at": clock.now()}
-    result = session.exec(
-        update(Member)
-        .where(col(Member.id) == member.id, col(Member.version) == version)
-        .values(**values)
-    )
-    if result.rowcount != 1:
-        raise StaleEdit(f"member {member.name!r}")
-    session.refresh(member)
 
 
 def _replace_tags(session: Session, member_id: int, tags: dict[str, str]) -> None:

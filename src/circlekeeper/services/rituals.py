@@ -6,14 +6,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from circlekeeper import clock
 from circlekeeper.db import Database
 from circlekeeper.models import Ritual, RitualCreate, RitualMode, RitualRead, RitualUpdate
-from circlekeeper.services.errors import Conflict, InvalidInput, NotFound, StaleEdit
+from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.validation import parse
+from circlekeeper.services.versioning import versioned_update
 from circlekeeper.text import identity_key
 
 RITUAL_FILE_KEYS = frozenset(RitualCreate.model_fields)
@@ -98,15 +98,13 @@ def edit_ritual(
             values["name_key"] = identity_key(values["name"])
         if "mode" in values:
             values["mode"] = RitualMode(values["mode"]).value
-        version = ritual.version if expected_version is None else expected_version
-        result = session.exec(
-            update(Ritual)
-            .where(col(Ritual.id) == ritual.id, col(Ritual.version) == version)
-            .values(**values, version=version + 1, updated_at=clock.now())
+        versioned_update(
+            session,
+            ritual,
+            values,
+            expected_version=expected_version,
+            what=f"ritual {ritual.name!r}",
         )
-        if result.rowcount != 1:
-            raise StaleEdit(f"ritual {ritual.name!r}")
-        session.refresh(ritual)
         return to_read(ritual)
 
 

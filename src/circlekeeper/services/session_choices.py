@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, update
+from sqlalchemy import and_
 from sqlmodel import col, select
 
 from circlekeeper import clock
@@ -17,10 +17,11 @@ from circlekeeper.models import (
     SessionRead,
     SessionStatus,
 )
-from circlekeeper.services.errors import Conflict, NotFound, StaleEdit
+from circlekeeper.services.errors import Conflict, NotFound
 from circlekeeper.services.lookup import find_member
 from circlekeeper.services.rituals import find_ritual
 from circlekeeper.services.sessions import session_reads
+from circlekeeper.services.versioning import versioned_update
 
 
 def use_ritual_for_session(
@@ -34,14 +35,13 @@ def use_ritual_for_session(
         if row.status != SessionStatus.PLANNED:
             raise Conflict(f"session #{session_id} is {row.status}; only a planned one can change")
         ritual = find_ritual(session, ritual_ref)
-        version = row.version if expected_version is None else expected_version
-        result = session.exec(
-            update(CircleSession)
-            .where(col(CircleSession.id) == row.id, col(CircleSession.version) == version)
-            .values(ritual_id=ritual.id, version=version + 1, updated_at=clock.now())
+        versioned_update(
+            session,
+            row,
+            {"ritual_id": ritual.id},
+            expected_version=expected_version,
+            what=f"session #{session_id}",
         )
-        if result.rowcount != 1:
-            raise StaleEdit(f"session #{session_id}")
         return session_reads(session, col(CircleSession.id) == row.id)[0]
 
 

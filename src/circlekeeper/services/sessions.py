@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func
 from sqlmodel import Session, col, select
 
 from circlekeeper import clock
@@ -30,9 +30,10 @@ from circlekeeper.models import (
 )
 from circlekeeper.models.enums import Cadence, CircleStatus, Weekday
 from circlekeeper.services.checkin_rows import checkin_reads, write_checkin
-from circlekeeper.services.errors import Conflict, InvalidInput, NotFound, StaleEdit
+from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
 from circlekeeper.services.validation import clean_reason
+from circlekeeper.services.versioning import versioned_update
 from circlekeeper.text import clean_text
 
 DEFAULT_HORIZON_WEEKS = 8
@@ -343,8 +344,12 @@ def set_session_status(
             raise Conflict(
                 f"session #{row.id} has not started yet — cancel it instead if it will not happen"
             )
-        _versioned(
-            session, row, {"status": status.value, "reason": reason_text or ""}, expected_version
+        versioned_update(
+            session,
+            row,
+            {"status": status.value, "reason": reason_text or ""},
+            expected_version=expected_version,
+            what=f"session #{row.id}",
         )
         return session_reads(session, col(CircleSession.id) == row.id)[0]
 
@@ -414,7 +419,7 @@ def record_session(
         values: dict[str, Any] = {"status": SessionStatus.HELD.value}
         if notes_text:
             values["notes"] = notes_text
-        _versioned(session, row, values, None)
+        versioned_update(session, row, values, expected_version=None, what=f"session #{row.id}")
         return _detail(session, row)
 
 
@@ -441,7 +446,13 @@ def save_session_run(
             write_checkin(
                 session, circle_id=row.circle_id, member_id=member_id, session_row=row, data=data
             )
-        _versioned(session, row, {"status": SessionStatus.HELD.value, "notes": notes_text}, None)
+        versioned_update(
+            session,
+            row,
+            {"status": SessionStatus.HELD.value, "notes": notes_text},
+            expected_version=None,
+            what=f"session #{row.id}",
+        )
         session.exec(delete(SessionDraft).where(col(SessionDraft.session_id) == row.id))
         return _detail(session, row)
 
@@ -620,20 +631,6 @@ def _attendance_marks(
             marks[member_id] = attendance
             names[member_id] = member.name
     return marks
-
-
-def _versioned(
-    session: Session, row: CircleSession, values: dict[str, Any], expected_version: int | None
-) -> None:
-    version = row.version if expected_version is None else expected_version
-    result = session.exec(
-        update(CircleSession)
-        .where(col(CircleSession.id) == row.id, col(CircleSession.version) == version)
-        .values(**values, version=version + 1, updated_at=clock.now())
-    )
-    if result.rowcount != 1:
-        raise StaleEdit(f"session #{row.id}")
-    session.refresh(row)
 
 
 def _as_utc(moment: dt.datetime) -> dt.datetime:
