@@ -549,3 +549,20 @@ def test_saving_a_run_cleans_the_notes(db: Database) -> None:
     assert saved.status == SessionStatus.HELD
     with pytest.raises(InvalidInput, match="notes: at most"):
         sessions.save_session_run(db, session_id=session.id, checkins={}, notes="x" * 10_001)
+
+
+def test_a_removed_session_id_is_never_reused(db: Database) -> None:
+    """Calendar UIDs come from session ids: a re-planned-away session's id must not come back."""
+    from circlekeeper.models import CircleCreate, CircleUpdate
+    from circlekeeper.services import circles as circle_service
+    from circlekeeper.services import sessions as session_service
+
+    circle_service.create_circle(
+        db, data=CircleCreate(name="Ids", weekday="tue", meeting_time="18:00")
+    )
+    first = session_service.plan_sessions(db, circle_ref="Ids", count=3)
+    removed_ids = {s.id for s in first.added}
+    circle_service.edit_circle(db, ref="Ids", changes=CircleUpdate(weekday="thu"))
+    second = session_service.plan_sessions(db, circle_ref="Ids", count=3)
+    assert second.removed == 3
+    assert not removed_ids & {s.id for s in second.added}

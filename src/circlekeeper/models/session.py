@@ -41,7 +41,11 @@ Answers = Annotated[dict[str, str], BeforeValidator(_clean_answers), AfterValida
 
 
 class CircleSession(SQLModel, table=True):
-    """One meeting of a circle, planned from its rhythm or recorded after the fact."""
+    """One meeting of a circle, planned from its rhythm or recorded after the fact.
+
+    Ids are AUTOINCREMENT: calendar UIDs are derived from them, so a deleted session's id must
+    never be handed to a different meeting.
+    """
 
     __tablename__ = "circle_session"
     __table_args__ = (
@@ -50,6 +54,7 @@ class CircleSession(SQLModel, table=True):
         Index("ix_circle_session_circle_day", "circle_id", "local_date"),
         Index("ix_circle_session_starts_status", "starts_at", "status", "circle_id"),
         Index("uq_circle_session_circle_start", "circle_id", "starts_at", unique=True),
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = SQLField(default=None, primary_key=True)
