@@ -182,6 +182,7 @@ async def test_help_lists_every_key_of_the_screen(seeded_path: Path) -> None:
             "Quit",
         ):
             assert description in text, description
+        assert text.index("Search") < text.index("Page down")
         await pilot.press("escape")
         assert isinstance(app.screen, MembersScreen)
 

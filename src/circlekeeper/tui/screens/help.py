@@ -13,9 +13,11 @@ from textual.widgets import Footer, Label, Static
 
 
 def describe_keys(screen: Screen) -> list[tuple[str, str]]:
-    """(key, description) for every binding active on `screen`, app keys included."""
+    """(key, description) for every binding active on `screen`: its own actions and the app's
+    first (what the footer shows), then navigation and other keys."""
     seen: set[tuple[str, str]] = set()
-    rows: list[tuple[str, str]] = []
+    shown: list[tuple[str, str]] = []
+    others: list[tuple[str, str]] = []
     for key, active in screen.active_bindings.items():
         binding = active.binding
         description = binding.description or binding.tooltip or binding.action
@@ -25,11 +27,11 @@ def describe_keys(screen: Screen) -> list[tuple[str, str]]:
             else binding.key_display
         )
         entry = (display or key, description)
-        if entry not in seen:
-            seen.add(entry)
-            rows.append(entry)
-    rows.append(("ctrl+p", "Command palette: every screen and action by name"))
-    return rows
+        if entry in seen:
+            continue
+        seen.add(entry)
+        (shown if binding.show else others).append(entry)
+    return [*shown, ("ctrl+p", "Command palette: every screen and action by name"), *others]
 
 
 class HelpScreen(ModalScreen[None]):
