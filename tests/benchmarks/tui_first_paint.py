@@ -36,7 +36,7 @@ def main(db: str) -> int:
             super().run(headless=True, size=SIZE)
 
         def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
-            if event.table.id == "members-table" and "total" not in seen:
+            if event.table.id == "list-table" and "total" not in seen:
                 seen["total"] = event.total
                 self.call_after_refresh(self.exit)
 

@@ -35,7 +35,7 @@ async def measure(db: Path, repeats: int) -> list[float]:
 
         def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
             table = event.table
-            if table.id != "members-table" or self.wanted is None:
+            if table.id != "list-table" or self.wanted is None:
                 return
             if table.row_at(self.wanted) is not None:
                 self.wanted = None
@@ -57,7 +57,7 @@ async def measure(db: Path, repeats: int) -> list[float]:
             return app.painted_at
 
         await shown(0)
-        table = app.screen.query_one("#members-table", PagedTable)
+        table = app.screen.query_one(PagedTable)
         table.focus()
         for _ in range(repeats):
             table.action_cursor_first()

@@ -54,7 +54,7 @@ async def test_add_member_through_the_form_then_find_it_in_the_table(seeded_path
         highlighted = app.screen.query_one(PagedTable).highlighted
         assert highlighted is not None
         assert highlighted.cells[0] == "Zoë Newcomer"
-        assert "zoe@example.org" in str(app.screen.query_one("#member-detail").render())
+        assert "zoe@example.org" in str(app.screen.query_one("#detail").render())
     db = open_database(seeded_path)
     try:
         found = members.get_member(db, ref="zoe@example.org")

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
 
 from circlekeeper.models.enums import CIRCLE_TRANSITIONS, CircleStatus
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.render import circle_cells, circle_detail, member_cells
 from circlekeeper.tui.screens.circle_form import CircleFormScreen
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
+from circlekeeper.tui.screens.list_detail import ListDetailScreen
 from circlekeeper.tui.screens.picker import PickerScreen
-from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader, Row
+from circlekeeper.tui.widgets.paged_table import Column, PageLoader, Row
 
 if TYPE_CHECKING:
     from circlekeeper.models import CircleDetail, CircleRead
@@ -75,7 +71,7 @@ def picker_loader(app: CircleKeeperApp) -> object:
     return loader_for
 
 
-class CirclesScreen(Screen[None]):
+class CirclesScreen(ListDetailScreen):
     """Circles with their seats; `a` adds a member through a searchable picker."""
 
     TITLE = "Circles"
@@ -99,105 +95,28 @@ class CirclesScreen(Screen[None]):
         Binding("escape", "clear_search", "Clear search", id="circles.clear", show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._search = ""
-        self._timer: Timer | None = None
-        self._shown: CircleDetail | None = None
+    columns = CIRCLE_COLUMNS
+    noun = ("circle", "circles")
+    search_placeholder = "/ to search circles by name or purpose"
+    empty_message = "No circles yet — press n to create one"
+    detail_hint = "Select a circle to see its members and agreements."
 
-    @property
-    def ck_app(self) -> CircleKeeperApp:
-        return self.app  # type: ignore[return-value]
+    def make_loader(self) -> PageLoader:
+        return circle_loader(self.ck_app, self._search)
 
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#circles-table", PagedTable)
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal():
-            with Vertical(id="list-pane"):
-                yield Input(placeholder="/ to search circles by name or purpose", id="search")
-                yield Label("loading…", id="count", classes="count")
-                yield PagedTable(
-                    CIRCLE_COLUMNS,
-                    id="circles-table",
-                    empty_message="No circles yet — press n to create one",
-                )
-            with VerticalScroll(id="detail-pane"):
-                yield Static(
-                    Content("Select a circle to see its members and agreements."),
-                    id="circle-detail",
-                )
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", self._data_changed, init=False)
-        self.table.focus()
-
-    def _db_ready(self, ready: bool) -> None:
-        if ready:
-            self.table.set_loader(circle_loader(self.ck_app, self._search))
-
-    def _data_changed(self, _: int) -> None:
-        if self.ck_app.db is not None:
-            self.table.reload()
-            if self._shown is not None:
-                self._load_detail(self._shown.id)
-
-    @on(PagedTable.Loaded, "#circles-table")
-    def _loaded(self, event: PagedTable.Loaded) -> None:
-        noun = "circle" if event.total == 1 else "circles"
-        self.query_one("#count", Label).update(Content(f"{event.total:,} {noun}"))
-
-    @on(PagedTable.RowHighlighted, "#circles-table")
-    def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
-        self._load_detail(event.row.key)
-
-    def _load_detail(self, circle_id: int) -> None:
+    def fetch_detail(self, key: int) -> Callable[[], CircleDetail]:
         db = self.ck_app.db
-        if db is None:
-            return
 
         def fetch() -> CircleDetail:
             from circlekeeper.services.circles import get_circle
 
-            return get_circle(db, ref=circle_id)
+            assert db is not None
+            return get_circle(db, ref=key)
 
-        run_db(self, fetch, self._show_detail, group="circle-detail", exclusive=True)
+        return fetch
 
-    def _show_detail(self, detail: CircleDetail) -> None:
-        self._shown = detail
-        self.query_one("#circle-detail", Static).update(circle_detail(detail))
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        value = event.value.strip()
-        self._timer = self.set_timer(0.2, lambda: self._apply_search(value))
-
-    def _apply_search(self, value: str) -> None:
-        if value == self._search or self.ck_app.db is None:
-            return
-        self._search = value
-        self.table.set_loader(circle_loader(self.ck_app, value))
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        self._apply_search(event.value.strip())
-        self.table.focus()
-
-    def action_search(self) -> None:
-        """Focus the search box."""
-        self.query_one("#search", Input).focus()
-
-    def action_clear_search(self) -> None:
-        """Empty the search box."""
-        self.query_one("#search", Input).value = ""
-        self._apply_search("")
-        self.table.focus()
+    def render_detail(self, detail: CircleDetail) -> Content:
+        return circle_detail(detail)
 
     def _current(self) -> CircleDetail | None:
         row = self.table.highlighted
@@ -293,7 +212,7 @@ class CirclesScreen(Screen[None]):
         self.app.push_screen(ChoiceScreen(f"Remove whom from {circle.name}?", options), picked)
 
     def _membership_changed(self, detail: CircleDetail) -> None:
-        self._show_detail(detail)
+        self.show_detail(detail)
         self.notify(f"{detail.name}: {detail.size} of {detail.max_size} seats taken.", markup=False)
         self.ck_app.data_changed()
 

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Input
 
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.render import member_cells, member_detail
 from circlekeeper.tui.screens.dialogs import PromptScreen
+from circlekeeper.tui.screens.list_detail import ListDetailScreen
 from circlekeeper.tui.screens.member_form import MemberFormScreen
-from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader, Row
+from circlekeeper.tui.widgets.paged_table import Column, PageLoader, Row
 
 if TYPE_CHECKING:
     from circlekeeper.models import MemberDetail, MemberRead, MemberSessionRead
@@ -31,8 +28,6 @@ MEMBER_COLUMNS = (
     Column("circles", "Circles", width=7, justify="right"),
     Column("tags", "Tags"),
 )
-
-SEARCH_DELAY = 0.2
 
 
 def member_loader(app: CircleKeeperApp, search: str) -> PageLoader:
@@ -66,7 +61,7 @@ def check_future_date(text: str) -> str | None:
     return None
 
 
-class MembersScreen(Screen[None]):
+class MembersScreen(ListDetailScreen):
     """Everyone in the community, a page at a time; `/` filters by name, email, handle or tag."""
 
     TITLE = "Members"
@@ -98,107 +93,34 @@ class MembersScreen(Screen[None]):
         Binding("escape", "clear_search", "Clear search", id="members.clear", show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._search = ""
-        self._search_timer: Timer | None = None
-        self._shown: MemberDetail | None = None
+    columns = MEMBER_COLUMNS
+    noun = ("member", "members")
+    search_placeholder = "/ to search name, email, handle or tag (k=v)"
+    empty_message = "No members yet — press n to add one"
+    detail_hint = "Select a member to see their details."
 
-    @property
-    def ck_app(self) -> CircleKeeperApp:
-        return self.app  # type: ignore[return-value]
+    def make_loader(self) -> PageLoader:
+        return member_loader(self.ck_app, self._search)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal():
-            with Vertical(id="list-pane"):
-                yield Input(placeholder="/ to search name, email, handle or tag (k=v)", id="search")
-                yield Label("loading…", id="count", classes="count")
-                yield PagedTable(
-                    MEMBER_COLUMNS,
-                    id="members-table",
-                    empty_message="No members yet — press n to add one",
-                )
-            with VerticalScroll(id="detail-pane"):
-                yield Static(Content("Select a member to see their details."), id="member-detail")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", self._data_changed, init=False)
-        self.query_one(PagedTable).focus()
-
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#members-table", PagedTable)
-
-    def _db_ready(self, ready: bool) -> None:
-        if ready:
-            self.table.set_loader(member_loader(self.ck_app, self._search))
-
-    def _data_changed(self, _: int) -> None:
-        if self.ck_app.db is not None:
-            self.table.reload()
-            if self._shown is not None:
-                self._load_detail(self._shown.id)
-
-    @on(PagedTable.Loaded, "#members-table")
-    def _loaded(self, event: PagedTable.Loaded) -> None:
-        noun = "member" if event.total == 1 else "members"
-        suffix = f" matching {self._search!r}" if self._search else ""
-        self.query_one("#count", Label).update(Content(f"{event.total:,} {noun}{suffix}"))
-
-    @on(PagedTable.RowHighlighted, "#members-table")
-    def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
-        self._load_detail(event.row.key)
-
-    def _load_detail(self, member_id: int) -> None:
+    def fetch_detail(self, key: int) -> Callable[[], tuple[MemberDetail, list[MemberSessionRead]]]:
         db = self.ck_app.db
-        if db is None:
-            return
 
         def fetch() -> tuple[MemberDetail, list[MemberSessionRead]]:
             from circlekeeper.services.members import get_member
             from circlekeeper.services.session_choices import upcoming_for_member
 
-            detail = get_member(db, ref=member_id)
-            return detail, upcoming_for_member(db, member_ref=member_id, days=21, limit=6)
+            assert db is not None
+            detail = get_member(db, ref=key)
+            return detail, upcoming_for_member(db, member_ref=key, days=21, limit=6)
 
-        run_db(self, fetch, self._show_detail, group="member-detail", exclusive=True)
+        return fetch
 
-    def _show_detail(self, found: tuple[MemberDetail, list[MemberSessionRead]]) -> None:
-        detail, upcoming = found
-        self._shown = detail
-        self.query_one("#member-detail", Static).update(member_detail(detail, upcoming))
+    def render_detail(self, detail: tuple[MemberDetail, list[MemberSessionRead]]) -> Content:
+        return member_detail(*detail)
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        value = event.value.strip()
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._apply_search(value))
-
-    def _apply_search(self, value: str) -> None:
-        if value == self._search or self.ck_app.db is None:
-            return
-        self._search = value
-        self.table.set_loader(member_loader(self.ck_app, value))
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        self._apply_search(event.value.strip())
-        self.table.focus()
-
-    def action_search(self) -> None:
-        """Focus the search box."""
-        self.query_one("#search", Input).focus()
-
-    def action_clear_search(self) -> None:
-        """Empty the search box and show everyone."""
-        search = self.query_one("#search", Input)
-        search.value = ""
-        self._apply_search("")
-        self.table.focus()
+    def show_detail(self, detail: tuple[MemberDetail, list[MemberSessionRead]]) -> None:
+        super().show_detail(detail)
+        self._shown = detail[0]
 
     def _current(self) -> MemberDetail | None:
         row = self.table.highlighted

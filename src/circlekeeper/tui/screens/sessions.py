@@ -7,18 +7,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
 
 from circlekeeper import clock
 from circlekeeper.models.enums import SessionStatus
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.render import circle_cells, session_cells, session_detail
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
+from circlekeeper.tui.screens.list_detail import ListDetailScreen
 from circlekeeper.tui.screens.picker import CIRCLE_COLUMNS, PickerScreen
 from circlekeeper.tui.screens.runner import RunnerScreen
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader, Row
@@ -55,7 +52,7 @@ def circle_picker_loader(app: CircleKeeperApp) -> Callable[[str], PageLoader]:
     return loader_for
 
 
-class SessionsScreen(Screen[None]):
+class SessionsScreen(ListDetailScreen):
     """Sessions across every circle; `r` runs one now, `enter` runs the highlighted one."""
 
     TITLE = "Sessions"
@@ -114,52 +111,38 @@ class SessionsScreen(Screen[None]):
         ),
     ]
 
+    columns = SESSION_COLUMNS
+    noun = ("session", "sessions")
+    empty_message = "No sessions here — press p to plan a circle's sessions"
+    detail_hint = "Select a session to see who came and what they shared."
+
     def __init__(self) -> None:
         super().__init__()
         self._view = "upcoming"
         self._circle_id: int | None = None
         self._circle_name = ""
-        self._shown: SessionDetail | None = None
 
-    @property
-    def ck_app(self) -> CircleKeeperApp:
-        return self.app  # type: ignore[return-value]
+    def make_loader(self) -> PageLoader:
+        return self._loader()
 
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#sessions-table", PagedTable)
+    def fetch_detail(self, key: int) -> Callable[[], SessionDetail]:
+        db = self.ck_app.db
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal():
-            with Vertical(id="list-pane"):
-                yield Label("", id="count", classes="count")
-                yield PagedTable(
-                    SESSION_COLUMNS,
-                    id="sessions-table",
-                    empty_message="No sessions here — press p to plan a circle's sessions",
-                )
-            with VerticalScroll(id="detail-pane"):
-                yield Static(
-                    Content("Select a session to see who came and what they shared."),
-                    id="session-detail",
-                )
-        yield Footer()
+        def fetch() -> SessionDetail:
+            from circlekeeper.services.sessions import get_session
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", self._data_changed, init=False)
-        self.table.focus()
+            assert db is not None
+            return get_session(db, session_id=key)
 
-    def _db_ready(self, ready: bool) -> None:
-        if ready:
-            self.table.set_loader(self._loader())
+        return fetch
 
-    def _data_changed(self, _: int) -> None:
-        if self.ck_app.db is not None:
-            self.table.reload()
-            if self._shown is not None:
-                self._load_detail(self._shown.id)
+    def render_detail(self, detail: SessionDetail) -> Content:
+        return session_detail(detail)
+
+    def count_text(self, total: int) -> str:
+        noun = self.noun[0] if total == 1 else self.noun[1]
+        where = f" of {self._circle_name}" if self._circle_id is not None else ""
+        return f"{total:,} {self._view} {noun}{where}  (v: upcoming/past/all · /: one circle)"
 
     def _loader(self) -> PageLoader:
         db = self.ck_app.db
@@ -186,46 +169,14 @@ class SessionsScreen(Screen[None]):
 
         return load
 
-    def _refresh_list(self) -> None:
-        self.table.set_loader(self._loader())
-
-    @on(PagedTable.Loaded, "#sessions-table")
-    def _loaded(self, event: PagedTable.Loaded) -> None:
-        noun = "session" if event.total == 1 else "sessions"
-        where = f" of {self._circle_name}" if self._circle_id is not None else ""
-        hint = "  (v: upcoming/past/all · /: one circle)"
-        self.query_one("#count", Label).update(
-            Content(f"{event.total:,} {self._view} {noun}{where}{hint}")
-        )
-
-    @on(PagedTable.RowHighlighted, "#sessions-table")
-    def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
-        self._load_detail(event.row.key)
-
-    @on(PagedTable.RowSelected, "#sessions-table")
+    @on(PagedTable.RowSelected)
     def _selected(self, event: PagedTable.RowSelected) -> None:
         self._run_session(event.row.key)
-
-    def _load_detail(self, session_id: int) -> None:
-        db = self.ck_app.db
-        if db is None:
-            return
-
-        def fetch() -> SessionDetail:
-            from circlekeeper.services.sessions import get_session
-
-            return get_session(db, session_id=session_id)
-
-        run_db(self, fetch, self._show_detail, group="session-detail", exclusive=True)
-
-    def _show_detail(self, detail: SessionDetail) -> None:
-        self._shown = detail
-        self.query_one("#session-detail", Static).update(session_detail(detail))
 
     def action_cycle_view(self) -> None:
         """Switch between upcoming, past and all sessions."""
         self._view = VIEWS[(VIEWS.index(self._view) + 1) % len(VIEWS)]
-        self._refresh_list()
+        self.refresh_list()
 
     def _pick_circle(self, title: str, then: Callable[[int | None], None]) -> None:
         self.app.push_screen(
@@ -256,7 +207,7 @@ class SessionsScreen(Screen[None]):
                 self._circle_id = circle_id
                 self._circle_name = name
                 self._view = "all"
-                self._refresh_list()
+                self.refresh_list()
 
             run_db(self, fetch, named)
 
@@ -266,7 +217,7 @@ class SessionsScreen(Screen[None]):
         """Show every circle's sessions again."""
         if self._circle_id is not None:
             self._circle_id = None
-            self._refresh_list()
+            self.refresh_list()
 
     def action_run_highlighted(self) -> None:
         """Run the highlighted session."""
