@@ -32,6 +32,16 @@ def today() -> dt.date:
     return now().date()
 
 
+def today_in(timezone: str | None) -> dt.date:
+    """Today's date where the facilitator is: in `timezone` (IANA), or this computer's zone."""
+    moment = now()
+    if timezone:
+        from zoneinfo import ZoneInfo
+
+        return moment.astimezone(ZoneInfo(timezone)).date()
+    return moment.astimezone().date()
+
+
 def set_clock(source: Callable[[], dt.datetime] | None) -> None:
     """Replace the clock (None restores the real one)."""
     global _now

@@ -25,6 +25,18 @@ class Config:
     theme: str = DEFAULT_THEME
     """Name of the colour theme (a bundled one, or one in the config folder's themes/)."""
 
+    timezone: str = ""
+    """The facilitator's IANA timezone for "today" and goal weeks; empty means this computer's."""
+
+    week_starts_on: str = "mon"
+    """First day of a goal week: mon, tue, wed, thu, fri, sat or sun."""
+
+    coverage_min: int = 50
+    """Fewest active members per active ambassador before coverage is flagged as thin on help."""
+
+    coverage_max: int = 100
+    """Most active members per active ambassador before coverage is flagged as a gap."""
+
 
 _TYPES: dict[str, Any] = get_type_hints(Config)
 
@@ -83,7 +95,40 @@ def _from_mapping(raw: dict[str, Any], path: Path) -> tuple[Config, list[str]]:
     if isinstance(values.get("theme"), str) and not values["theme"].strip():
         warnings.append(f"{path}: theme is empty; using {DEFAULT_THEME!r}")
         del values["theme"]
+    warnings.extend(_drop_invalid(values, path))
     return Config(**values), warnings
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _drop_invalid(values: dict[str, Any], path: Path) -> list[str]:
+    """Values of the right type that still make no sense fall back to their defaults, named."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    problems: list[str] = []
+    zone = values.get("timezone")
+    if zone:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"{path}: timezone {zone!r} is not an IANA zone; using this computer's")
+            del values["timezone"]
+    day = values.get("week_starts_on")
+    if day is not None and str(day).lower()[:3] not in WEEKDAYS:
+        problems.append(f"{path}: week_starts_on should be one of {', '.join(WEEKDAYS)}; using mon")
+        del values["week_starts_on"]
+    elif day is not None:
+        values["week_starts_on"] = str(day).lower()[:3]
+    low = values.get("coverage_min", Config.coverage_min)
+    high = values.get("coverage_max", Config.coverage_max)
+    if not 1 <= low <= high:
+        problems.append(
+            f"{path}: coverage_min and coverage_max need 1 <= min <= max; using 50 and 100"
+        )
+        values.pop("coverage_min", None)
+        values.pop("coverage_max", None)
+    return problems
 
 
 def _is_instance(value: object, expected: Any) -> bool:

@@ -113,3 +113,64 @@ class Visibility(StrEnum):
     PRIVATE = "private"
     CIRCLE = "circle"
     COMMUNITY = "community"
+
+
+class AmbassadorStatus(StrEnum):
+    """Where an ambassador stands: serving, resting until a date, or alumni (history kept)."""
+
+    ACTIVE = "active"
+    RESTING = "resting"
+    ALUMNI = "alumni"
+
+
+class NominationStatus(StrEnum):
+    """A nomination waits for a decision, then is accepted (→ ambassador) or declined."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class GoalPer(StrEnum):
+    """How often a goal's target is due."""
+
+    WEEK = "week"
+    MONTH = "month"
+
+
+class RecognitionKind(StrEnum):
+    """The kinds of thanks a recognition log holds."""
+
+    SHOUT_OUT = "shout-out"
+    SPOTLIGHT = "spotlight"
+    BADGE = "badge"
+    NOTE = "note"
+    GIFT = "gift"
+
+
+class BadgeRule(StrEnum):
+    """What circlekeeper can check to suggest a badge: sessions attended, sessions facilitated,
+    or goal periods met in a row."""
+
+    ATTENDED = "attended"
+    FACILITATED = "facilitated"
+    GOAL_STREAK = "goal-streak"
+
+
+FOCUS_PRESETS = (
+    "welcome team",
+    "content highlighter",
+    "conversation starter",
+    "event promoter",
+    "peer-support lead",
+    "culture keeper",
+)
+"""Focus areas offered first; any other short text is a custom focus."""
+
+METRIC_PRESETS = (
+    "welcome new members",
+    "start threads",
+    "answer questions",
+    "host an event",
+)
+"""Goal metrics offered first; any other short text is a custom metric."""

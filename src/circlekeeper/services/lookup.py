@@ -11,7 +11,7 @@ import re
 
 from sqlmodel import Session, col, select
 
-from circlekeeper.models import Circle, Member
+from circlekeeper.models import Ambassador, Circle, Member
 from circlekeeper.services.errors import Conflict, NotFound
 from circlekeeper.text import handle_key, identity_key
 
@@ -64,6 +64,18 @@ def _member_or_not_found(member: Member | None, text: str) -> Member:
             "('member list' shows them)"
         )
     return member
+
+
+def find_ambassador(session: Session, ref: str | int) -> Ambassador:
+    """The ambassador who is the member `ref` (an id, email or handle, as for find_member)."""
+    member = find_member(session, ref)
+    ambassador = session.exec(select(Ambassador).where(Ambassador.member_id == member.id)).first()
+    if ambassador is None:
+        raise NotFound(
+            f"{member.name} (#{member.id}) is not an ambassador — "
+            f"'ambassador add {member.id} --focus …' makes them one"
+        )
+    return ambassador
 
 
 def find_circle(session: Session, ref: str | int) -> Circle:
