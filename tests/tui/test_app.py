@@ -89,7 +89,7 @@ async def test_adding_beyond_the_seat_limit_is_refused_with_the_reason(seeded_pa
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
-        await pilot.press("a")
+        await pilot.press("plus")
         await settle(pilot)
         picker_search = app.screen.query_one("#picker-search", Input)
         picker_search.value = "Sunny"

@@ -84,7 +84,7 @@ async def test_the_eleventh_member_is_refused_with_the_circle_and_its_limit(
         await pilot.press("c")
         await settle(pilot)
         assert "10 of 10 taken" in screen_text(app)
-        await pilot.press("a")
+        await pilot.press("plus")
         await settle(pilot)
         assert isinstance(app.screen, PickerScreen)
         assert "10 of 10 seats taken" in screen_text(app)
@@ -123,7 +123,7 @@ async def test_hostile_names_pass_through_circle_pane_picker_form_and_notices(
         assert "[b]Loud[/b] circle" in text
         for name in shown:
             assert name[:30] in text, name
-        await pilot.press("a")
+        await pilot.press("plus")
         await settle(pilot)
         picker_text = screen_text(app)
         for name in shown:

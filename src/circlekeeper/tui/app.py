@@ -13,10 +13,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from circlekeeper.tui.bridge import error_message, run_db
+from circlekeeper.tui.screens.ambassadors import AmbassadorsScreen
 from circlekeeper.tui.screens.circles import CirclesScreen
 from circlekeeper.tui.screens.dialogs import MessageScreen
 from circlekeeper.tui.screens.help import HelpScreen
 from circlekeeper.tui.screens.members import MembersScreen
+from circlekeeper.tui.screens.recognition import RecognitionScreen
 from circlekeeper.tui.screens.rota import RotaScreen
 from circlekeeper.tui.screens.sessions import SessionsScreen
 from circlekeeper.tui.screens.welcome import WelcomeScreen
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
     from circlekeeper.services.workspace import OpenedWorkspace
 
 DEFAULT_THEME = "circlekeeper-dark"
+
+SCREENS = Binding.Group("Screens", compact=True)
+"""The screen keys share one footer label; `?` lists each with its own description."""
 
 
 class CircleKeeperApp(App[None]):
@@ -38,19 +43,54 @@ class CircleKeeperApp(App[None]):
         "circles": CirclesScreen,
         "sessions": SessionsScreen,
         "rota": RotaScreen,
+        "ambassadors": AmbassadorsScreen,
+        "recognition": RecognitionScreen,
     }
     DEFAULT_MODE = "members"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "m", "show_members", "Members", id="app.members", tooltip="Show the members screen"
+            "m",
+            "show_members",
+            "Members",
+            id="app.members",
+            group=SCREENS,
+            tooltip="Show the members screen",
         ),
         Binding(
-            "c", "show_circles", "Circles", id="app.circles", tooltip="Show the circles screen"
+            "c",
+            "show_circles",
+            "Circles",
+            id="app.circles",
+            group=SCREENS,
+            tooltip="Show the circles screen",
         ),
         Binding(
-            "s", "show_sessions", "Sessions", id="app.sessions", tooltip="Sessions and the runner"
+            "s",
+            "show_sessions",
+            "Sessions",
+            id="app.sessions",
+            group=SCREENS,
+            tooltip="Sessions and the runner",
         ),
-        Binding("r", "show_rota", "Rota", id="app.rota", tooltip="Who facilitates next"),
+        Binding(
+            "r", "show_rota", "Rota", id="app.rota", group=SCREENS, tooltip="Who facilitates next"
+        ),
+        Binding(
+            "a",
+            "show_ambassadors",
+            "Ambassadors",
+            id="app.ambassadors",
+            group=SCREENS,
+            tooltip="Ambassadors, their goals and programme health",
+        ),
+        Binding(
+            "k",
+            "show_recognition",
+            "Recognition",
+            id="app.recognition",
+            group=SCREENS,
+            tooltip="Shout-outs, badges and suggestions",
+        ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="List every key"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit circlekeeper"),
     ]
@@ -161,6 +201,14 @@ class CircleKeeperApp(App[None]):
         """Switch to the rota board."""
         self.switch_mode("rota")
 
+    def action_show_ambassadors(self) -> None:
+        """Switch to the ambassadors screen."""
+        self.switch_mode("ambassadors")
+
+    def action_show_recognition(self) -> None:
+        """Switch to the recognition log."""
+        self.switch_mode("recognition")
+
     def action_show_rituals(self) -> None:
         """Open the rituals screen over the current one."""
         from circlekeeper.tui.screens.rituals import RitualsScreen
@@ -181,6 +229,12 @@ class CircleKeeperApp(App[None]):
             "Sessions", "Sessions and the session runner (s)", self.action_show_sessions
         )
         yield SystemCommand("Rota", "Who facilitates next, fairly (r)", self.action_show_rota)
+        yield SystemCommand(
+            "Ambassadors", "Goals, progress and programme health (a)", self.action_show_ambassadors
+        )
+        yield SystemCommand(
+            "Recognition", "Shout-outs, badges and suggestions (k)", self.action_show_recognition
+        )
         yield SystemCommand("Rituals", "See and write prompt packs", self.action_show_rituals)
         yield SystemCommand("Help", "List every key (?)", self.action_help)
         for binding in getattr(screen, "BINDINGS", []):

@@ -85,9 +85,21 @@ class CirclesScreen(ListDetailScreen):
         ),
         Binding("n", "new", "New", id="circles.new", tooltip="Create a circle"),
         Binding("e", "edit", "Edit", id="circles.edit", tooltip="Edit the highlighted circle"),
-        Binding("a", "add_member", "Add member", id="circles.add", tooltip="Give someone a seat"),
         Binding(
-            "d", "remove_member", "Remove member", id="circles.remove", tooltip="End someone's seat"
+            "plus",
+            "add_member",
+            "Add member",
+            id="circles.add",
+            key_display="+",
+            tooltip="Give someone a seat",
+        ),
+        Binding(
+            "minus",
+            "remove_member",
+            "Remove member",
+            id="circles.remove",
+            key_display="-",
+            tooltip="End someone's seat",
         ),
         Binding(
             "t", "status", "Status", id="circles.status", tooltip="Start, pause, close or reopen"

@@ -35,7 +35,7 @@ def cell_text(assignment: AssignmentRead | None) -> Text:
 
 
 class RotaScreen(Screen[None]):
-    """Pick a circle (`/`), plan its rota (`p`), swap two cells (`w` twice), skip someone (`k`)."""
+    """Pick a circle (`/`), plan its rota (`p`), swap two cells (`w` twice), skip someone (`x`)."""
 
     TITLE = "Rota"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,7 +51,7 @@ class RotaScreen(Screen[None]):
         Binding(
             "o", "override", "Override", id="rota.override", tooltip="Put someone else in this cell"
         ),
-        Binding("k", "skip", "Skip", id="rota.skip", tooltip="Skip someone on this session's date"),
+        Binding("x", "skip", "Skip", id="rota.skip", tooltip="Skip someone on this session's date"),
         Binding("escape", "cancel_swap", "Cancel swap", id="rota.cancel", show=False),
     ]
 
