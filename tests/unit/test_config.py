@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import stat
 import subprocess
 import sys
@@ -42,7 +44,11 @@ def test_unknown_keys_and_tables_survive_a_save() -> None:
     )
     save_config(Config(theme="high-contrast"))
     stored = tomllib.loads(path.read_text(encoding="utf-8"))
-    assert stored == {"theme": "high-contrast", "future_setting": 3, "keymap": {"quit": "ctrl+q"}}
+    assert stored == {
+        **dataclasses.asdict(Config(theme="high-contrast")),
+        "future_setting": 3,
+        "keymap": {"quit": "ctrl+q"},
+    }
     assert load_config() == (Config(theme="high-contrast"), [])
 
 
@@ -107,3 +113,56 @@ def test_config_is_a_leaf_that_imports_no_ui_or_database_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_programme_settings_round_trip_and_shape_the_goal_week() -> None:
+    from circlekeeper.services.programme_settings import programme_settings
+
+    save_config(
+        Config(timezone="Pacific/Auckland", week_starts_on="sun", coverage_min=40, coverage_max=80)
+    )
+    settings = programme_settings()
+    assert settings.timezone == "Pacific/Auckland"
+    assert settings.week_start == 6
+    assert (settings.coverage_min, settings.coverage_max) == (40, 80)
+    # 2026-11-21 12:00 UTC is already Sunday the 22nd in Auckland.
+    assert settings.today() == dt.date(2026, 11, 22)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('timezone = "Mars/Olympus"', "not an IANA zone"),
+        ('week_starts_on = "someday"', "week_starts_on should be one of"),
+        ("coverage_min = 120\ncoverage_max = 100", "1 <= min <= max"),
+        ("coverage_min = 0", "1 <= min <= max"),
+    ],
+)
+def test_nonsense_programme_settings_fall_back_with_a_named_warning(
+    text: str, problem: str
+) -> None:
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text(text + "\n", encoding="utf-8")
+    config, warnings = load_config()
+    assert len(warnings) == 1
+    assert problem in warnings[0]
+    defaults = Config()
+    assert (config.timezone, config.week_starts_on) == (defaults.timezone, defaults.week_starts_on)
+    assert (config.coverage_min, config.coverage_max) == (50, 100)
+
+
+def test_week_start_accepts_full_day_names_in_any_case() -> None:
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text('week_starts_on = "Sunday"\n', encoding="utf-8")
+    config, warnings = load_config()
+    assert (config.week_starts_on, warnings) == ("sun", [])
+
+
+def test_today_in_a_timezone_follows_the_clock() -> None:
+    from circlekeeper import clock
+
+    assert clock.today_in("Pacific/Kiritimati") == dt.date(2026, 11, 22)
+    assert clock.today_in("Pacific/Pago_Pago") == dt.date(2026, 11, 21)
+    clock.freeze(dt.datetime(2026, 11, 21, 23, 30, tzinfo=dt.UTC))
+    assert clock.today_in("Europe/Berlin") == dt.date(2026, 11, 22)
+    assert clock.today_in("America/New_York") == dt.date(2026, 11, 21)
