@@ -14,6 +14,7 @@ import pytest
 import typer
 
 from circlekeeper.cli.main import app
+from circlekeeper.db import Database
 from tests.cli.cli_helpers import Cli
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "json.md"
@@ -97,6 +98,24 @@ def test_every_list_and_show_command_takes_json(path: tuple[str, ...]) -> None:
         "AssignmentRead",
         "TermWarning",
         "RoleEventRead",
+        "RecognitionPage",
+        "RecognitionRead",
+        "Suggestion",
+        "BadgeRead",
+        "AmbassadorRead",
+        "AmbassadorRow",
+        "AmbassadorDetail",
+        "GoalStatus",
+        "GoalRead",
+        "ProgressRead",
+        "RestRead",
+        "NominationRead",
+        "ProgrammeHealth",
+        "Coverage",
+        "Overload",
+        "OverReliance",
+        "Contributor",
+        "DiversityRow",
     ],
 )
 def test_every_json_key_is_documented(model: str) -> None:
@@ -109,7 +128,15 @@ def test_every_json_key_is_documented(model: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [("--help",), ("member", "--help"), ("circle", "create", "--help")], ids=" ".join
+    "args",
+    [
+        ("--help",),
+        ("member", "--help"),
+        ("circle", "create", "--help"),
+        ("ambassador", "health", "--help"),
+        ("goal", "set", "--help"),
+    ],
+    ids=" ".join,
 )
 def test_help_does_not_import_the_storage_stack(args: tuple[str, ...], tmp_path: Path) -> None:
     result = subprocess.run(
@@ -129,3 +156,60 @@ def test_help_does_not_import_the_storage_stack(args: tuple[str, ...], tmp_path:
     )
     assert heavy == []
     assert not (tmp_path / "unused.db").exists()
+
+
+AMBASSADOR_COMMANDS = {
+    *(
+        ("ambassador", name)
+        for name in ("add", "list", "show", "edit", "rest", "back", "retire", "health")
+    ),
+    ("nominate",),
+    *(("nomination", name) for name in ("list", "accept", "decline")),
+    *(("goal", name) for name in ("set", "end", "log", "status")),
+}
+
+
+def test_the_walk_finds_the_ambassador_commands() -> None:
+    assert set(COMMANDS) >= AMBASSADOR_COMMANDS
+
+
+def _keys(data: Any) -> set[str]:
+    """Every object key anywhere in a JSON document."""
+    if isinstance(data, dict):
+        return set(data).union(*(_keys(value) for value in data.values()))
+    if isinstance(data, list):
+        return set().union(*(_keys(item) for item in data))
+    return set()
+
+
+def test_every_ambassador_json_key_is_in_its_docs_section(db: Database) -> None:
+    from tests.cli.ambassador_helpers import ambassador, member
+
+    ambassador(db, "Ana", "ana")
+    member(db, "Bo", "bo", tags={"region": "EU"})
+    member(db, "Cy", "cy")
+    cli = Cli(db.path)
+    outputs = [
+        cli.json("goal", "set", "@ana", "--metric", "start threads", "--target", "2"),
+        cli.json("goal", "log", "@ana", "--metric", "start threads", "--count", "1"),
+        cli.json("ambassador", "rest", "@ana", "--from", "2026-12-07", "--until", "2026-12-08"),
+        cli.json("ambassador", "list", "--all"),
+        cli.json("ambassador", "show", "@ana"),
+        cli.json("ambassador", "edit", "@ana", "--capacity", "1"),
+        cli.json("ambassador", "health", "--tag", "region"),
+        cli.json("goal", "status"),
+        cli.json("nominate", "@bo", "--reason", "kind", "--by", "@ana"),
+        cli.json("nominate", "@cy", "--reason", "funny"),
+        cli.json("nomination", "accept", "1"),
+        cli.json("nomination", "decline", "2"),
+        cli.json("nomination", "list", "--status", "all"),
+        cli.json("ambassador", "retire", "@bo", "--yes"),
+    ]
+    section = DOCS.read_text(encoding="utf-8").split("## Ambassadors and goals", 1)[1]
+    section = section.split("\n## ", 1)[0]
+
+    keys = set().union(*(_keys(data) for data in outputs))
+    missing = sorted(k for k in keys if f'"{k}"' not in section and f"`{k}`" not in section)
+
+    assert {"load", "warnings", "coverage_by_tag", "decision_note", "nomination"} <= keys
+    assert missing == []

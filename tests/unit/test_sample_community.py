@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from tests.conftest import FROZEN_NOW
 
 from circlekeeper import clock, paths
@@ -34,6 +35,8 @@ from circlekeeper.services.sample_community import (
 SAMPLE_MEMBERS = 62
 SAMPLE_CIRCLES = 8
 SAMPLE_SEATS = 47
+SAMPLE_AMBASSADORS = 7
+SAMPLE_RECOGNITIONS = 6
 
 Loaded = tuple[Database, SampleCommunitySummary]
 
@@ -65,7 +68,14 @@ def test_counts_match_the_files_and_the_summary(sample: Loaded) -> None:
         paused=5,
         left=2,
         sessions_held=summary.sessions_held,
+        ambassadors=SAMPLE_AMBASSADORS,
+        recognitions=SAMPLE_RECOGNITIONS,
     )
+    with db.read() as session:
+        stored = session.exec(
+            text("SELECT (SELECT count(*) FROM ambassador), (SELECT count(*) FROM recognition)")
+        ).one()
+    assert tuple(stored) == (SAMPLE_AMBASSADORS, SAMPLE_RECOGNITIONS)
     active = [c for c in _all_circles(db) if c.status == "active"]
     assert summary.sessions_held == 2 * len(active)
     assert members.count_members(db) == SAMPLE_MEMBERS
@@ -270,3 +280,35 @@ def test_the_demo_history_is_believable(sample: Loaded) -> None:
     private = checkins.list_checkins(db, visibility=Visibility.PRIVATE, limit=1000)
     assert shared
     assert private
+
+
+def test_the_sample_programme_shows_every_state_a_facilitator_meets(sample: Loaded) -> None:
+    from circlekeeper.models import AmbassadorStatus
+    from circlekeeper.services import ambassadors, nominations
+    from circlekeeper.services.programme_settings import ProgrammeSettings
+
+    db, _ = sample
+    settings = ProgrammeSettings(timezone="UTC")
+    clock.freeze(FROZEN_NOW)
+    try:
+        rows = {
+            row.member_name: row
+            for row in ambassadors.list_ambassadors(db, include_alumni=True, settings=settings)
+        }
+        pending = nominations.list_nominations(db)
+    finally:
+        clock.set_clock(None)
+    assert rows["Marcus Johnson"].behind_streak == 3
+    assert rows["Ana Lima"].status is AmbassadorStatus.RESTING
+    assert all(not goal.due for goal in rows["Ana Lima"].goals)
+    assert rows["Oliver Brown"].status is AmbassadorStatus.ALUMNI
+    assert [g.done for g in rows["🌻 Sunny Okafor"].goals] == [3]
+    assert len(pending) == 2
+    with db.read() as session:
+        public_without_consent = session.exec(
+            text(
+                "SELECT count(*) FROM recognition JOIN member ON member.id = recognition.member_id "
+                "WHERE recognition.visibility != 'private' AND NOT member.consent_recognised"
+            )
+        ).one()[0]
+    assert public_without_consent == 0

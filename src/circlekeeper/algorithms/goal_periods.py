@@ -51,6 +51,8 @@ def previous_period(period: Period, per: str, week_start: int = 0) -> Period:
 
 def periods_back(day: dt.date, per: str, count: int, week_start: int = 0) -> list[Period]:
     """The `count` periods ending with the one holding `day`, oldest first."""
+    if count < 1:
+        return []
     periods = [period_of(day, per, week_start)]
     while len(periods) < count:
         periods.append(previous_period(periods[-1], per, week_start))

@@ -52,12 +52,14 @@ def main(
 
 def _register() -> None:
     from circlekeeper.cli import (
+        ambassadors,
         checkins,
         circles,
         database,
         demo,
         export,
         members,
+        recognition,
         rituals,
         roles,
         sessions,
@@ -76,6 +78,8 @@ def _register() -> None:
     app.add_typer(
         roles.app, name="role", help="Rotate roles fairly: plan, show, swap, skip; term roles."
     )
+    recognition.register(app)
+    ambassadors.register(app)
 
 
 _register()

@@ -52,6 +52,8 @@ class SampleCommunitySummary(BaseModel):
     paused: int
     left: int
     sessions_held: int = 0
+    ambassadors: int = 0
+    recognitions: int = 0
 
 
 def load_sample_community(
@@ -99,9 +101,21 @@ def load_sample_community(
     with _located(f"{COMMUNITY_FILE} [history]"):
         sessions_held = _add_history(db, history)
 
+    from circlekeeper.services.sample_programme import load_sample_programme
+
+    with _located(f"{COMMUNITY_FILE} ambassadors and recognition"):
+        programme = load_sample_programme(
+            db,
+            community,
+            lookup=lambda ref: _lookup(directory, ref),
+            shift=shift,
+            today=clock.today(),
+        )
     return SampleCommunitySummary(
         community=str(info.get("name", "")),
         sessions_held=sessions_held,
+        ambassadors=programme.ambassadors,
+        recognitions=programme.recognitions,
         members=member_count,
         circles=len(circle_entries),
         memberships=seat_count,

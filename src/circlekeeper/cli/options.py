@@ -1,0 +1,86 @@
+"""Arguments and options shared by the ambassador, nomination and goal commands, and the small
+parsers behind them (dates, ids, the --yes confirmation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from circlekeeper.cli import output
+from circlekeeper.models.enums import FOCUS_PRESETS, METRIC_PRESETS
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+AmbassadorArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="AMBASSADOR",
+        help="The ambassador's member id, email or handle.",
+        show_default=False,
+    ),
+]
+MemberArg = Annotated[
+    str,
+    typer.Argument(metavar="MEMBER", help="The member's id, email or handle.", show_default=False),
+]
+FOCUS_HELP = (
+    f"A focus area; repeat for more. Presets: {', '.join(FOCUS_PRESETS)}; other short text is "
+    "a custom focus."
+)
+FocusOpt = Annotated[
+    list[str] | None,
+    typer.Option("--focus", metavar="FOCUS", help=FOCUS_HELP, show_default=False),
+]
+CAPACITY_HELP = "Units of work a week they can give (1-100): each unit of a goal target, each role."
+CapacityOpt = Annotated[int, typer.Option("--capacity", metavar="N", help=CAPACITY_HELP)]
+CapacityChangeOpt = Annotated[
+    int | None,
+    typer.Option("--capacity", metavar="N", help=CAPACITY_HELP, show_default=False),
+]
+NoteOpt = Annotated[str, typer.Option("--note", help="A note for the facilitator.")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept with the record).")]
+METRIC_HELP = f"What is counted. Presets: {', '.join(METRIC_PRESETS)}; custom text is allowed."
+MetricOpt = Annotated[
+    str, typer.Option("--metric", metavar="METRIC", help=METRIC_HELP, show_default=False)
+]
+
+
+def date_option(flag: str, what: str) -> typer.models.OptionInfo:
+    """A YYYY-MM-DD option (parsed with parse_day so the error names the flag)."""
+    return typer.Option(flag, metavar="YYYY-MM-DD", help=what, show_default=False)
+
+
+def parse_day(text: str, option: str) -> dt.date:
+    """A YYYY-MM-DD option value as a date, or an error that names the option."""
+    from circlekeeper.cli.roles import parse_day as parse_strict_day
+
+    return parse_strict_day(text, option)
+
+
+def optional_day(text: str | None, option: str) -> dt.date | None:
+    """parse_day for an option that may be left out."""
+    return None if text is None else parse_day(text, option)
+
+
+def record_number(text: str, what: str, where: str) -> int:
+    """A reference such as "12" or "#12" as an id; anything else is a usage error (exit 2)."""
+    digits = text.strip().removeprefix("#")
+    if not (digits.isascii() and digits.isdigit() and len(digits) < 19):
+        output.error(f"{what} must be an id from '{where}' such as 12 or #12, not {text!r}")
+        raise typer.Exit(2)
+    return int(digits)
+
+
+def confirm(question: str, *, yes: bool, refused: str) -> None:
+    """Go on when --yes was given or the user answers y; otherwise stop with exit 1, unchanged."""
+    if yes:
+        return
+    try:
+        agreed = typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        output.stderr.print()
+        agreed = False
+    if not agreed:
+        output.error(refused)
+        raise typer.Exit(1)
