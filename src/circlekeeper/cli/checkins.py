@@ -8,6 +8,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.cli.sessions import answers_text, optional_day, parse_day, session_number
 from circlekeeper.models.enums import Attendance, Visibility
 
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
     from circlekeeper.db import Database
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
 def resolve_answers(items: list[str], prompts: list[str]) -> dict[str, str]:
@@ -191,8 +190,8 @@ def list_(
             "--visibility", help="Only check-ins with this visibility.", show_default=False
         ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")] = 200,
-    offset: Annotated[int, typer.Option("--offset", help="How many to skip first.")] = 0,
+    limit: LimitOpt = 200,
+    offset: OffsetOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """List check-ins, newest day first: a circle's or a member's history over a date range.

@@ -8,6 +8,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.models.enums import (
     Cadence,
     CircleKind,
@@ -29,7 +30,6 @@ MemberRefArg = Annotated[
     str,
     typer.Argument(metavar="MEMBER", help="The member's id, email or handle.", show_default=False),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 KindOpt = Annotated[
     CircleKind | None,
     typer.Option("--kind", help="Why the circle exists (new circles: cohort).", show_default=False),
@@ -243,8 +243,8 @@ def list_(
         CircleKind | None,
         typer.Option("--kind", help="Only circles of this kind.", show_default=False),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")] = 50,
-    offset: Annotated[int, typer.Option("--offset", help="How many to skip first.")] = 0,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """List circles sorted by name, with their size, status and rhythm.

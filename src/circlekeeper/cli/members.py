@@ -8,6 +8,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.models.enums import MemberStatus
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ RefArg = Annotated[
     str,
     typer.Argument(metavar="MEMBER", help="The member's id, email or handle.", show_default=False),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EmailOpt = Annotated[str | None, typer.Option("--email", help="Email address.", show_default=False)]
 HandleOpt = Annotated[
     str | None,
@@ -141,8 +141,8 @@ def list_(
         MemberStatus | None,
         typer.Option("--status", help="Only members with this status.", show_default=False),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")] = 50,
-    offset: Annotated[int, typer.Option("--offset", help="How many to skip first.")] = 0,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """List members sorted by name, a page at a time.

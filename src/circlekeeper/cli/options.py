@@ -1,4 +1,4 @@
-"""Arguments and options shared by the ambassador, nomination and goal commands, and the small
+"""Arguments and options shared by the commands (--json, paging, people, goals), and the small
 parsers behind them (dates, ids, the --yes confirmation)."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from circlekeeper.cli import output
 from circlekeeper.models.enums import FOCUS_PRESETS, METRIC_PRESETS
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+LimitOpt = Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")]
+OffsetOpt = Annotated[int, typer.Option("--offset", help="How many to skip first.")]
 AmbassadorArg = Annotated[
     str,
     typer.Argument(

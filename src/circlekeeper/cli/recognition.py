@@ -10,6 +10,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.models.enums import RecognitionKind, Visibility
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 badge_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 MemberArg = Annotated[
     str,
     typer.Argument(metavar="MEMBER", help="The member's id, email or handle.", show_default=False),
@@ -135,8 +135,8 @@ def list_(
         Visibility | None,
         typer.Option("--visibility", help="Only entries with this visibility.", show_default=False),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")] = 50,
-    offset: Annotated[int, typer.Option("--offset", help="How many to skip first.")] = 0,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """List the recognition log, newest first, a page at a time.

@@ -9,6 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.cli.options import JsonOpt
 from circlekeeper.models.enums import RitualMode
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 RefArg = Annotated[
     str, typer.Argument(metavar="RITUAL", help="The ritual's id or name.", show_default=False)
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 FileOpt = Annotated[
     Path | None,
     typer.Option(

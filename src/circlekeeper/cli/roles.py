@@ -10,6 +10,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.cli.options import JsonOpt
 
 if TYPE_CHECKING:
     from circlekeeper.models import AssignmentRead, RotaRead
@@ -29,7 +30,6 @@ RoleArg = Annotated[
         metavar="ROLE", help="The role's name ('role list' shows them).", show_default=False
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 CapOpt = Annotated[
     int,
     typer.Option(

@@ -9,6 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.models.enums import SessionStatus
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ SessionArg = Annotated[
         metavar="SESSION", help="The session's id ('session list' shows them).", show_default=False
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 ReasonOpt = Annotated[
     str,
     typer.Option(
@@ -208,8 +208,8 @@ def list_(
         SessionStatus | None,
         typer.Option("--status", help="Only sessions with this status.", show_default=False),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")] = 200,
-    offset: Annotated[int, typer.Option("--offset", help="How many to skip first.")] = 0,
+    limit: LimitOpt = 200,
+    offset: OffsetOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """List sessions across all circles (or one) in time order, each in its circle's local time.

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
@@ -33,13 +32,13 @@ from circlekeeper.tui.screens.ambassador_render import (
 )
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from circlekeeper.tui.screens.picker import PickerScreen
+from circlekeeper.tui.screens.search_box import SearchBoxMixin
 from circlekeeper.tui.widgets.paged_table import PageLoader, Row
 
 if TYPE_CHECKING:
     from circlekeeper.models import AmbassadorDetail, AmbassadorRow, ProgrammeHealth
     from circlekeeper.tui.app import CircleKeeperApp
 
-SEARCH_DELAY = 0.2
 OTHER_METRIC = "__other__"
 
 VIEWS: tuple[tuple[str, str], ...] = (
@@ -79,7 +78,7 @@ def member_picker_loader(app: CircleKeeperApp) -> Any:
     return loader_for
 
 
-class AmbassadorsScreen(Screen[None]):
+class AmbassadorsScreen(SearchBoxMixin):
     """Ambassadors with this period's goals; `l` logs progress for the highlighted one."""
 
     TITLE = "Ambassadors"
@@ -315,34 +314,10 @@ class AmbassadorsScreen(Screen[None]):
 
     # --- search and view --------------------------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "search":
-            return
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        value = event.value.strip()
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.apply_search(value))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            self.apply_search(event.value.strip())
-            self.table.focus()
-
-    def apply_search(self, value: str) -> None:
-        """Filter the list by `value` (no-op when unchanged)."""
-        if value == self._search or self.ck_app.db is None:
-            return
-        self._search = value
+    def reload_for_search(self) -> None:
         self._load_list()
 
-    def action_search(self) -> None:
-        """Focus the search box."""
-        self.query_one("#search", Input).focus()
-
-    def action_clear_search(self) -> None:
-        """Empty the search box and show everyone in the current view."""
-        self.query_one("#search", Input).value = ""
-        self.apply_search("")
+    def focus_list(self) -> None:
         self.table.focus()
 
     def action_cycle_view(self) -> None:

@@ -9,20 +9,18 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.screens.search_box import SearchBoxMixin
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader
 
 if TYPE_CHECKING:
     from circlekeeper.tui.app import CircleKeeperApp
 
-SEARCH_DELAY = 0.2
 
-
-class ListDetailScreen(Screen[None]):
+class ListDetailScreen(SearchBoxMixin):
     """Subclasses give the columns and texts, `make_loader`, `fetch_detail` and `render_detail`."""
 
     columns: Sequence[Column] = ()
@@ -116,32 +114,8 @@ class ListDetailScreen(Screen[None]):
         self._shown = detail
         self.query_one("#detail", Static).update(self.render_detail(detail))
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "search":
-            return
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        value = event.value.strip()
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.apply_search(value))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            self.apply_search(event.value.strip())
-            self.table.focus()
-
-    def apply_search(self, value: str) -> None:
-        """Filter the list by `value` (no-op when unchanged or before the database is open)."""
-        if value == self._search or self.ck_app.db is None:
-            return
-        self._search = value
+    def reload_for_search(self) -> None:
         self.refresh_list()
 
-    def action_search(self) -> None:
-        """Focus the search box."""
-        self.query_one("#search", Input).focus()
-
-    def action_clear_search(self) -> None:
-        """Empty the search box and show everything."""
-        self.query_one("#search", Input).value = ""
-        self.apply_search("")
+    def focus_list(self) -> None:
         self.table.focus()
