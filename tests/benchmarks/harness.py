@@ -11,13 +11,30 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 TIMEOUT_S = 300.0
+PYTHON = Path(sys.executable)
+CIRCLEKEEPER = PYTHON.with_name("circlekeeper")
+
+
+def child_env(work: Path) -> dict[str, str]:
+    """The environment of every measured process: private folders, nothing that changes timing."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CIRCLEKEEPER_", "TEXTUAL", "PYTHON"))
+    }
+    env["CIRCLEKEEPER_DATA_DIR"] = str(work / "data")
+    env["CIRCLEKEEPER_CONFIG_DIR"] = str(work / "config")
+    env["COLUMNS"] = "100"
+    return env
 
 
 class BenchmarkFailed(RuntimeError):

@@ -2,8 +2,9 @@
 
 Each figure times whole processes (start-up and imports count), alternating with its floor, and
 reports the median of each and their ratio against the budget from DESIGN.md / issue 10. The
-data set comes from `generate.py` (cached under `.bench-data/`). Exit status 1 when any budget
-is missed, 2 when a benchmark could not run.
+data set comes from `generate.py` (cached under `.bench-data/`). `grouping` (grouping.py) solves
+the shared grouping instances with `groups solve` and needs no data. Exit status 1 when any
+budget or target is missed, 2 when a benchmark could not run.
 
     python -m tests.benchmarks.run [--members N] [--runs N] [--only NAME ...] [--quick]
 """
@@ -34,10 +35,14 @@ from tests.benchmarks.generate import (
     ensure_dataset,
     is_cached,
 )
+from tests.benchmarks.grouping import DEFAULT_SEEDS, run_grouping
 from tests.benchmarks.harness import (
+    CIRCLEKEEPER,
+    PYTHON,
     BenchmarkFailed,
     Command,
     Result,
+    child_env,
     from_paired,
     paired,
     run_once,
@@ -45,8 +50,6 @@ from tests.benchmarks.harness import (
 )
 
 HERE = Path(__file__).resolve().parent
-PYTHON = Path(sys.executable)
-CIRCLEKEEPER = PYTHON.with_name("circlekeeper")
 
 
 @dataclass(frozen=True)
@@ -59,19 +62,6 @@ class Context:
     runs: int
     import_runs: int
     jump_processes: int
-
-
-def child_env(work: Path) -> dict[str, str]:
-    """The environment of every measured process: private folders, nothing that changes timing."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("CIRCLEKEEPER_", "TEXTUAL", "PYTHON"))
-    }
-    env["CIRCLEKEEPER_DATA_DIR"] = str(work / "data")
-    env["CIRCLEKEEPER_CONFIG_DIR"] = str(work / "config")
-    env["COLUMNS"] = "100"
-    return env
 
 
 def script(name: str) -> str:
@@ -200,6 +190,9 @@ def bench_jump_end(ctx: Context) -> list[Result]:
     ]
 
 
+GROUPING = "grouping"
+"""`groups solve` on the shared grouping instances (grouping.py): needs no community data."""
+
 BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "import": bench_import,
     "member-list": bench_member_list,
@@ -211,19 +204,31 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Generate (or reuse) the data, run the chosen benchmarks, print the table."""
+    """Generate (or reuse) the data, run the chosen benchmarks, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="data cache folder")
     parser.add_argument("--runs", type=int, default=7, help="runs of each process (default 7)")
     parser.add_argument("--import-runs", type=int, default=3, help="runs of the slow import")
-    parser.add_argument("--quick", action="store_true", help="3 runs, 1 import run")
-    parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), default=None)
+    parser.add_argument("--quick", action="store_true", help="3 runs, 1 import run, 3 seeds")
+    parser.add_argument("--only", nargs="+", choices=[*sorted(BENCHMARKS), GROUPING], default=None)
     args = parser.parse_args(argv)
     if not CIRCLEKEEPER.exists():
         print(f"no {CIRCLEKEEPER}: run this with the project's venv python", file=sys.stderr)
         return 2
+    chosen = args.only or [*BENCHMARKS, GROUPING]
+    status = 0
+    if any(name in BENCHMARKS for name in chosen):
+        status = community(args, [name for name in chosen if name in BENCHMARKS])
+        print(flush=True)
+    if GROUPING in chosen and status != 2:
+        status = max(status, run_grouping(seeds=3 if args.quick else DEFAULT_SEEDS))
+    return status
+
+
+def community(args: argparse.Namespace, names: list[str]) -> int:
+    """The benchmarks on the generated community data: 0 within budget, 1 missed, 2 failed."""
     started = time.perf_counter()
     scale = Scale.for_members(args.members, args.seed)
     print(
@@ -249,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     results: list[Result] = []
     try:
-        for name in args.only or BENCHMARKS:
+        for name in names:
             print(f"running {name}…", flush=True)
             results.extend(BENCHMARKS[name](ctx))
     except BenchmarkFailed as exc:

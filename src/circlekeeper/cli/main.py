@@ -58,6 +58,7 @@ def _register() -> None:
         database,
         demo,
         export,
+        groups,
         members,
         recognition,
         rituals,
@@ -80,6 +81,11 @@ def _register() -> None:
     )
     recognition.register(app)
     ambassadors.register(app)
+    app.add_typer(
+        groups.app,
+        name="groups",
+        help="Form groups for rounds from an instance file (no database).",
+    )
 
 
 _register()

@@ -145,7 +145,8 @@ def _pack(
 
 
 class _Packing:
-    """Depth-first placement of blocks into groups with room, with a bounded number of steps."""
+    """Depth-first placement of blocks into groups with room, emptiest group first (blocks spread
+    out, so no group starts with too many fixed people to balance), in a bounded number of steps."""
 
     def __init__(
         self,
@@ -176,7 +177,7 @@ class _Packing:
             return False
         block = self.blocks[self.order[i]]
         size = len(block)
-        for g in self.groups:
+        for g in sorted(self.groups, key=lambda g: -self.free[g]):
             if self.free[g] < size:
                 continue
             if self.respect_apart and any(

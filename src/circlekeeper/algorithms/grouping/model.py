@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from circlekeeper.algorithms.grouping.problem import Conflict, GroupingProblem, Infeasible, Person
 from circlekeeper.algorithms.grouping.sizes import group_count, group_counts, sizes_for
 
-BALANCE_WEIGHT = 3.0
+BALANCE_WEIGHT = 5.0
 """A unit of imbalance costs as much as two repeated pairs: spreading is a rule people notice."""
 ANCHOR_WEIGHT = 4.0
 APART_WEIGHT = 1000.0

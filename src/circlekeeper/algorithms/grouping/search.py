@@ -3,7 +3,8 @@ them with everyone in the other groups of that round, make the best swap that is
 (even a worse one: that is how it leaves local minima), and remember the best schedule seen.
 
 Anytime: it stops at a proven optimum (nothing costs anything), at the deadline, or after
-`patience` swaps without a better schedule, and returns the best one found.
+`patience` swaps without a better schedule (or as many as it took to find the best, if more:
+a search still improving late deserves the time), and returns the best one found.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ CANDIDATE_GROUPS = 48
 CHECK_EVERY = 64
 PICKS = 48
 """Conflicted places whose swaps are all weighed each step; the best swap among them is made."""
-RESTART_AFTER = 0.4
-"""Fraction of `patience` without progress after which the search starts again from the best."""
+RESTART_AFTER = 1_000
+"""Swaps without progress after which the search starts again from the best, shaken up."""
 
 Progress = Callable[[int, float], None]
 """Called now and then with (swaps tried so far, best cost so far)."""
@@ -81,6 +82,8 @@ def tabu_search(
     best: Schedule | None = None
     saved = False
     stall = 0
+    found_at = 0
+    """The step that found the best schedule: the search keeps going at least as long again."""
     restarts = 0
     it = 0
     while True:
@@ -90,9 +93,9 @@ def tabu_search(
                 break
             if progress is not None:
                 progress(it, best_cost)
-        if stall > patience:
+        if stall > max(patience, found_at):
             break
-        if stall and stall % max(1, int(patience * RESTART_AFTER)) == 0 and best is not None:
+        if stall and stall % RESTART_AFTER == 0 and best is not None:
             state = State(model, best)
             hot = _Hot([r * n + p for r in range(rounds) for p in range(n)])
             tabu.clear()
@@ -191,6 +194,7 @@ def tabu_search(
             best_cost = state.cost
             saved = False
             stall = 0
+            found_at = it
         else:
             stall += 1
     if best is None or (not saved and state.cost <= best_cost + EPS):

@@ -71,8 +71,10 @@ def solve(
 
 
 def _patience(model: Model) -> int:
-    """Swaps without a better schedule before giving up: more for bigger schedules."""
-    return max(3_000, 2 * model.n * model.rounds)
+    """Swaps without a better schedule before giving up: more for bigger schedules, and four
+    times as many with side rules (their searches keep improving after restarts)."""
+    base = max(3_000, 2 * model.n * model.rounds)
+    return 4 * base if model.side_rules else base
 
 
 def _any_conflict(state: State) -> bool:
