@@ -58,6 +58,7 @@ def _register() -> None:
         database,
         demo,
         export,
+        formation,
         groups,
         members,
         recognition,
@@ -72,6 +73,7 @@ def _register() -> None:
     app.add_typer(
         circles.app, name="circle", help="Create circles and manage their seats and lifecycle."
     )
+    formation.register(circles.app)
     app.add_typer(rituals.app, name="ritual", help="List, add and edit rituals (prompt packs).")
     app.add_typer(sessions.app, name="session", help="Plan, list and record sessions; cancel them.")
     app.add_typer(checkins.app, name="checkin", help="Add check-ins and read their history.")

@@ -40,26 +40,31 @@ MAX_PAGE = 1000
 
 def create_circle(db: Database, *, data: CircleCreate) -> CircleRead:
     """Create a circle in the forming state; names are unique regardless of case."""
-    moment = clock.now()
     with db.write() as session:
-        _ensure_unique_name(session, data.name)
-        circle = Circle(
-            **data.model_dump(),
-            name_key=identity_key(data.name),
-            status=CircleStatus.FORMING.value,
-            created_at=moment,
-            updated_at=moment,
-        )
-        session.add(circle)
-        session.flush()
-        return _read(session, circle)
+        return _read(session, insert_circle(session, data))
+
+
+def insert_circle(session: Session, data: CircleCreate) -> Circle:
+    """Add a forming circle inside the caller's transaction, refusing a name already taken."""
+    moment = clock.now()
+    _ensure_unique_name(session, data.name)
+    circle = Circle(
+        **data.model_dump(),
+        name_key=identity_key(data.name),
+        status=CircleStatus.FORMING.value,
+        created_at=moment,
+        updated_at=moment,
+    )
+    session.add(circle)
+    session.flush()
+    return circle
 
 
 def get_circle(db: Database, *, ref: str | int) -> CircleDetail:
     """One circle with its current and past members and any warnings (e.g. below min size)."""
     with db.read() as session:
         circle = find_circle(session, ref)
-        return _detail(session, circle)
+        return circle_detail(session, circle)
 
 
 def circle_filter(
@@ -250,7 +255,7 @@ def add_member_to_circle(
             )
         )
         session.flush()
-        return _detail(session, circle)
+        return circle_detail(session, circle)
 
 
 def remove_member_from_circle(
@@ -274,7 +279,7 @@ def remove_member_from_circle(
         stay.leave_reason = reason
         session.add(stay)
         session.flush()
-        return _detail(session, circle)
+        return circle_detail(session, circle)
 
 
 def set_circle_status(
@@ -340,7 +345,8 @@ def size_warnings(circle: CircleRead) -> list[str]:
     return warnings
 
 
-def _detail(session: Session, circle: Circle) -> CircleDetail:
+def circle_detail(session: Session, circle: Circle) -> CircleDetail:
+    """A circle with its current and past members, read inside the caller's transaction."""
     read = _read(session, circle)
     rows = session.exec(
         select(  # type: ignore[call-overload]

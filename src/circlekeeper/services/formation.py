@@ -1,0 +1,304 @@
+"""Forming new circles from the active members with the grouping solver: preview, then commit.
+
+The preview only reads; the commit creates every proposed circle and its seats in one write
+transaction, after checking again that the members are still active and the names still free.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from circlekeeper import clock
+from circlekeeper.db import Database
+from circlekeeper.models import (
+    Circle,
+    CircleCreate,
+    CircleDetail,
+    CircleKind,
+    Member,
+    Membership,
+    MemberStatus,
+    MemberTag,
+)
+from circlekeeper.services.circles import circle_detail, insert_circle
+from circlekeeper.services.errors import Conflict, InvalidInput
+from circlekeeper.services.formation_history import SharedStay, shared_history
+from circlekeeper.services.formation_models import (
+    FormationPreview,
+    MetBefore,
+    ProposedCircle,
+    ProposedMember,
+)
+from circlekeeper.services.lookup import find_circle, find_member
+from circlekeeper.services.members import member_filter
+from circlekeeper.services.validation import parse
+from circlekeeper.text import identity_key
+
+RefPair = tuple[str, str]
+
+
+class FormationInfeasible(InvalidInput):
+    """The sizes, keep-apart and keep-together rules cannot all hold for this pool."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = tuple(reasons)
+
+
+def preview_formation(
+    db: Database,
+    *,
+    prefix: str,
+    kind: CircleKind,
+    size: int,
+    min_size: int | None = None,
+    max_size: int | None = None,
+    members: str = "all",
+    balance: str | None = None,
+    cluster: str | None = None,
+    keep_apart: Sequence[RefPair] = (),
+    keep_together: Sequence[RefPair] = (),
+    seed: int = 0,
+    time_limit: float = 10.0,
+) -> FormationPreview:
+    """Propose one round of circles for the chosen active members, avoiding earlier pairs."""
+    from circlekeeper.algorithms.grouping import GroupingProblem, Infeasible, solve
+
+    smallest, largest = _sizes(size, min_size, max_size)
+    if not (math.isfinite(time_limit) and time_limit > 0):
+        raise InvalidInput(f"time limit must be more than 0 seconds, not {time_limit:g}")
+    parse(CircleCreate, name=f"{prefix} 1", kind=kind, min_size=smallest, max_size=largest)
+    balance_key = _tag_key(balance, "balance")
+    cluster_key = _tag_key(cluster, "cluster")
+    with db.read() as session:
+        pool_query = _pool_query(session, members)
+        names = dict(session.exec(pool_query.order_by(col(Member.name_key), col(Member.id))).all())
+        if not names:
+            raise InvalidInput(f"no active members match --members {members!r}")
+        people = list(names)
+        pool = pool_query.with_only_columns(col(Member.id))
+        history = shared_history(session, pool, clock.today())
+        apart = _resolve_pairs(session, keep_apart, names, "keep-apart")
+        together = _resolve_pairs(session, keep_together, names, "keep-together")
+        balance_values = _tags(session, pool, balance_key)
+        cluster_values = _tags(session, pool, cluster_key)
+        taken = _taken_names(session, prefix)
+    problem = GroupingProblem(
+        people=people,
+        group_size=size,
+        min_size=smallest,
+        max_size=largest,
+        balance={balance_key: [balance_values.get(p, "") for p in people]} if balance_key else {},
+        cluster={cluster_key: [cluster_values.get(p) for p in people]} if cluster_key else {},
+        keep_apart=apart,
+        keep_together=together,
+        history={pair: stay.weight for pair, stay in history.items()},
+    )
+    try:
+        result = solve(problem, seed=seed, time_limit=time_limit)
+    except Infeasible as exc:
+        raise FormationInfeasible(
+            [_reason(c.rule, c.message, c.people, names) for c in exc.conflicts] or [str(exc)]
+        ) from None
+    circle_names = _circle_names(prefix, len(result.rounds[0]), taken)
+    circles = tuple(
+        _proposed(name, group, names, history, balance_values if balance_key else None)
+        for name, group in zip(circle_names, result.rounds[0], strict=True)
+    )
+    return FormationPreview(
+        kind=kind,
+        min_size=smallest,
+        max_size=largest,
+        balance_tag=balance_key,
+        cluster_tag=cluster_key,
+        pool_size=len(people),
+        repeated_pairs=sum(len(c.met_before) for c in circles),
+        method=result.method,
+        warnings=tuple(result.warnings),
+        circles=circles,
+    )
+
+
+def commit_formation(db: Database, preview: FormationPreview) -> list[CircleDetail]:
+    """Create the previewed circles (forming) and their seats, all or nothing.
+
+    Refused, with nothing written, when a member is no longer active or a name was taken
+    since the preview.
+    """
+    member_ids = [m.id for c in preview.circles for m in c.members]
+    today = clock.today()
+    with db.write() as session:
+        _ensure_still_active(session, member_ids)
+        created = []
+        for proposed in preview.circles:
+            data = parse(
+                CircleCreate,
+                name=proposed.name,
+                kind=preview.kind,
+                min_size=preview.min_size,
+                max_size=preview.max_size,
+            )
+            circle = insert_circle(session, data)
+            assert circle.id is not None
+            for member in proposed.members:
+                session.add(
+                    Membership(
+                        member_id=member.id,
+                        circle_id=circle.id,
+                        joined_on=today,
+                        created_at=clock.now(),
+                    )
+                )
+            session.flush()
+            created.append(circle)
+        return [circle_detail(session, circle) for circle in created]
+
+
+def _sizes(size: int, min_size: int | None, max_size: int | None) -> tuple[int, int]:
+    """The smallest and largest circle allowed; the target size must lie between them."""
+    smallest = size if min_size is None else min_size
+    largest = size if max_size is None else max_size
+    if not smallest <= size <= largest:
+        raise InvalidInput(f"size {size} must lie between min {smallest} and max {largest}")
+    return smallest, largest
+
+
+def _tag_key(key: str | None, what: str) -> str | None:
+    """A tag name as stored (lower-case), or None when not given."""
+    if key is None:
+        return None
+    cleaned = key.strip().casefold()
+    if not cleaned or "=" in cleaned:
+        raise InvalidInput(f"{what}: give a tag name such as city, not {key!r}")
+    return cleaned
+
+
+def _pool_query(session: Session, members: str) -> Any:
+    """SELECT id, name of the active members that `members` (all, tag:K=V, circle:C) names."""
+    query = select(Member.id, Member.name).where(col(Member.status) == MemberStatus.ACTIVE.value)
+    kind, _, value = members.strip().partition(":")
+    kind = kind.strip().casefold()
+    if kind == "all" and not value:
+        return query
+    if kind == "tag" and "=" in value and all(part.strip() for part in value.split("=", 1)):
+        return query.where(member_filter(value, MemberStatus.ACTIVE))
+    if kind == "circle" and value.strip():
+        circle = find_circle(session, value.strip())
+        seated = select(Membership.member_id).where(
+            col(Membership.circle_id) == circle.id, col(Membership.left_on).is_(None)
+        )
+        return query.where(col(Member.id).in_(seated))
+    raise InvalidInput(f"members: give all, tag:KEY=VALUE or circle:CIRCLE, not {members!r}")
+
+
+def _resolve_pairs(
+    session: Session, pairs: Sequence[RefPair], names: dict[int, str], rule: str
+) -> list[tuple[int, int]]:
+    """Member ids for each pair of references; both must be in the pool and different."""
+    resolved = []
+    for refs in pairs:
+        found = [find_member(session, ref) for ref in refs]
+        for member in found:
+            if member.id not in names:
+                raise InvalidInput(
+                    f"{rule}: {member.name} (#{member.id}) is not among the members being formed"
+                )
+        a, b = (int(member.id or 0) for member in found)
+        if a == b:
+            raise InvalidInput(f"{rule}: {refs[0]!r} and {refs[1]!r} are the same member")
+        resolved.append((a, b))
+    return resolved
+
+
+def _tags(session: Session, pool: Any, key: str | None) -> dict[int, str]:
+    """Each pool member's value of tag `key` (members without it are left out)."""
+    if key is None:
+        return {}
+    rows = session.exec(
+        select(MemberTag.member_id, MemberTag.value).where(
+            col(MemberTag.key) == key, col(MemberTag.member_id).in_(pool)
+        )
+    ).all()
+    return dict(rows)
+
+
+def _taken_names(session: Session, prefix: str) -> set[str]:
+    """Name keys of existing circles whose names begin like the prefix."""
+    start = identity_key(prefix)
+    query = select(Circle.name_key).where(col(Circle.name_key).startswith(start, autoescape=True))
+    return set(session.exec(query).all())
+
+
+def _circle_names(prefix: str, count: int, taken: set[str]) -> list[str]:
+    """`count` names "PREFIX 1", "PREFIX 2", … skipping those already taken."""
+    names: list[str] = []
+    number = 0
+    while len(names) < count:
+        number += 1
+        name = f"{prefix.strip()} {number}"
+        if identity_key(name) not in taken:
+            names.append(name)
+    return names
+
+
+def _proposed(
+    name: str,
+    group: list[int],
+    names: dict[int, str],
+    history: dict[tuple[int, int], SharedStay],
+    balance: dict[int, str] | None,
+) -> ProposedCircle:
+    """One proposed circle with the pairs in it who met before and its balance counts."""
+    ordered = sorted(group, key=lambda p: (names[p].casefold(), p))
+    met = []
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            stay = history.get((min(a, b), max(a, b)))
+            if stay is not None:
+                met.append(
+                    MetBefore(
+                        first_id=a,
+                        first=names[a],
+                        second_id=b,
+                        second=names[b],
+                        circle_id=stay.circle_id,
+                        circle=stay.circle,
+                        last_together=stay.last_together,
+                        current=stay.current,
+                    )
+                )
+    counts = Counter(balance.get(p, "") for p in group) if balance is not None else Counter()
+    return ProposedCircle(
+        name=name,
+        members=tuple(ProposedMember(id=p, name=names[p]) for p in ordered),
+        met_before=tuple(met),
+        balance=dict(sorted(counts.items())),
+    )
+
+
+def _reason(rule: str, message: str, people: Sequence[int], names: dict[int, str]) -> str:
+    """A solver conflict in words, naming the members it concerns."""
+    who = ", ".join(f"{names[p]} (#{p})" for p in people[:5] if p in names)
+    return f"{rule}: {message}" + (f" — {who}" if who else "")
+
+
+def _ensure_still_active(session: Session, member_ids: list[int]) -> None:
+    """Refuse when a proposed member was removed or is no longer active."""
+    rows = session.exec(
+        select(Member.id, Member.name, Member.status).where(col(Member.id).in_(member_ids))
+    ).all()
+    found = {row[0]: (row[1], row[2]) for row in rows}
+    gone = [
+        f"{found[m][0]} (#{m}) is {found[m][1]}" if m in found else f"member #{m} no longer exists"
+        for m in member_ids
+        if m not in found or found[m][1] != MemberStatus.ACTIVE.value
+    ]
+    if gone:
+        raise Conflict(
+            "changed since the preview: " + "; ".join(gone[:5]) + " — run the formation again"
+        )

@@ -1,0 +1,117 @@
+"""`circlekeeper circle form` through the real CLI: dry run, real run, JSON and refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from circlekeeper.db import Database
+from tests.cli.cli_helpers import Cli
+
+FAST = ("--time-limit", "1")
+
+
+@pytest.fixture
+def cli(db: Database) -> Cli:
+    """The CLI on a database with eight members, two of whom sat in one circle."""
+    runner = Cli(db.path)
+    for i in range(8):
+        runner.member(f"Person {i}", "--handle", f"p{i}", "--tag", f"city={'AB'[i % 2]}")
+    runner.circle("Old")
+    runner("circle", "add", "Old", "@p0", "@p1")
+    return runner
+
+
+def circle_names(cli: Cli) -> list[str]:
+    """The names of every stored circle."""
+    return [row["name"] for row in cli.json("circle", "list")["items"]]
+
+
+def test_dry_run_shows_the_circles_and_writes_nothing(cli: Cli) -> None:
+    before = cli.json("circle", "list")
+
+    result = cli(
+        "circle", "form", "--prefix", "Dec", "--size", "4", "--balance", "city", "--dry-run", *FAST
+    )
+
+    assert "Dec 1 (4 members)" in result.stdout
+    assert "Dec 2 (4 members)" in result.stdout
+    assert "Person 7" in result.stdout
+    assert "city: A 2, B 2" in result.stdout
+    assert "nothing was created" in result.stderr
+    assert cli.json("circle", "list") == before
+
+
+def test_dry_run_json_parses_and_names_who_met_before(cli: Cli) -> None:
+    data = cli.json("circle", "form", "--prefix", "Dec", "--size", "8", "--dry-run", *FAST)
+
+    [circle] = data["circles"]
+    assert len(circle["members"]) == 8
+    [met] = circle["met_before"]
+    assert {met["first"], met["second"]} == {"Person 0", "Person 1"}
+    assert met["circle"] == "Old"
+    assert met["current"] is True
+    assert data["repeated_pairs"] == 1
+    assert data["pool_size"] == 8
+    assert "created" not in data
+    assert circle_names(cli) == ["Old"]
+
+
+def test_a_real_run_creates_the_circles(cli: Cli) -> None:
+    data = cli.json("circle", "form", "--prefix", "Dec", "--size", "4", "--kind", "goal", *FAST)
+
+    assert [c["name"] for c in data["created"]] == ["Dec 1", "Dec 2"]
+    for proposed, created in zip(data["circles"], data["created"], strict=True):
+        shown = cli.json("circle", "show", str(created["id"]))
+        assert shown["kind"] == "goal"
+        assert shown["status"] == "forming"
+        assert {m["member_id"] for m in shown["members"]} == {m["id"] for m in proposed["members"]}
+    assert sorted(circle_names(cli)) == ["Dec 1", "Dec 2", "Old"]
+
+
+def test_text_run_reports_what_was_created(cli: Cli) -> None:
+    result = cli("circle", "form", "--prefix", "Dec", "--size", "4", *FAST)
+
+    assert "created 2 circles" in result.stderr
+    assert "Dec 1 (4 members)" in result.stdout
+
+
+def test_infeasible_sizes_exit_1_with_the_reason(cli: Cli) -> None:
+    result = cli("circle", "form", "--prefix", "Dec", "--size", "3", *FAST, code=1)
+
+    assert "sizes" in result.stderr
+    assert "8 people" in result.stderr
+    assert result.stdout == ""
+    assert circle_names(cli) == ["Old"]
+
+
+def test_unknown_member_in_keep_apart_exits_1(cli: Cli) -> None:
+    result = cli(
+        "circle",
+        "form",
+        "--prefix",
+        "Dec",
+        "--keep-apart",
+        "@p0,@nobody",
+        "--dry-run",
+        *FAST,
+        code=1,
+    )
+
+    assert "nobody" in result.stderr
+
+
+def test_a_malformed_pair_is_a_usage_error(cli: Cli) -> None:
+    result = cli("circle", "form", "--prefix", "Dec", "--keep-apart", "@p0", *FAST, code=2)
+
+    assert "--keep-apart" in result.stderr
+    assert circle_names(cli) == ["Old"]
+
+
+def test_keep_apart_holds_in_the_created_circles(cli: Cli) -> None:
+    data = cli.json(
+        "circle", "form", "--prefix", "Dec", "--size", "4", "--keep-apart", "@p2,@p3", *FAST
+    )
+
+    for circle in data["circles"]:
+        names = {m["name"] for m in circle["members"]}
+        assert not {"Person 2", "Person 3"} <= names
