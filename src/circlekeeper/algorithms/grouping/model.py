@@ -28,6 +28,8 @@ class Spread:
     lo: list[list[int]]
     hi: list[list[int]]
     weight: float
+    flag: int | None = None
+    """For anchors: the code of "yes", so a group without one can be counted."""
 
 
 @dataclass
@@ -307,12 +309,13 @@ def _spread(
     totals = Counter(values)
     lo = [[(s * totals[v]) // n for v in range(len(labels))] for s in sizes]
     hi = [[-((-s * totals[v]) // n) for v in range(len(labels))] for s in sizes]
-    if floor_one and "yes" in code:
-        yes = code["yes"]
+    flag = code.get("yes") if floor_one else None
+    if flag is not None:
+        yes = flag
         if totals[yes] >= len(sizes):
             for bounds in lo:
                 bounds[yes] = max(bounds[yes], 1)
-    return Spread(name=name, values=values, lo=lo, hi=hi, weight=weight)
+    return Spread(name=name, values=values, lo=lo, hi=hi, weight=weight, flag=flag)
 
 
 def _cluster(name: str, raw: Sequence[str | None]) -> Cluster:

@@ -28,8 +28,8 @@ def measure(model: Model, schedule: Schedule) -> Quality:
                     deviation(counts.get(v, 0), spread.lo[g][v], spread.hi[g][v])
                     for v in range(len(spread.lo[g]))
                 )
-                if spread.name == "anchor":
-                    anchors_missing += 1 if off and counts.get(_yes(spread), 0) == 0 else 0
+                if spread.flag is not None:
+                    anchors_missing += 1 if off and counts.get(spread.flag, 0) == 0 else 0
                 else:
                     balance_off += off
             for cluster in model.clusters:
@@ -47,8 +47,3 @@ def measure(model: Model, schedule: Schedule) -> Quality:
         anchors_missing=anchors_missing,
         alone=alone,
     )
-
-
-def _yes(spread: object) -> int:
-    """The code of "yes" in the anchor spread (labels are sorted: "no" < "yes")."""
-    return 1

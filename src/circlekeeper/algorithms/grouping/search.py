@@ -91,7 +91,7 @@ def tabu_search(
         if it % CHECK_EVERY == 0:
             if time.perf_counter() > deadline:
                 break
-            if progress is not None:
+            if progress is not None and it % (CHECK_EVERY * 8) == 0:
                 progress(it, best_cost)
         if stall > max(patience, found_at):
             break
