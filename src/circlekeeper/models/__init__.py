@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         ProgressRead,
         RestRead,
     )
+    from circlekeeper.models.application import Application, ApplicationRead
     from circlekeeper.models.circle import (
         Circle,
         CircleCreate,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
         METRIC_PRESETS,
         SESSION_TRANSITIONS,
         AmbassadorStatus,
+        ApplicationStatus,
         Attendance,
         BadgeRule,
         Cadence,
@@ -117,6 +119,9 @@ if TYPE_CHECKING:
     )
 
 _WHERE: dict[str, str] = {
+    "Application": "circlekeeper.models.application",
+    "ApplicationRead": "circlekeeper.models.application",
+    "ApplicationStatus": "circlekeeper.models.enums",
     "Ambassador": "circlekeeper.models.ambassador",
     "AmbassadorDetail": "circlekeeper.models.ambassador",
     "AmbassadorFocus": "circlekeeper.models.ambassador",
@@ -214,6 +219,7 @@ TABLE_MODULES = (
     "circlekeeper.models.role",
     "circlekeeper.models.ambassador",
     "circlekeeper.models.recognition",
+    "circlekeeper.models.application",
 )
 
 
@@ -242,6 +248,9 @@ __all__ = [
     "AmbassadorRest",
     "AmbassadorRow",
     "AmbassadorStatus",
+    "Application",
+    "ApplicationRead",
+    "ApplicationStatus",
     "AssignmentRead",
     "Attendance",
     "Badge",

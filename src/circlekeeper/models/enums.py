@@ -131,6 +131,15 @@ class NominationStatus(StrEnum):
     DECLINED = "declined"
 
 
+class ApplicationStatus(StrEnum):
+    """An application to a circle waits for a decision; accepted applicants get a seat."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
 class GoalPer(StrEnum):
     """How often a goal's target is due."""
 

@@ -69,25 +69,25 @@ def preview_formation(
     """Propose one round of circles for the chosen active members, avoiding earlier pairs."""
     from circlekeeper.algorithms.grouping import GroupingProblem, Infeasible, solve
 
-    smallest, largest = _sizes(size, min_size, max_size)
+    smallest, largest = size_range(size, min_size, max_size)
     if not (math.isfinite(time_limit) and time_limit > 0):
         raise InvalidInput(f"time limit must be more than 0 seconds, not {time_limit:g}")
     parse(CircleCreate, name=f"{prefix} 1", kind=kind, min_size=smallest, max_size=largest)
-    balance_key = _tag_key(balance, "balance")
-    cluster_key = _tag_key(cluster, "cluster")
+    balance_key = tag_key(balance, "balance")
+    cluster_key = tag_key(cluster, "cluster")
     with db.read() as session:
-        pool_query = _pool_query(session, members)
-        names = dict(session.exec(pool_query.order_by(col(Member.name_key), col(Member.id))).all())
+        chosen = pool_query(session, members)
+        names = dict(session.exec(chosen.order_by(col(Member.name_key), col(Member.id))).all())
         if not names:
             raise InvalidInput(f"no active members match --members {members!r}")
         people = list(names)
-        pool = pool_query.with_only_columns(col(Member.id))
+        pool = chosen.with_only_columns(col(Member.id))
         history = shared_history(session, pool, clock.today())
         apart = _resolve_pairs(session, keep_apart, names, "keep-apart")
         together = _resolve_pairs(session, keep_together, names, "keep-together")
-        balance_values = _tags(session, pool, balance_key)
-        cluster_values = _tags(session, pool, cluster_key)
-        taken = _taken_names(session, prefix)
+        balance_values = tag_values(session, pool, balance_key)
+        cluster_values = tag_values(session, pool, cluster_key)
+        taken = taken_names(session, prefix)
     problem = GroupingProblem(
         people=people,
         group_size=size,
@@ -103,12 +103,13 @@ def preview_formation(
         result = solve(problem, seed=seed, time_limit=time_limit)
     except Infeasible as exc:
         raise FormationInfeasible(
-            [_reason(c.rule, c.message, c.people, names) for c in exc.conflicts] or [str(exc)]
+            [conflict_reason(c.rule, c.message, c.people, names) for c in exc.conflicts]
+            or [str(exc)]
         ) from None
-    circle_names = _circle_names(prefix, len(result.rounds[0]), taken)
+    new_names = circle_names(prefix, len(result.rounds[0]), taken)
     circles = tuple(
-        _proposed(name, group, names, history, balance_values if balance_key else None)
-        for name, group in zip(circle_names, result.rounds[0], strict=True)
+        proposed_circle(name, group, names, history, balance_values if balance_key else None)
+        for name, group in zip(new_names, result.rounds[0], strict=True)
     )
     return FormationPreview(
         kind=kind,
@@ -116,6 +117,8 @@ def preview_formation(
         max_size=largest,
         balance_tag=balance_key,
         cluster_tag=cluster_key,
+        keep_apart=tuple(apart),
+        keep_together=tuple(together),
         pool_size=len(people),
         repeated_pairs=sum(len(c.met_before) for c in circles),
         method=result.method,
@@ -159,7 +162,7 @@ def commit_formation(db: Database, preview: FormationPreview) -> list[CircleDeta
         return [circle_detail(session, circle) for circle in created]
 
 
-def _sizes(size: int, min_size: int | None, max_size: int | None) -> tuple[int, int]:
+def size_range(size: int, min_size: int | None, max_size: int | None) -> tuple[int, int]:
     """The smallest and largest circle allowed; the target size must lie between them."""
     smallest = size if min_size is None else min_size
     largest = size if max_size is None else max_size
@@ -168,7 +171,7 @@ def _sizes(size: int, min_size: int | None, max_size: int | None) -> tuple[int, 
     return smallest, largest
 
 
-def _tag_key(key: str | None, what: str) -> str | None:
+def tag_key(key: str | None, what: str) -> str | None:
     """A tag name as stored (lower-case), or None when not given."""
     if key is None:
         return None
@@ -178,7 +181,7 @@ def _tag_key(key: str | None, what: str) -> str | None:
     return cleaned
 
 
-def _pool_query(session: Session, members: str) -> Any:
+def pool_query(session: Session, members: str) -> Any:
     """SELECT id, name of the active members that `members` (all, tag:K=V, circle:C) names."""
     query = select(Member.id, Member.name).where(col(Member.status) == MemberStatus.ACTIVE.value)
     kind, _, value = members.strip().partition(":")
@@ -215,7 +218,7 @@ def _resolve_pairs(
     return resolved
 
 
-def _tags(session: Session, pool: Any, key: str | None) -> dict[int, str]:
+def tag_values(session: Session, pool: Any, key: str | None) -> dict[int, str]:
     """Each pool member's value of tag `key` (members without it are left out)."""
     if key is None:
         return {}
@@ -227,14 +230,14 @@ def _tags(session: Session, pool: Any, key: str | None) -> dict[int, str]:
     return dict(rows)
 
 
-def _taken_names(session: Session, prefix: str) -> set[str]:
+def taken_names(session: Session, prefix: str) -> set[str]:
     """Name keys of existing circles whose names begin like the prefix."""
     start = identity_key(prefix)
     query = select(Circle.name_key).where(col(Circle.name_key).startswith(start, autoescape=True))
     return set(session.exec(query).all())
 
 
-def _circle_names(prefix: str, count: int, taken: set[str]) -> list[str]:
+def circle_names(prefix: str, count: int, taken: set[str]) -> list[str]:
     """`count` names "PREFIX 1", "PREFIX 2", … skipping those already taken."""
     names: list[str] = []
     number = 0
@@ -246,7 +249,7 @@ def _circle_names(prefix: str, count: int, taken: set[str]) -> list[str]:
     return names
 
 
-def _proposed(
+def proposed_circle(
     name: str,
     group: list[int],
     names: dict[int, str],
@@ -281,7 +284,7 @@ def _proposed(
     )
 
 
-def _reason(rule: str, message: str, people: Sequence[int], names: dict[int, str]) -> str:
+def conflict_reason(rule: str, message: str, people: Sequence[int], names: dict[int, str]) -> str:
     """A solver conflict in words, naming the members it concerns."""
     who = ", ".join(f"{names[p]} (#{p})" for p in people[:5] if p in names)
     return f"{rule}: {message}" + (f" — {who}" if who else "")

@@ -52,6 +52,8 @@ class FormationPreview(Frozen):
     max_size: int
     balance_tag: str | None
     cluster_tag: str | None
+    keep_apart: tuple[tuple[int, int], ...] = ()
+    keep_together: tuple[tuple[int, int], ...] = ()
     pool_size: int
     repeated_pairs: int
     method: str
