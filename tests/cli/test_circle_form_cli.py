@@ -115,3 +115,83 @@ def test_keep_apart_holds_in_the_created_circles(cli: Cli) -> None:
     for circle in data["circles"]:
         names = {m["name"] for m in circle["members"]}
         assert not {"Person 2", "Person 3"} <= names
+
+
+@pytest.fixture
+def interest_cli(db: Database) -> Cli:
+    """The CLI on a database where six members like gardening, five reading, two chess."""
+    runner = Cli(db.path)
+    likes = ["Gardening, reading"] * 2 + ["gardening"] * 4 + ["Reading"] * 3 + ["chess"] * 2
+    for i, like in enumerate(likes):
+        runner.member(f"Person {i}", "--handle", f"p{i}", "--tag", f"interest={like}")
+    runner.member("Quiet", "--handle", "quiet")
+    return runner
+
+
+BY_INTEREST = ("circle", "form", "--prefix", "Dec", "--by-interest", "interest", "--size", "4")
+
+
+def test_by_interest_dry_run_shows_one_circle_per_interest(interest_cli: Cli) -> None:
+    result = interest_cli(*BY_INTEREST, "--max", "6", "--dry-run", *FAST)
+
+    assert "Dec gardening (6 members)" in result.stdout
+    assert "Dec Reading (5 members)" in result.stdout
+    assert "chess" not in result.stdout
+    assert "chess: 2 interested, fewer than the minimum 4 — not formed" in result.stderr
+    assert "nothing was created" in result.stderr
+    assert circle_names(interest_cli) == []
+
+
+def test_by_interest_json_splits_a_crowded_interest(interest_cli: Cli) -> None:
+    data = interest_cli.json(*BY_INTEREST, "--min", "3", "--max", "5", "--dry-run", *FAST)
+
+    names = [c["name"] for c in data["circles"]]
+    assert names == ["Dec gardening 1", "Dec gardening 2", "Dec Reading"]
+    assert sorted(len(c["members"]) for c in data["circles"][:2]) == [3, 3]
+    assert data["method"].startswith("interest: 2 interests, 1 split")
+    assert any(w.startswith("chess: 2 interested") for w in data["warnings"])
+    assert data["pool_size"] == 12
+    assert circle_names(interest_cli) == []
+
+
+def test_by_interest_real_run_creates_the_circles(interest_cli: Cli) -> None:
+    data = interest_cli.json(*BY_INTEREST, "--max", "6", *FAST)
+
+    assert [c["name"] for c in data["created"]] == ["Dec gardening", "Dec Reading"]
+    for proposed, created in zip(data["circles"], data["created"], strict=True):
+        shown = interest_cli.json("circle", "show", str(created["id"]))
+        assert {m["member_id"] for m in shown["members"]} == {m["id"] for m in proposed["members"]}
+    assert sorted(circle_names(interest_cli)) == ["Dec Reading", "Dec gardening"]
+
+
+def test_by_interest_with_nothing_formable_exits_1(interest_cli: Cli) -> None:
+    result = interest_cli(
+        "circle",
+        "form",
+        "--prefix",
+        "Dec",
+        "--by-interest",
+        "interest",
+        "--size",
+        "7",
+        *FAST,
+        code=1,
+    )
+
+    assert "gardening: 6 interested" in result.stderr
+    assert "Reading: 5 interested" in result.stderr
+    assert result.stdout == ""
+    assert circle_names(interest_cli) == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [("--cluster", "interest"), ("--keep-apart", "@p0,@p1"), ("--keep-together", "@p0,@p1")],
+)
+def test_by_interest_refuses_grouping_rules(interest_cli: Cli, extra: tuple[str, str]) -> None:
+    result = interest_cli(*BY_INTEREST, *extra, *FAST, code=2)
+
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert extra[0] in result.stderr
+    assert "--by-interest" in result.stderr
+    assert circle_names(interest_cli) == []

@@ -110,6 +110,7 @@ def test_every_list_and_show_command_takes_json(path: tuple[str, ...]) -> None:
         "ProgressRead",
         "RestRead",
         "NominationRead",
+        "ApplicationRead",
         "ProgrammeHealth",
         "Coverage",
         "Overload",
@@ -135,6 +136,7 @@ def test_every_json_key_is_documented(model: str) -> None:
         ("circle", "create", "--help"),
         ("ambassador", "health", "--help"),
         ("goal", "set", "--help"),
+        ("application", "add", "--help"),
     ],
     ids=" ".join,
 )

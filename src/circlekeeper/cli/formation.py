@@ -28,7 +28,9 @@ def form(
     prefix: Annotated[
         str,
         typer.Option(
-            "--prefix", help='Circles are named "PREFIX 1", "PREFIX 2", …', show_default=False
+            "--prefix",
+            help='Circles are named "PREFIX 1", "PREFIX 2", … (by interest: "PREFIX INTEREST").',
+            show_default=False,
         ),
     ],
     size: Annotated[int, typer.Option("--size", metavar="N", help="Target circle size.")] = 5,
@@ -88,6 +90,16 @@ def form(
             show_default=False,
         ),
     ] = None,
+    by_interest: Annotated[
+        str | None,
+        typer.Option(
+            "--by-interest",
+            metavar="TAG",
+            help="One circle per interest listed in this tag (comma-separated), split when "
+            "too big.",
+            show_default=False,
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="The same seed gives the same circles.")] = 0,
     time_limit: Annotated[
         float,
@@ -103,11 +115,19 @@ def form(
     Earlier shared circles count less the longer ago they ended. Without --dry-run the circles
     are created (forming) with their members, all at once or not at all.
 
+    With --by-interest TAG members choose for themselves: each interest listed in their TAG
+    (e.g. interest=gardening, reading) gets one circle of everyone who listed it, split into the
+    fewest circles of --min..--max when more are interested than --max, people who met before
+    spread apart. Interests with fewer takers than --min are not formed (see the warnings).
+
     \b
     Example: circlekeeper circle form --prefix "Cohort Dec" --size 5 --min 4 --max 6 --dry-run
+    Example: circlekeeper circle form --prefix Dec --by-interest interest --min 4 --max 8
     """
     if not (math.isfinite(time_limit) and time_limit > 0):
         _usage(f"--time-limit must be a number of seconds more than 0, not {time_limit:g}")
+    if by_interest is not None:
+        _refuse_with_interest(cluster=cluster, apart=keep_apart, together=keep_together)
     apart = [_pair(text, "--keep-apart") for text in keep_apart or []]
     together = [_pair(text, "--keep-together") for text in keep_together or []]
     from circlekeeper.services.formation import (
@@ -119,21 +139,38 @@ def form(
 
     db = open_db(ctx)
     try:
-        preview = preview_formation(
-            db,
-            prefix=prefix,
-            kind=kind,
-            size=size,
-            min_size=min_size,
-            max_size=max_size,
-            members=members,
-            balance=balance,
-            cluster=cluster,
-            keep_apart=apart,
-            keep_together=together,
-            seed=seed,
-            time_limit=time_limit,
-        )
+        if by_interest is not None:
+            from circlekeeper.services.interest_formation import preview_interest_formation
+
+            preview = preview_interest_formation(
+                db,
+                prefix=prefix,
+                interest_tag=by_interest,
+                kind=kind,
+                size=size,
+                min_size=min_size,
+                max_size=max_size,
+                members=members,
+                balance=balance,
+                seed=seed,
+                time_limit=time_limit,
+            )
+        else:
+            preview = preview_formation(
+                db,
+                prefix=prefix,
+                kind=kind,
+                size=size,
+                min_size=min_size,
+                max_size=max_size,
+                members=members,
+                balance=balance,
+                cluster=cluster,
+                keep_apart=apart,
+                keep_together=together,
+                seed=seed,
+                time_limit=time_limit,
+            )
     except FormationInfeasible as exc:
         for reason in exc.reasons:
             output.error(reason)
@@ -151,6 +188,23 @@ def form(
         output.warning(warning)
     listing = ", ".join(f"{c.name} (#{c.id})" for c in created)
     output.info(f"created {len(created)} circles, forming: {listing}")
+
+
+def _refuse_with_interest(
+    *, cluster: str | None, apart: list[str] | None, together: list[str] | None
+) -> None:
+    """--by-interest lets members choose their circles, so the grouping rules do not apply."""
+    given = [
+        option
+        for option, value in (
+            ("--cluster", cluster),
+            ("--keep-apart", apart),
+            ("--keep-together", together),
+        )
+        if value is not None and value != []
+    ]
+    if given:
+        _usage(f"--by-interest cannot be combined with {', '.join(given)}")
 
 
 def _pair(text: str, option: str) -> tuple[str, str]:

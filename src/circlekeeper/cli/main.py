@@ -53,6 +53,7 @@ def main(
 def _register() -> None:
     from circlekeeper.cli import (
         ambassadors,
+        applications,
         checkins,
         circles,
         database,
@@ -74,6 +75,11 @@ def _register() -> None:
         circles.app, name="circle", help="Create circles and manage their seats and lifecycle."
     )
     formation.register(circles.app)
+    app.add_typer(
+        applications.app,
+        name="application",
+        help="Applications to circles that take them: add, list, accept, decline, withdraw.",
+    )
     app.add_typer(rituals.app, name="ritual", help="List, add and edit rituals (prompt packs).")
     app.add_typer(sessions.app, name="session", help="Plan, list and record sessions; cancel them.")
     app.add_typer(checkins.app, name="checkin", help="Add check-ins and read their history.")

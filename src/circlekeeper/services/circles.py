@@ -198,7 +198,7 @@ def edit_circle(
         if "name" in values:
             _ensure_unique_name(session, values["name"], exclude_id=circle.id)
             values["name_key"] = identity_key(values["name"])
-        size = _size(session, circle.id)
+        size = seats_taken(session, circle.id)
         if "max_size" in values and values["max_size"] < size:
             raise CapacityExceeded(
                 f"circle {circle.name!r} has {size} members; max size {values['max_size']} "
@@ -238,7 +238,7 @@ def add_member_to_circle(
         ).first()
         if already is not None:
             raise Conflict(f"{member.name} is already in {circle.name!r}")
-        size = _size(session, circle.id)
+        size = seats_taken(session, circle.id)
         if size >= circle.max_size:
             raise CapacityExceeded(
                 f"circle {circle.name!r} is full: {size} of {circle.max_size} seats taken — "
@@ -317,7 +317,8 @@ def _size_subquery() -> Any:
     )
 
 
-def _size(session: Session, circle_id: int | None) -> int:
+def seats_taken(session: Session, circle_id: int | None) -> int:
+    """How many members sit in the circle now (open stays), read in the caller's transaction."""
     return int(
         session.exec(
             select(func.count()).where(
@@ -329,7 +330,7 @@ def _size(session: Session, circle_id: int | None) -> int:
 
 def _read(session: Session, circle: Circle) -> CircleRead:
     data = circle.model_dump(exclude={"name_key"})
-    return CircleRead(**data, size=_size(session, circle.id))
+    return CircleRead(**data, size=seats_taken(session, circle.id))
 
 
 def size_warnings(circle: CircleRead) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -65,8 +65,12 @@ def preview_formation(
     keep_together: Sequence[RefPair] = (),
     seed: int = 0,
     time_limit: float = 10.0,
+    progress: Callable[[int, float], None] | None = None,
 ) -> FormationPreview:
-    """Propose one round of circles for the chosen active members, avoiding earlier pairs."""
+    """Propose one round of circles for the chosen active members, avoiding earlier pairs.
+
+    `progress(steps, best_cost)` is called now and then while the solver searches.
+    """
     from circlekeeper.algorithms.grouping import GroupingProblem, Infeasible, solve
 
     smallest, largest = size_range(size, min_size, max_size)
@@ -100,7 +104,7 @@ def preview_formation(
         history={pair: stay.weight for pair, stay in history.items()},
     )
     try:
-        result = solve(problem, seed=seed, time_limit=time_limit)
+        result = solve(problem, seed=seed, time_limit=time_limit, progress=progress)
     except Infeasible as exc:
         raise FormationInfeasible(
             [conflict_reason(c.rule, c.message, c.people, names) for c in exc.conflicts]
@@ -160,6 +164,22 @@ def commit_formation(db: Database, preview: FormationPreview) -> list[CircleDeta
             session.flush()
             created.append(circle)
         return [circle_detail(session, circle) for circle in created]
+
+
+def parse_pairs(text: str, rule: str) -> list[RefPair]:
+    """Pairs of member references written "A,B; C,D" (a form field) as (A, B) tuples."""
+    pairs = []
+    for chunk in text.split(";"):
+        if not chunk.strip():
+            continue
+        parts = [part.strip() for part in chunk.split(",")]
+        if len(parts) != 2 or not all(parts):
+            raise InvalidInput(
+                f"{rule}: write pairs as two members separated by a comma, such as @ana,@bo; "
+                f"@cy,@dee — not {chunk.strip()!r}"
+            )
+        pairs.append((parts[0], parts[1]))
+    return pairs
 
 
 def size_range(size: int, min_size: int | None, max_size: int | None) -> tuple[int, int]:

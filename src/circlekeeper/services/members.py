@@ -340,7 +340,26 @@ def leave_member(
             what=f"member {member.name!r}",
         )
         end_memberships(session, member_id=member.id, reason=reason or LEFT_COMMUNITY_REASON)
+        _withdraw_applications(session, member_id=member.id)
         return _read(session, member)
+
+
+def _withdraw_applications(session: Session, *, member_id: int | None) -> None:
+    """A member who leaves no longer waits for a seat: their pending applications end today."""
+    from circlekeeper.models import Application, ApplicationStatus
+
+    session.exec(
+        update(Application)
+        .where(
+            col(Application.member_id) == member_id,
+            col(Application.status) == ApplicationStatus.PENDING.value,
+        )
+        .values(
+            status=ApplicationStatus.WITHDRAWN.value,
+            decided_on=clock.today(),
+            decided_by=LEFT_COMMUNITY_REASON,
+        )
+    )
 
 
 def end_memberships(session: Session, *, member_id: int | None, reason: str) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -13,6 +13,12 @@ from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.render import circle_cells, circle_detail, member_cells
 from circlekeeper.tui.screens.circle_form import CircleFormScreen
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
+from circlekeeper.tui.screens.formation_preview import BACK, FormationPreviewScreen
+from circlekeeper.tui.screens.formation_setup import (
+    FormationDraft,
+    FormationSettings,
+    FormationSetupScreen,
+)
 from circlekeeper.tui.screens.list_detail import ListDetailScreen
 from circlekeeper.tui.screens.picker import PickerScreen
 from circlekeeper.tui.widgets.paged_table import Column, PageLoader, Row
@@ -103,6 +109,13 @@ class CirclesScreen(ListDetailScreen):
         ),
         Binding(
             "t", "status", "Status", id="circles.status", tooltip="Start, pause, close or reopen"
+        ),
+        Binding(
+            "f",
+            "form",
+            "Form circles",
+            id="circles.form",
+            tooltip="Propose new circles where people meet new people",
         ),
         Binding("escape", "clear_search", "Clear search", id="circles.clear", show=False),
     ]
@@ -254,6 +267,31 @@ class CirclesScreen(ListDetailScreen):
         self.app.push_screen(
             ChoiceScreen(f"{circle.name} is {circle.status.value}", options), chosen
         )
+
+    def action_form(self, settings: FormationSettings | None = None) -> None:
+        """Open the formation wizard: settings, then the proposal to adjust and create."""
+        db = self.ck_app.db
+        if db is None:
+            return
+
+        def proposed(draft: FormationDraft | None) -> None:
+            if draft is None:
+                return
+
+            def decided(outcome: list[CircleDetail] | Literal["back"] | None) -> None:
+                if outcome == BACK:
+                    self.action_form(draft.settings)
+                elif isinstance(outcome, list):
+                    self._formed(outcome)
+
+            self.app.push_screen(FormationPreviewScreen(db, draft.preview), decided)
+
+        self.app.push_screen(FormationSetupScreen(db, settings), proposed)
+
+    def _formed(self, created: list[CircleDetail]) -> None:
+        seats = sum(circle.size for circle in created)
+        self.notify(f"Created {len(created)} circles (forming) with {seats} seats.", markup=False)
+        self.ck_app.data_changed()
 
     def _status_changed(self, circle: CircleRead) -> None:
         self.notify(f"{circle.name} is now {circle.status.value}.", markup=False)

@@ -27,6 +27,7 @@ class FormScreen(ModalScreen[Any]):
     ]
 
     form_title = "Form"
+    save_label = "Save"
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")
@@ -45,7 +46,7 @@ class FormScreen(ModalScreen[Any]):
                 yield from self.fields()
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button(f"{self.save_label} (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
             yield Footer()
 
