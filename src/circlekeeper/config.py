@@ -37,6 +37,39 @@ class Config:
     coverage_max: int = 100
     """Most active members per active ambassador before coverage is flagged as a gap."""
 
+    at_risk_absences: int = 3
+    """Sessions missed in a row after which a member is at risk."""
+
+    at_risk_quiet_days: int = 30
+    """Days without a check-in after which a member is at risk."""
+
+    pause_ending_days: int = 14
+    """A member's pause ending within this many days puts them on the list."""
+
+    activation_days: int = 14
+    """A new member is activated by attending a first session within this many days of joining."""
+
+    closed_off_weeks: int = 8
+    """A circle with no shareable check-in for this many weeks is closed off."""
+
+    review_every_weeks: int = 12
+    """A seasonal review is due this many weeks after the last one (or the circle's start)."""
+
+    fading_attendance_drop: float = 0.2
+    """Attendance falling by this much (0.2 = 20 points) against the 4 sessions before: fading."""
+
+    low_attendance: float = 0.5
+    """Attendance below this share over the last 4 sessions: fading."""
+
+    overdue_cadences: float = 1.5
+    """No held session for this many cadence intervals: fading."""
+
+    dormant_cadences: float = 3.0
+    """No held session for this many cadence intervals: dormant."""
+
+    quiet_share: float = 0.5
+    """Fewer than this share of members speaking in check-ins is named as a reason."""
+
 
 _TYPES: dict[str, Any] = get_type_hints(Config)
 
@@ -128,7 +161,45 @@ def _drop_invalid(values: dict[str, Any], path: Path) -> list[str]:
         )
         values.pop("coverage_min", None)
         values.pop("coverage_max", None)
+    for name in COUNTS:
+        if name in values and not 1 <= values[name] <= 3650:
+            problems.append(f"{path}: {name} should be 1 to 3650; using {_default(name)}")
+            del values[name]
+    for name in SHARES:
+        if name in values and not 0 < values[name] <= 1:
+            problems.append(
+                f"{path}: {name} should be more than 0 and at most 1; using {_default(name)}"
+            )
+            del values[name]
+    for name in ("overdue_cadences", "dormant_cadences"):
+        if name in values and not 0 < values[name] <= 100:
+            problems.append(f"{path}: {name} should be more than 0; using {_default(name)}")
+            del values[name]
+    overdue = values.get("overdue_cadences", Config.overdue_cadences)
+    dormant = values.get("dormant_cadences", Config.dormant_cadences)
+    if overdue > dormant:
+        problems.append(
+            f"{path}: overdue_cadences must not exceed dormant_cadences; using 1.5 and 3"
+        )
+        values.pop("overdue_cadences", None)
+        values.pop("dormant_cadences", None)
     return problems
+
+
+COUNTS = (
+    "at_risk_absences",
+    "at_risk_quiet_days",
+    "pause_ending_days",
+    "activation_days",
+    "closed_off_weeks",
+    "review_every_weeks",
+)
+SHARES = ("fading_attendance_drop", "low_attendance", "quiet_share")
+
+
+def _default(name: str) -> object:
+    """The default of config field `name`."""
+    return next(f.default for f in dataclasses.fields(Config) if f.name == name)
 
 
 def _is_instance(value: object, expected: Any) -> bool:

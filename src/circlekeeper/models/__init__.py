@@ -58,13 +58,24 @@ if TYPE_CHECKING:
         CircleStatus,
         CircleVisibility,
         GoalPer,
+        IncidentKind,
+        IncidentSeverity,
+        IncidentStatus,
         MemberStatus,
         NominationStatus,
         RecognitionKind,
+        ReviewChoice,
+        ReviewStatus,
         RitualMode,
         SessionStatus,
         Visibility,
         Weekday,
+    )
+    from circlekeeper.models.incident import (
+        Incident,
+        IncidentPerson,
+        IncidentPersonRead,
+        IncidentRead,
     )
     from circlekeeper.models.member import (
         Member,
@@ -88,6 +99,7 @@ if TYPE_CHECKING:
         RecognitionRead,
         Suggestion,
     )
+    from circlekeeper.models.review import Review, ReviewEntry, ReviewEntryRead, ReviewRead
     from circlekeeper.models.ritual import (
         Ritual,
         RitualCreate,
@@ -119,6 +131,19 @@ if TYPE_CHECKING:
     )
 
 _WHERE: dict[str, str] = {
+    "Incident": "circlekeeper.models.incident",
+    "IncidentPerson": "circlekeeper.models.incident",
+    "IncidentPersonRead": "circlekeeper.models.incident",
+    "IncidentRead": "circlekeeper.models.incident",
+    "Review": "circlekeeper.models.review",
+    "ReviewEntry": "circlekeeper.models.review",
+    "ReviewEntryRead": "circlekeeper.models.review",
+    "ReviewRead": "circlekeeper.models.review",
+    "ReviewChoice": "circlekeeper.models.enums",
+    "ReviewStatus": "circlekeeper.models.enums",
+    "IncidentKind": "circlekeeper.models.enums",
+    "IncidentSeverity": "circlekeeper.models.enums",
+    "IncidentStatus": "circlekeeper.models.enums",
     "Application": "circlekeeper.models.application",
     "ApplicationRead": "circlekeeper.models.application",
     "ApplicationStatus": "circlekeeper.models.enums",
@@ -220,6 +245,8 @@ TABLE_MODULES = (
     "circlekeeper.models.ambassador",
     "circlekeeper.models.recognition",
     "circlekeeper.models.application",
+    "circlekeeper.models.review",
+    "circlekeeper.models.incident",
 )
 
 
@@ -280,6 +307,13 @@ __all__ = [
     "GoalProgress",
     "GoalRead",
     "GoalStatus",
+    "Incident",
+    "IncidentKind",
+    "IncidentPerson",
+    "IncidentPersonRead",
+    "IncidentRead",
+    "IncidentSeverity",
+    "IncidentStatus",
     "Member",
     "MemberCircle",
     "MemberCreate",
@@ -304,6 +338,12 @@ __all__ = [
     "RecognitionPage",
     "RecognitionRead",
     "RestRead",
+    "Review",
+    "ReviewChoice",
+    "ReviewEntry",
+    "ReviewEntryRead",
+    "ReviewRead",
+    "ReviewStatus",
     "Ritual",
     "RitualCreate",
     "RitualMode",

@@ -140,6 +140,46 @@ class ApplicationStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ReviewChoice(StrEnum):
+    """What a member decides at a seasonal review."""
+
+    CONTINUE = "continue"
+    PAUSE = "pause"
+    LEAVE = "leave"
+    REGROUP = "regroup"
+
+
+class ReviewStatus(StrEnum):
+    """A review is open while choices are recorded, applied once, or cancelled."""
+
+    OPEN = "open"
+    APPLIED = "applied"
+    CANCELLED = "cancelled"
+
+
+class IncidentKind(StrEnum):
+    """A harm report or a breach of the circle's confidentiality."""
+
+    HARM = "harm"
+    BREACH = "breach"
+
+
+class IncidentSeverity(StrEnum):
+    """How serious an incident is; high ones come first on the dashboard."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class IncidentStatus(StrEnum):
+    """Open, escalated to someone with more say, or resolved with a resolution."""
+
+    OPEN = "open"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+
+
 class GoalPer(StrEnum):
     """How often a goal's target is due."""
 
