@@ -62,6 +62,7 @@ def _register() -> None:
         formation,
         groups,
         members,
+        metrics,
         recognition,
         rituals,
         roles,
@@ -88,6 +89,7 @@ def _register() -> None:
         roles.app, name="role", help="Rotate roles fairly: plan, show, swap, skip; term roles."
     )
     recognition.register(app)
+    metrics.register(app)
     ambassadors.register(app)
     app.add_typer(
         groups.app,
