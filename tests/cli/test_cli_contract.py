@@ -117,6 +117,10 @@ def test_every_list_and_show_command_takes_json(path: tuple[str, ...]) -> None:
         "OverReliance",
         "Contributor",
         "DiversityRow",
+        "ReviewRead",
+        "ReviewEntryRead",
+        "IncidentRead",
+        "IncidentPersonRead",
     ],
 )
 def test_every_json_key_is_documented(model: str) -> None:
@@ -124,6 +128,31 @@ def test_every_json_key_is_documented(model: str) -> None:
 
     text = DOCS.read_text(encoding="utf-8")
     missing = [field for field in getattr(models, model).model_fields if f'"{field}"' not in text]
+
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["ReviewApplied", "ReviewOutcome", "ReviewMember", "ReviewDue", "ReviewsStarted", "ReviewSkip"],
+)
+def test_every_review_json_key_is_documented(model: str) -> None:
+    from circlekeeper.services import review_models
+
+    text = DOCS.read_text(encoding="utf-8")
+    fields = getattr(review_models, model).model_fields
+    missing = [field for field in fields if f'"{field}"' not in text]
+
+    assert missing == []
+
+
+@pytest.mark.parametrize("model", ["CircleHealth", "CircleFiguresRead", "MemberAtRisk"])
+def test_every_health_json_key_is_documented(model: str) -> None:
+    from circlekeeper.services import health_models
+
+    text = DOCS.read_text(encoding="utf-8")
+    fields = getattr(health_models, model).model_fields
+    missing = [field for field in fields if f'"{field}"' not in text]
 
     assert missing == []
 
@@ -137,6 +166,10 @@ def test_every_json_key_is_documented(model: str) -> None:
         ("ambassador", "health", "--help"),
         ("goal", "set", "--help"),
         ("application", "add", "--help"),
+        ("health", "--help"),
+        ("health", "members", "--help"),
+        ("review", "apply", "--help"),
+        ("incident", "add", "--help"),
     ],
     ids=" ".join,
 )

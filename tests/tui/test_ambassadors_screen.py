@@ -201,10 +201,10 @@ async def test_health_panel_flags_coverage_and_refuses_a_bad_tag(
         assert "tag:" in _messages(app)
         assert isinstance(app.screen, AmbassadorsScreen)
         assert "Diversity by tz" in screen_text(app)
-        await pilot.press("h")
+        await pilot.press("p")
         await settle(pilot)
         assert "Coverage" not in screen_text(app)
-        await pilot.press("h")
+        await pilot.press("p")
         await settle(pilot)
         assert "Coverage" in screen_text(app)
 

@@ -11,6 +11,7 @@ from circlekeeper.services import circles, members
 from circlekeeper.text import clean_text
 from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.circles import CirclesScreen
+from circlekeeper.tui.screens.dashboard import DashboardScreen
 from circlekeeper.tui.screens.help import HelpScreen
 from circlekeeper.tui.screens.member_form import MemberFormScreen
 from circlekeeper.tui.screens.members import MembersScreen
@@ -21,9 +22,12 @@ from tests.tui.helpers import screen_text, settle
 SIZE = (140, 40)
 
 
-async def test_members_screen_opens_first_and_keys_switch_screens(seeded_path: Path) -> None:
+async def test_dashboard_opens_first_and_keys_switch_screens(seeded_path: Path) -> None:
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, MembersScreen)
         assert "Ana Lima" in screen_text(app)
@@ -41,6 +45,8 @@ async def test_members_screen_opens_first_and_keys_switch_screens(seeded_path: P
 async def test_add_member_through_the_form_then_find_it_in_the_table(seeded_path: Path) -> None:
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
@@ -67,6 +73,8 @@ async def test_form_shows_problems_as_you_type_and_refuses_to_save(seeded_path: 
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
         app.screen.query_one("#email", Input).focus()
@@ -86,6 +94,8 @@ async def test_form_shows_problems_as_you_type_and_refuses_to_save(seeded_path: 
 async def test_adding_beyond_the_seat_limit_is_refused_with_the_reason(seeded_path: Path) -> None:
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
@@ -112,6 +122,8 @@ async def test_stale_edit_is_refused_and_the_form_stays_open(seeded_path: Path) 
 
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
         await settle(pilot)
         table = app.screen.query_one(PagedTable)
         assert table.highlighted is not None
@@ -142,6 +154,8 @@ async def test_hostile_names_show_literally_and_run_nothing(seeded_path: Path) -
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
         table = app.screen.query_one(PagedTable)
         text = screen_text(app)
         for name in HOSTILE_NAMES:
@@ -164,7 +178,9 @@ async def test_hostile_names_show_literally_and_run_nothing(seeded_path: Path) -
 
 async def test_help_lists_every_key_of_the_screen(seeded_path: Path) -> None:
     app = CircleKeeperApp(db_path=seeded_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(SIZE[0], 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
@@ -190,6 +206,8 @@ async def test_help_lists_every_key_of_the_screen(seeded_path: Path) -> None:
 async def test_search_filters_the_table(seeded_path: Path) -> None:
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
         await settle(pilot)
         await pilot.press("slash")
         await pilot.press(*"tz=emea")

@@ -11,6 +11,7 @@ from circlekeeper.models import CircleCreate, MemberCreate
 from circlekeeper.services import circles, members
 from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.circles import CirclesScreen
+from circlekeeper.tui.screens.dashboard import DashboardScreen
 from circlekeeper.tui.screens.dialogs import MessageScreen
 from circlekeeper.tui.screens.member_form import MemberFormScreen
 from circlekeeper.tui.screens.members import MembersScreen
@@ -31,6 +32,10 @@ async def test_a_new_database_greets_and_loads_the_sample_community(db_path: Pat
         assert "Welcome to circlekeeper" in screen_text(app)
         await pilot.press("s")
         await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "active members" in screen_text(app)
+        await pilot.press("m")
+        await settle(pilot)
         assert isinstance(app.screen, MembersScreen)
         table = app.screen.query_one(PagedTable)
         assert table.total > 50, [str(n.message) for n in app._notifications]
@@ -42,6 +47,9 @@ async def test_start_empty_leaves_the_database_empty() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("e")
+        await settle(pilot)
+        assert "Nothing needs you this week." in screen_text(app)
+        await pilot.press("m")
         await settle(pilot)
         assert "No members yet" in screen_text(app)
         assert app.screen.query_one(PagedTable).total == 0

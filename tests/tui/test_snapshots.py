@@ -25,9 +25,19 @@ async def _stable(pilot: Pilot[object]) -> None:
     await pilot.pause()
 
 
-def test_members_screen(snap_compare, seeded_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_screen(snap_compare, seeded_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(
         CircleKeeperApp(db_path=seeded_path), terminal_size=SIZE, run_before=_stable
+    )
+
+
+def test_members_screen(snap_compare, seeded_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def open_members(pilot: Pilot[object]) -> None:
+        await pilot.press("m")
+        await _stable(pilot)
+
+    assert snap_compare(
+        CircleKeeperApp(db_path=seeded_path), terminal_size=SIZE, run_before=open_members
     )
 
 
@@ -43,6 +53,8 @@ def test_circles_screen(snap_compare, seeded_path: Path) -> None:  # type: ignor
 
 def test_new_member_form(snap_compare, seeded_path: Path) -> None:  # type: ignore[no-untyped-def]
     async def open_form(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        await pilot.press("m")
         await settle(pilot)
         await pilot.press("n")
         await _stable(pilot)

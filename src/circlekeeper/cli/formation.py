@@ -53,8 +53,8 @@ def form(
         str,
         typer.Option(
             "--members",
-            metavar="all|tag:K=V|circle:C",
-            help="Which active members: all, those with a tag, or those now in a circle.",
+            metavar="all|tag:K=V|circle:C|review:ID",
+            help="Active members: all, with a tag, now in a circle, or a review's regroup pool.",
         ),
     ] = "all",
     balance: Annotated[

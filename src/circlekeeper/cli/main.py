@@ -61,9 +61,12 @@ def _register() -> None:
         export,
         formation,
         groups,
+        health,
+        incidents,
         members,
         metrics,
         recognition,
+        reviews,
         rituals,
         roles,
         sessions,
@@ -88,6 +91,17 @@ def _register() -> None:
     app.add_typer(
         roles.app, name="role", help="Rotate roles fairly: plan, show, swap, skip; term roles."
     )
+    app.add_typer(
+        reviews.app,
+        name="review",
+        help="Seasonal reviews: start, record each choice, apply or cancel; see which are due.",
+    )
+    app.add_typer(
+        incidents.app,
+        name="incident",
+        help="Confidential incident records: add, list, show and update (escalate, resolve).",
+    )
+    app.add_typer(health.app, name="health")
     recognition.register(app)
     metrics.register(app)
     ambassadors.register(app)

@@ -26,7 +26,7 @@ from circlekeeper.models import (
     MemberTag,
 )
 from circlekeeper.services.circles import circle_detail, insert_circle
-from circlekeeper.services.errors import Conflict, InvalidInput
+from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.formation_history import SharedStay, shared_history
 from circlekeeper.services.formation_models import (
     FormationPreview,
@@ -202,7 +202,8 @@ def tag_key(key: str | None, what: str) -> str | None:
 
 
 def pool_query(session: Session, members: str) -> Any:
-    """SELECT id, name of the active members that `members` (all, tag:K=V, circle:C) names."""
+    """SELECT id, name of the active members that `members` names: all, tag:K=V, circle:C, or
+    review:ID (those who chose to regroup at that seasonal review)."""
     query = select(Member.id, Member.name).where(col(Member.status) == MemberStatus.ACTIVE.value)
     kind, _, value = members.strip().partition(":")
     kind = kind.strip().casefold()
@@ -216,7 +217,22 @@ def pool_query(session: Session, members: str) -> Any:
             col(Membership.circle_id) == circle.id, col(Membership.left_on).is_(None)
         )
         return query.where(col(Member.id).in_(seated))
-    raise InvalidInput(f"members: give all, tag:KEY=VALUE or circle:CIRCLE, not {members!r}")
+    if kind == "review" and value.strip():
+        from circlekeeper.models import Review, ReviewChoice, ReviewEntry
+
+        digits = value.strip().removeprefix("#")
+        if not (digits.isascii() and digits.isdigit() and len(digits) < 19):
+            raise InvalidInput(f"members: review:ID takes a review's id, not {members!r}")
+        if session.get(Review, int(digits)) is None:
+            raise NotFound(f"members: no review #{digits} — 'review show CIRCLE' shows them")
+        regroupers = select(ReviewEntry.member_id).where(
+            col(ReviewEntry.review_id) == int(digits),
+            col(ReviewEntry.choice) == ReviewChoice.REGROUP.value,
+        )
+        return query.where(col(Member.id).in_(regroupers))
+    raise InvalidInput(
+        f"members: give all, tag:KEY=VALUE, circle:CIRCLE or review:ID, not {members!r}"
+    )
 
 
 def _resolve_pairs(

@@ -15,8 +15,11 @@ from textual.screen import Screen
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.ambassadors import AmbassadorsScreen
 from circlekeeper.tui.screens.circles import CirclesScreen
+from circlekeeper.tui.screens.dashboard import DashboardScreen
 from circlekeeper.tui.screens.dialogs import MessageScreen
+from circlekeeper.tui.screens.health import HealthScreen
 from circlekeeper.tui.screens.help import HelpScreen
+from circlekeeper.tui.screens.incidents import IncidentsScreen
 from circlekeeper.tui.screens.members import MembersScreen
 from circlekeeper.tui.screens.recognition import RecognitionScreen
 from circlekeeper.tui.screens.rota import RotaScreen
@@ -39,6 +42,9 @@ class CircleKeeperApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "circlekeeper"
     MODES: ClassVar[dict[str, type[Screen]]] = {  # type: ignore[assignment]
+        "dashboard": DashboardScreen,
+        "health": HealthScreen,
+        "incidents": IncidentsScreen,
         "members": MembersScreen,
         "circles": CirclesScreen,
         "sessions": SessionsScreen,
@@ -46,8 +52,33 @@ class CircleKeeperApp(App[None]):
         "ambassadors": AmbassadorsScreen,
         "recognition": RecognitionScreen,
     }
-    DEFAULT_MODE = "members"
+    DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "d",
+            "show_dashboard",
+            "Dashboard",
+            id="app.dashboard",
+            group=SCREENS,
+            tooltip="Where to look this week",
+        ),
+        Binding(
+            "h",
+            "show_health",
+            "Health",
+            id="app.health",
+            group=SCREENS,
+            tooltip="Every circle's health and why",
+        ),
+        Binding(
+            "exclamation_mark",
+            "show_incidents",
+            "Incidents",
+            id="app.incidents",
+            key_display="!",
+            show=False,
+            tooltip="Confidential incidents (opened only on purpose)",
+        ),
         Binding(
             "m",
             "show_members",
@@ -185,6 +216,28 @@ class CircleKeeperApp(App[None]):
                     f"could not save the theme choice: {exc}", severity="warning", markup=False
                 )
 
+    def action_show_dashboard(self) -> None:
+        """Switch to the dashboard."""
+        self.switch_mode("dashboard")
+
+    def action_show_health(self) -> None:
+        """Switch to circle health."""
+        self.switch_mode("health")
+
+    def action_show_incidents(self) -> None:
+        """Switch to the confidential incidents."""
+        self.switch_mode("incidents")
+
+    async def open_target(self, target: str, target_id: int | None) -> None:
+        """Switch to the screen named by a dashboard alert and put its row under the cursor."""
+        await self.switch_mode(target)
+        if target_id is None:
+            return
+        screen = self.screen
+        opener = getattr(screen, "open_row", None)
+        if callable(opener):
+            opener(target_id)
+
     def action_show_members(self) -> None:
         """Switch to the members screen."""
         self.switch_mode("members")
@@ -223,6 +276,9 @@ class CircleKeeperApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen and action is reachable from the command palette too."""
+        yield SystemCommand("Dashboard", "Where to look this week (d)", self.action_show_dashboard)
+        yield SystemCommand("Health", "Every circle's health and why (h)", self.action_show_health)
+        yield SystemCommand("Incidents", "Confidential incidents (!)", self.action_show_incidents)
         yield SystemCommand("Members", "Show the members screen (m)", self.action_show_members)
         yield SystemCommand("Circles", "Show the circles screen (c)", self.action_show_circles)
         yield SystemCommand(

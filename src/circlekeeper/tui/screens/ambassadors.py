@@ -101,7 +101,11 @@ class AmbassadorsScreen(SearchBoxMixin):
             tooltip="Accept or decline pending nominations",
         ),
         Binding(
-            "h", "toggle_health", "Health", id="ambassadors.health", tooltip="Programme health"
+            "p",
+            "toggle_health",
+            "Programme health",
+            id="ambassadors.health",
+            tooltip="Programme health",
         ),
         Binding(
             "t",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.widgets import Input
 
 from circlekeeper.models.enums import CIRCLE_TRANSITIONS, CircleStatus
 from circlekeeper.tui.bridge import run_db
@@ -149,6 +150,28 @@ class CirclesScreen(ListDetailScreen):
             self.notify("Highlight a circle first.", severity="warning")
             return None
         return self._shown
+
+    def open_row(self, circle_id: int) -> None:
+        """Put the cursor on a circle (from the dashboard or the Health screen)."""
+        db = self.ck_app.db
+        if db is None:
+            return
+
+        def locate() -> int | None:
+            from circlekeeper.services.circles import circle_position
+
+            return circle_position(db, circle_id=circle_id)
+
+        def located(position: int | None) -> None:
+            if position is None:
+                return
+            if self._search:
+                self._search = ""
+                self.query_one("#search", Input).value = ""
+                self.refresh_list()
+            self.table.reload_at(position, circle_id)
+
+        run_db(self, locate, located)
 
     def action_new(self) -> None:
         """Open the new-circle form."""

@@ -90,7 +90,7 @@ class FormationSetupScreen(FormScreen):
             "members",
             "Who",
             Input(value=s.members, placeholder="all"),
-            "all, tag:KEY=VALUE (e.g. tag:city=Lagos) or circle:NAME — active members only",
+            "all, tag:KEY=VALUE (e.g. tag:city=Lagos), circle:NAME or review:ID (its regroup pool)",
         )
         yield Horizontal(
             self.field("size", "Circle size", Input(value=s.size, type="integer")),

@@ -147,6 +147,10 @@ class MembersScreen(ListDetailScreen):
         self.notify(f"Saved {member.name}.", markup=False)
         self.show_member(member.id)
 
+    def open_row(self, member_id: int) -> None:
+        """Put the cursor on a member (from a dashboard alert)."""
+        self.show_member(member_id)
+
     def show_member(self, member_id: int) -> None:
         """Reload everything and put the cursor on `member_id` (clearing a search that hides it)."""
         db = self.ck_app.db

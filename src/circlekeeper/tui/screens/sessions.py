@@ -103,7 +103,7 @@ class SessionsScreen(ListDetailScreen):
             tooltip="Cancel the highlighted session (with a reason)",
         ),
         Binding(
-            "d",
+            "w",
             "did_not_happen",
             "Didn't happen",
             id="sessions.dnh",

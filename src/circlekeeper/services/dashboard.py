@@ -1,0 +1,221 @@
+"""The facilitator's Monday question — where do I need to look this week? — in one read model.
+
+Each part comes from the service that owns it (health, risk, incidents, reviews, the ambassador
+programme); this module ranks their findings into alerts and adds the week's sessions and a
+12-week attendance line, computed with one GROUP BY over the check-ins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from circlekeeper import clock
+from circlekeeper.db import Database
+from circlekeeper.models import (
+    Attendance,
+    CheckIn,
+    Circle,
+    CircleSession,
+    CircleStatus,
+    Member,
+    MemberStatus,
+    SessionStatus,
+)
+from circlekeeper.services.dashboard_models import Alert, Dashboard, WeekAttendance, WeekSession
+from circlekeeper.services.health_settings import HealthSettings
+
+WEEKS = 12
+FACILITATOR = "facilitator"
+
+
+def dashboard(
+    db: Database,
+    *,
+    settings: HealthSettings = HealthSettings(),  # noqa: B008 (frozen dataclass)
+    today: dt.date | None = None,
+    alert_limit: int = 200,
+) -> Dashboard:
+    """This week's sessions, the alerts ranked by urgency, and the attendance of 12 weeks."""
+    today = today or clock.today()
+    with db.read() as session:
+        attendance = weekly_attendance(session, today)
+        active_members = _count(session, Member, col(Member.status) == MemberStatus.ACTIVE.value)
+        active_circles = _count(session, Circle, col(Circle.status) == CircleStatus.ACTIVE.value)
+    alerts = sorted(
+        collect_alerts(db, settings=settings, today=today),
+        key=lambda a: (-a.urgency, a.kind, a.title.casefold()),
+    )
+    return Dashboard(
+        today=today,
+        sessions=week_sessions(db),
+        alerts=alerts[:alert_limit],
+        attendance=attendance,
+        active_members=active_members,
+        active_circles=active_circles,
+    )
+
+
+def week_sessions(db: Database) -> list[WeekSession]:
+    """Planned sessions of the next seven days with their facilitator and deputy."""
+    from circlekeeper.services.rota import roles_for_sessions
+    from circlekeeper.services.sessions import upcoming_sessions
+
+    planned = upcoming_sessions(db, days=7)
+    roles = roles_for_sessions(db, session_ids=[s.id for s in planned])
+    found = []
+    for read in planned:
+        lead = next((a for a in roles.get(read.id, []) if a.role.casefold() == FACILITATOR), None)
+        found.append(
+            WeekSession(
+                session_id=read.id,
+                circle_id=read.circle_id,
+                circle_name=read.circle_name,
+                local_start=read.local_start,
+                facilitator=lead.member_name if lead else None,
+                deputy=lead.deputy_name if lead else None,
+            )
+        )
+    return found
+
+
+def weekly_attendance(session: Session, today: dt.date, weeks: int = WEEKS) -> list[WeekAttendance]:
+    """Present and expected check-ins of held sessions per week, oldest first, `weeks` weeks."""
+    monday = today - dt.timedelta(days=today.weekday())
+    first = monday - dt.timedelta(weeks=weeks - 1)
+    week = func.date(col(CheckIn.day), "weekday 0", "-6 days")
+    present = func.sum(func.iif(col(CheckIn.attendance) == Attendance.PRESENT.value, 1, 0))
+    expected = func.sum(func.iif(col(CheckIn.attendance) != Attendance.EXCUSED.value, 1, 0))
+    rows = session.exec(
+        select(week, present, expected)
+        .join(CircleSession, col(CircleSession.id) == col(CheckIn.session_id))
+        .where(
+            col(CheckIn.day) >= first,
+            col(CheckIn.day) <= today,
+            col(CircleSession.status) == SessionStatus.HELD.value,
+        )
+        .group_by(week)
+    ).all()
+    by_week = {dt.date.fromisoformat(str(w)): (int(p or 0), int(e or 0)) for w, p, e in rows}
+    result = []
+    for index in range(weeks):
+        start = first + dt.timedelta(weeks=index)
+        p, e = by_week.get(start, (0, 0))
+        result.append(
+            WeekAttendance(week_start=start, present=p, expected=e, rate=p / e if e else None)
+        )
+    return result
+
+
+def collect_alerts(db: Database, *, settings: HealthSettings, today: dt.date) -> list[Alert]:
+    """Every finding of the services that watch the community, as alerts (unranked)."""
+    alerts: list[Alert] = []
+    alerts += _circle_alerts(db, settings, today)
+    alerts += _member_alerts(db, settings, today)
+    alerts += _incident_alerts(db, today)
+    alerts += _programme_alerts(db)
+    alerts += _review_alerts(db, settings, today)
+    return alerts
+
+
+def _circle_alerts(db: Database, settings: HealthSettings, today: dt.date) -> list[Alert]:
+    from circlekeeper.services.health import circle_health
+
+    urgency = {"dormant": 3, "fading": 2}
+    return [
+        Alert(
+            kind="circle",
+            urgency=urgency[str(found.status)],
+            title=f"{found.name} is {found.status}",
+            detail="; ".join(found.reasons),
+            target="health",
+            target_id=found.circle_id,
+        )
+        for found in circle_health(db, settings=settings, today=today)
+        if str(found.status) in urgency
+    ]
+
+
+def _member_alerts(db: Database, settings: HealthSettings, today: dt.date) -> list[Alert]:
+    from circlekeeper.services.health import members_at_risk
+
+    return [
+        Alert(
+            kind="member",
+            urgency=1,
+            title=f"{found.name} may be drifting away",
+            detail="; ".join(found.reasons),
+            target="members",
+            target_id=found.member_id,
+        )
+        for found in members_at_risk(db, settings=settings, today=today)
+    ]
+
+
+def _incident_alerts(db: Database, today: dt.date) -> list[Alert]:
+    """Overdue follow-ups, without a word of the incident itself (it is confidential)."""
+    from circlekeeper.services.incidents import overdue_incidents
+
+    return [
+        Alert(
+            kind="incident",
+            urgency=3 if str(found.severity) == "high" else 2,
+            title=f"Incident #{found.id}: follow-up overdue since {found.follow_up_on}",
+            detail=f"{found.severity} severity · contact {found.contact or 'not set'}",
+            target="incidents",
+            target_id=found.id,
+        )
+        for found in overdue_incidents(db, today=today)
+    ]
+
+
+def _programme_alerts(db: Database) -> list[Alert]:
+    """Ambassadors behind or overloaded, and a coverage gap or thin coverage."""
+    from circlekeeper.services.programme_health import programme_health
+
+    health = programme_health(db)
+    alerts = [
+        Alert(
+            kind="ambassador",
+            urgency=2 if over.behind_streak >= 3 else 1,
+            title=f"{over.member_name} is overloaded or behind",
+            detail="; ".join(over.reasons),
+            target="ambassadors",
+            target_id=over.ambassador_id,
+        )
+        for over in health.overload
+    ]
+    if health.coverage.flag:
+        alerts.append(
+            Alert(
+                kind="coverage",
+                urgency=1,
+                title="Ambassador coverage",
+                detail=health.coverage.flag,
+                target="ambassadors",
+                target_id=None,
+            )
+        )
+    return alerts
+
+
+def _review_alerts(db: Database, settings: HealthSettings, today: dt.date) -> list[Alert]:
+    from circlekeeper.services.reviews import reviews_due
+
+    return [
+        Alert(
+            kind="review",
+            urgency=2 if due.due_on <= today else 1,
+            title=f"Seasonal review due for {due.circle_name}",
+            detail=due.reason,
+            target="circles",
+            target_id=due.circle_id,
+        )
+        for due in reviews_due(db, settings=settings, today=today)
+    ]
+
+
+def _count(session: Session, table: type, where: object) -> int:
+    return int(session.exec(select(func.count()).select_from(table).where(where)).one())  # type: ignore[arg-type]

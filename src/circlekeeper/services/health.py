@@ -1,0 +1,455 @@
+"""Circle health (thriving, steady, fading, dormant) and the members who may need a personal note.
+
+Every figure is counted in SQL: a window function ranks each circle's sessions newest first
+(circle_session(circle_id, local_date)), GROUP BY queries count check-ins at the ranked sessions
+(check-ins joined on circle, day and session) and role assignments; members are read one row each
+with correlated look-ups on check-in(member_id, day). No check-in is loaded into Python;
+algorithms.circle_health turns the figures into a status and reasons.
+
+Closed circles are left out. Paused circles are listed: dormant after a long rest, else steady,
+never judged on attendance, rhythm or size (see algorithms.circle_health).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import CTE, ColumnElement, and_, case, func, not_
+from sqlalchemy import select as sa_select
+from sqlmodel import col
+
+from circlekeeper import clock
+from circlekeeper.algorithms import circle_health as rules
+from circlekeeper.db import Database
+from circlekeeper.models import (
+    Attendance,
+    CheckIn,
+    Circle,
+    CircleSession,
+    CircleStatus,
+    Member,
+    Membership,
+    MemberStatus,
+    RoleAssignment,
+    SessionStatus,
+)
+from circlekeeper.services.errors import Conflict, InvalidInput
+from circlekeeper.services.health_models import CircleFiguresRead, CircleHealth, MemberAtRisk
+from circlekeeper.services.health_settings import HealthSettings
+from circlekeeper.services.lookup import find_circle
+
+JUDGED = (CircleStatus.FORMING, CircleStatus.ACTIVE, CircleStatus.PAUSED)
+"""The circles health is judged for; closed ones are history."""
+
+
+def circle_health(
+    db: Database,
+    *,
+    circle_ref: str | int | None = None,
+    settings: HealthSettings = HealthSettings(),  # noqa: B008 - frozen, so sharing it is safe
+    today: dt.date | None = None,
+) -> list[CircleHealth]:
+    """Every forming, active and paused circle (or only `circle_ref`) with its health as of
+    `today` (default clock.today()), fading first, then dormant, steady and thriving, by name.
+
+    A closed `circle_ref` is refused: a closed circle has no health to judge.
+    """
+    day = today or clock.today()
+    with db.read() as session:
+        if circle_ref is not None:
+            circle = find_circle(session, circle_ref)
+            if circle.status == CircleStatus.CLOSED:
+                raise Conflict(
+                    f"circle {circle.name!r} is closed — health is judged for forming, active "
+                    "and paused circles ('circle reopen' brings it back)"
+                )
+            scope = col(Circle.id) == circle.id
+        else:
+            scope = col(Circle.status).in_([status.value for status in JUDGED])
+        rows = session.execute(health_query(scope, day)).all()
+    found = [_judged(row, day, settings) for row in rows]
+    order = {status: index for index, status in enumerate(rules.ATTENTION_ORDER)}
+    return [item for _, _, item in sorted(found, key=lambda f: (order[f[2].status], f[0], f[1]))]
+
+
+def members_at_risk(
+    db: Database,
+    *,
+    settings: HealthSettings = HealthSettings(),  # noqa: B008 - frozen, so sharing it is safe
+    today: dt.date | None = None,
+    limit: int | None = None,
+) -> list[MemberAtRisk]:
+    """Active and paused members who are at risk as of `today` (default clock.today()), most
+    urgent first, then by name; at most `limit` of them when given."""
+    if limit is not None and limit < 1:
+        raise InvalidInput("limit must be at least 1")
+    day = today or clock.today()
+    with db.read() as session:
+        rows = session.execute(member_figures_query(day)).all()
+    found: list[tuple[int, str, int, MemberAtRisk]] = []
+    for row in rows:
+        figures, last_check_in = _member_figures(row, day)
+        risk = rules.assess_member(figures, settings)
+        if not risk.kinds:
+            continue
+        item = MemberAtRisk(
+            member_id=row.id,
+            name=row.name,
+            member_status=MemberStatus(row.status),
+            kinds=risk.kinds,
+            reasons=risk.reasons,
+            urgency=risk.urgency,
+            absent_streak=figures.absent_streak,
+            last_check_in=last_check_in,
+            quiet_days=figures.quiet_days,
+            active_circles=figures.active_circles,
+            paused_until=row.paused_until,
+        )
+        found.append((-risk.urgency, row.name_key, row.id, item))
+    found.sort(key=lambda entry: entry[:3])
+    return [item for *_, item in found][:limit]
+
+
+# --- circles: queries ----------------------------------------------------------------------
+
+
+def health_query(scope: ColumnElement[bool], today: dt.date) -> Any:
+    """One statement: each circle in `scope` with its size and, outer-joined, the counts over
+    its ranked sessions (the ranking is computed once and shared by the three GROUP BYs)."""
+    ranked = ranked_sessions(scope, today)
+    held = _session_counts(ranked).subquery("held")
+    marks = _checkin_counts(ranked).subquery("marks")
+    roles = _role_counts(ranked).subquery("roles")
+    size = (
+        sa_select(func.count())
+        .where(col(Membership.circle_id) == col(Circle.id), col(Membership.left_on).is_(None))
+        .correlate(Circle)
+        .scalar_subquery()
+    )
+    counts = [c for c in (*held.c, *marks.c, *roles.c) if c.name != "circle_id"]
+    return (
+        sa_select(
+            col(Circle.id),
+            col(Circle.name),
+            col(Circle.name_key),
+            col(Circle.status),
+            col(Circle.cadence),
+            col(Circle.cadence_interval),
+            col(Circle.min_size),
+            col(Circle.max_size),
+            col(Circle.starts_on),
+            col(Circle.created_at),
+            size.label("size"),
+            *counts,
+        )
+        .outerjoin(held, held.c.circle_id == col(Circle.id))
+        .outerjoin(marks, marks.c.circle_id == col(Circle.id))
+        .outerjoin(roles, roles.c.circle_id == col(Circle.id))
+        .where(scope)
+    )
+
+
+def ranked_sessions(scope: ColumnElement[bool], today: dt.date) -> CTE:
+    """The decided (held, cancelled, did-not-happen) sessions up to `today` of the circles in
+    `scope`, each ranked newest first among its circle's sessions (`rank`) and among its
+    circle's held or not-held ones (`held_rank`)."""
+    held = col(CircleSession.status) == SessionStatus.HELD.value
+    newest = (col(CircleSession.local_date).desc(), col(CircleSession.starts_at).desc())
+    circle_id = col(CircleSession.circle_id)
+    return (
+        sa_select(
+            col(CircleSession.id).label("session_id"),
+            circle_id.label("circle_id"),
+            col(CircleSession.local_date).label("day"),
+            held.label("held"),
+            func.row_number().over(partition_by=circle_id, order_by=newest).label("rank"),
+            func.row_number()
+            .over(partition_by=(circle_id, held), order_by=newest)
+            .label("held_rank"),
+        )
+        .join(Circle, col(Circle.id) == circle_id)
+        .where(
+            scope,
+            col(CircleSession.status) != SessionStatus.PLANNED.value,
+            col(CircleSession.local_date) <= today,
+        )
+        .cte("ranked")
+    )
+
+
+def _recent(ranked: CTE) -> ColumnElement[bool]:
+    return and_(ranked.c.held, ranked.c.held_rank <= rules.WINDOW)
+
+
+def _earlier(ranked: CTE) -> ColumnElement[bool]:
+    return and_(
+        ranked.c.held,
+        ranked.c.held_rank > rules.WINDOW,
+        ranked.c.held_rank <= 2 * rules.WINDOW,
+    )
+
+
+def _count_if(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _session_counts(ranked: CTE) -> Any:
+    """Per circle: the last held day, held sessions in each window, and the last 4 decided
+    sessions with how many of them were not held."""
+    r = ranked.c
+    in_window = r.rank <= rules.WINDOW
+    return sa_select(
+        r.circle_id,
+        func.max(case((r.held, r.day))).label("last_held"),
+        _count_if(_recent(ranked)).label("recent"),
+        _count_if(_earlier(ranked)).label("earlier"),
+        _count_if(in_window).label("window"),
+        _count_if(and_(in_window, not_(r.held))).label("missed"),
+    ).group_by(r.circle_id)
+
+
+def _checkin_counts(ranked: CTE) -> Any:
+    """Per circle: present and absent marks in each window, and who came and who spoke in the
+    recent one (an answer recorded in their check-in)."""
+    r = ranked.c
+    recent, earlier = _recent(ranked), _earlier(ranked)
+    present = col(CheckIn.attendance) == Attendance.PRESENT.value
+    absent = col(CheckIn.attendance) == Attendance.ABSENT.value
+    spoke = func.json(col(CheckIn.answers)) != "{}"
+    member = col(CheckIn.member_id)
+    return (
+        sa_select(
+            r.circle_id,
+            _count_if(and_(recent, present)).label("recent_present"),
+            _count_if(and_(recent, absent)).label("recent_absent"),
+            _count_if(and_(earlier, present)).label("earlier_present"),
+            _count_if(and_(earlier, absent)).label("earlier_absent"),
+            func.count(func.distinct(case((and_(recent, present), member)))).label("attendees"),
+            func.count(func.distinct(case((and_(recent, present, spoke), member)))).label(
+                "speakers"
+            ),
+        )
+        .select_from(ranked)
+        .join(
+            CheckIn,
+            and_(
+                col(CheckIn.circle_id) == r.circle_id,
+                col(CheckIn.day) == r.day,
+                col(CheckIn.session_id) == r.session_id,
+            ),
+        )
+        .where(r.held, r.held_rank <= 2 * rules.WINDOW)
+        .group_by(r.circle_id)
+    )
+
+
+def _role_counts(ranked: CTE) -> Any:
+    """Per circle: role assignments held by someone at the last 4 held sessions."""
+    r = ranked.c
+    return (
+        sa_select(r.circle_id, func.count().label("assignments"))
+        .select_from(ranked)
+        .join(RoleAssignment, col(RoleAssignment.session_id) == r.session_id)
+        .where(_recent(ranked), col(RoleAssignment.member_id).is_not(None))
+        .group_by(r.circle_id)
+    )
+
+
+# --- circles: judging ----------------------------------------------------------------------
+
+
+def _judged(row: Any, today: dt.date, settings: HealthSettings) -> tuple[str, int, CircleHealth]:
+    """The circle's sort key (name, id) and its health, from its row of `health_query`."""
+    started = row.starts_on or _utc_date(row.created_at)
+    last_held = _as_date(row.last_held)
+    size = int(row.size)
+    figures = rules.CircleFigures(
+        lifecycle=row.status,
+        age_days=(today - started).days,
+        cadence_days=rules.cadence_days(row.cadence, row.cadence_interval),
+        size=size,
+        min_size=row.min_size,
+        max_size=row.max_size,
+        recent_attendance=_attendance(row.recent_present, row.recent_absent),
+        earlier_attendance=_attendance(row.earlier_present, row.earlier_absent),
+        recent_sessions=int(row.recent or 0),
+        earlier_sessions=int(row.earlier or 0),
+        window_sessions=int(row.window or 0),
+        missed_sessions=int(row.missed or 0),
+        days_since_held=(today - last_held).days if last_held is not None else None,
+        speaking_share=rules.rate(row.speakers, row.attendees) if row.speakers else None,
+        role_load=rules.rate(int(row.assignments or 0), size),
+    )
+    status, reasons = rules.judge(figures, settings)
+    read = CircleHealth(
+        circle_id=row.id,
+        name=row.name,
+        lifecycle=CircleStatus(row.status),
+        status=status,
+        reasons=tuple(reasons),
+        figures=CircleFiguresRead(
+            as_of=today,
+            age_days=figures.age_days,
+            cadence_days=figures.cadence_days,
+            size=figures.size,
+            min_size=figures.min_size,
+            max_size=figures.max_size,
+            recent_attendance=figures.recent_attendance,
+            earlier_attendance=figures.earlier_attendance,
+            recent_sessions=figures.recent_sessions,
+            earlier_sessions=figures.earlier_sessions,
+            window_sessions=figures.window_sessions,
+            missed_sessions=figures.missed_sessions,
+            last_held_on=last_held,
+            days_since_held=figures.days_since_held,
+            speaking_share=figures.speaking_share,
+            role_load=figures.role_load,
+        ),
+    )
+    return row.name_key, row.id, read
+
+
+def _attendance(present: int | None, absent: int | None) -> float | None:
+    """Present over present + absent; None when the circle has no such marks."""
+    return rules.rate(int(present or 0), int(present or 0) + int(absent or 0))
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+def member_figures_query(today: dt.date) -> Any:
+    """One row per active or paused member with their seats and check-in figures as of `today`;
+    the check-in look-ups run for active members only, each a search of check-in(member_id,
+    day)."""
+    active = col(Member.status) == MemberStatus.ACTIVE.value
+    return sa_select(
+        col(Member.id),
+        col(Member.name),
+        col(Member.name_key),
+        col(Member.status),
+        col(Member.paused_until),
+        _seats(CircleStatus.ACTIVE).label("active_circles"),
+        _seats(CircleStatus.FORMING).label("forming_circles"),
+        _seats(CircleStatus.PAUSED).label("paused_circles"),
+        _active_since().label("active_since"),
+        case((active, _last_present(today))).label("last_present"),
+        case((active, _absent_streak(today)), else_=0).label("absent_streak"),
+    ).where(col(Member.status).in_([MemberStatus.ACTIVE.value, MemberStatus.PAUSED.value]))
+
+
+def _open_seats() -> Any:
+    return (
+        sa_select(func.count())
+        .select_from(Membership)
+        .join(Circle, col(Circle.id) == col(Membership.circle_id))
+        .where(col(Membership.member_id) == col(Member.id), col(Membership.left_on).is_(None))
+    )
+
+
+def _seats(status: CircleStatus) -> Any:
+    return (
+        _open_seats().where(col(Circle.status) == status.value).correlate(Member).scalar_subquery()
+    )
+
+
+def _active_since() -> Any:
+    """The day the member joined the earliest of their current active circles."""
+    return (
+        _open_seats()
+        .with_only_columns(func.min(col(Membership.joined_on)))
+        .where(col(Circle.status) == CircleStatus.ACTIVE.value)
+        .correlate(Member)
+        .scalar_subquery()
+    )
+
+
+def _last_present(today: dt.date) -> Any:
+    """The member's last day present at a session or with a written check-in."""
+    return (
+        sa_select(col(CheckIn.day))
+        .where(
+            col(CheckIn.member_id) == col(Member.id),
+            col(CheckIn.day) <= today,
+            col(CheckIn.attendance) == Attendance.PRESENT.value,
+        )
+        .order_by(col(CheckIn.day).desc())
+        .limit(1)
+        .correlate(Member)
+        .scalar_subquery()
+    )
+
+
+def _held_checkins(today: dt.date) -> list[ColumnElement[bool]]:
+    """The member's check-ins at held sessions up to `today` of the circles they sit in now."""
+    current = sa_select(col(Membership.circle_id)).where(
+        col(Membership.member_id) == col(Member.id), col(Membership.left_on).is_(None)
+    )
+    return [
+        col(CheckIn.member_id) == col(Member.id),
+        col(CheckIn.day) <= today,
+        col(CircleSession.status) == SessionStatus.HELD.value,
+        col(CheckIn.circle_id).in_(current.correlate(Member)),
+    ]
+
+
+def _absent_streak(today: dt.date) -> Any:
+    """How many of the member's latest held-session check-ins in a row say absent: those after
+    the last one that does not (excused breaks the run too)."""
+    joined = col(CircleSession.id) == col(CheckIn.session_id)
+    last_unbroken = (
+        sa_select(col(CheckIn.day))
+        .join(CircleSession, joined)
+        .where(*_held_checkins(today), col(CheckIn.attendance) != Attendance.ABSENT.value)
+        .order_by(col(CheckIn.day).desc())
+        .limit(1)
+        .correlate(Member)
+        .scalar_subquery()
+    )
+    return (
+        sa_select(func.count())
+        .select_from(CheckIn)
+        .join(CircleSession, joined)
+        .where(
+            *_held_checkins(today),
+            col(CheckIn.attendance) == Attendance.ABSENT.value,
+            col(CheckIn.day) > func.coalesce(last_unbroken, dt.date.min),
+        )
+        .correlate(Member)
+        .scalar_subquery()
+    )
+
+
+def _member_figures(row: Any, today: dt.date) -> tuple[rules.MemberFigures, dt.date | None]:
+    """The rules' figures for one member row, and their last day present."""
+    last_present = _as_date(row.last_present)
+    active_since = _as_date(row.active_since)
+    quiet, from_check_in = rules.quiet_days(last_present, active_since, today)
+    paused_until = row.paused_until if row.status == MemberStatus.PAUSED else None
+    figures = rules.MemberFigures(
+        status=row.status,
+        absent_streak=int(row.absent_streak or 0),
+        quiet_days=quiet,
+        checked_in_since_joining=from_check_in,
+        active_circles=int(row.active_circles),
+        forming_circles=int(row.forming_circles),
+        paused_circles=int(row.paused_circles),
+        paused_until=paused_until,
+        pause_days_left=(paused_until - today).days if paused_until is not None else None,
+    )
+    return figures, last_present
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A date from SQL: aggregates over a Date column may come back as ISO text."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _utc_date(moment: dt.datetime) -> dt.date:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).date()

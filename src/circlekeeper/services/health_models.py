@@ -1,0 +1,64 @@
+"""Read models of circle health and members at risk, as the CLI prints them and the TUI shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+from circlekeeper.algorithms.circle_health import HealthStatus, RiskKind
+from circlekeeper.models.enums import CircleStatus, MemberStatus
+
+
+class Frozen(BaseModel):
+    """A read model that cannot be changed after it is built."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class CircleFiguresRead(Frozen):
+    """The figures a circle's health was judged on, as of `as_of`."""
+
+    as_of: dt.date
+    age_days: int
+    cadence_days: int
+    size: int
+    min_size: int
+    max_size: int
+    recent_attendance: float | None
+    earlier_attendance: float | None
+    recent_sessions: int
+    earlier_sessions: int
+    window_sessions: int
+    missed_sessions: int
+    last_held_on: dt.date | None
+    days_since_held: int | None
+    speaking_share: float | None
+    role_load: float | None
+
+
+class CircleHealth(Frozen):
+    """One circle's health: its status, the reasons in plain words, and the figures behind them."""
+
+    circle_id: int
+    name: str
+    lifecycle: CircleStatus
+    status: HealthStatus
+    reasons: tuple[str, ...]
+    figures: CircleFiguresRead
+
+
+class MemberAtRisk(Frozen):
+    """A member who may need a personal note, why, and how urgently (higher first)."""
+
+    member_id: int
+    name: str
+    member_status: MemberStatus
+    kinds: tuple[RiskKind, ...]
+    reasons: tuple[str, ...]
+    urgency: int
+    absent_streak: int
+    last_check_in: dt.date | None
+    quiet_days: int | None
+    active_circles: int
+    paused_until: dt.date | None

@@ -1,0 +1,159 @@
+"""The Dashboard, the first screen: this week's sessions, what needs attention ranked by urgency
+(Enter opens the place to act), 12 weeks of attendance and a few key counts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Sparkline, Static
+
+from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
+
+if TYPE_CHECKING:
+    from circlekeeper.services.dashboard_models import Alert, Dashboard
+    from circlekeeper.tui.app import CircleKeeperApp
+
+ALERT_COLUMNS = (
+    Column("urgency", "", width=3),
+    Column("kind", "About", width=10),
+    Column("title", "What", width=44),
+    Column("detail", "Why"),
+)
+URGENCY_MARKS = {3: "!!!", 2: "!!", 1: "!"}
+
+
+def alert_rows(alerts: list[Alert]) -> list[Row]:
+    """One row per alert; the row key is its position, the alert rides along as data."""
+    return [
+        Row(index, (URGENCY_MARKS.get(a.urgency, ""), a.kind, a.title, a.detail), a)
+        for index, a in enumerate(alerts)
+    ]
+
+
+def week_text(found: Dashboard) -> Content:
+    """This week's sessions, one line each, with facilitator and deputy."""
+    if not found.sessions:
+        return Content("No sessions planned in the next 7 days.")
+    lines = []
+    for s in found.sessions:
+        who = s.facilitator or "no facilitator yet"
+        if s.deputy:
+            who += f" (deputy {s.deputy})"
+        lines.append(f"{s.local_start:%a %d %b %H:%M}  {s.circle_name} — {who}")
+    return Content("\n".join(lines))
+
+
+def attendance_caption(found: Dashboard) -> str:
+    """The sparkline's caption: this week's rate and the 12-week range."""
+    rates = [w.rate for w in found.attendance if w.rate is not None]
+    if not rates:
+        return "Attendance, 12 weeks: no sessions recorded yet"
+    last = next((w for w in reversed(found.attendance) if w.rate is not None), None)
+    assert last is not None
+    return (
+        f"Attendance, 12 weeks: latest {last.rate:.0%} (week of {last.week_start:%d %b}); "
+        f"low {min(rates):.0%}, high {max(rates):.0%}"
+    )
+
+
+class DashboardScreen(Screen[None]):
+    """Where to look this week; `enter` on an alert opens the screen where it is dealt with."""
+
+    TITLE = "Dashboard"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_alert", "Open", id="dashboard.open", tooltip="Go where to act"),
+        Binding(
+            "f5", "refresh", "Refresh", id="dashboard.refresh", tooltip="Read everything again"
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Row] = []
+        self.shown: Dashboard | None = None
+
+    @property
+    def ck_app(self) -> CircleKeeperApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("loading…", id="dashboard-counts", classes="count")
+        with Horizontal(id="dashboard-top"):
+            with Vertical(id="dashboard-week"):
+                yield Label(Content("This week"), classes="section-title")
+                yield Static("", id="week-sessions")
+            with Vertical(id="dashboard-attendance"):
+                yield Label("", id="attendance-caption", classes="section-title")
+                yield Sparkline([], id="attendance-sparkline")
+        yield Label(Content("Needs attention"), classes="section-title")
+        yield PagedTable(ALERT_COLUMNS, id="alerts", empty_message="Nothing needs you this week.")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "db_ready", self._db_ready, init=True)
+        self.watch(self.app, "data_version", lambda _: self.action_refresh(), init=False)
+        self.query_one(PagedTable).focus()
+
+    def _db_ready(self, ready: bool) -> None:
+        if ready:
+            self.action_refresh()
+
+    def action_refresh(self) -> None:
+        """Read the dashboard again (in a worker)."""
+        db = self.ck_app.db
+        if db is None:
+            return
+
+        def work() -> Dashboard:
+            from circlekeeper.services.dashboard import dashboard
+            from circlekeeper.services.health_settings import health_settings
+
+            return dashboard(db, settings=health_settings())
+
+        run_db(self, work, self.show, group="dashboard", exclusive=True)
+
+    def show(self, found: Dashboard) -> None:
+        """Paint the dashboard."""
+        self.shown = found
+        self._rows = alert_rows(found.alerts)
+        self.query_one("#dashboard-counts", Label).update(
+            Content(
+                f"{found.active_members:,} active members · {found.active_circles:,} active "
+                f"circles · {len(found.sessions)} sessions this week · "
+                f"{len(found.alerts)} alerts"
+            )
+        )
+        self.query_one("#week-sessions", Static).update(week_text(found))
+        self.query_one("#attendance-caption", Label).update(Content(attendance_caption(found)))
+        self.query_one(Sparkline).data = [w.rate or 0.0 for w in found.attendance]
+        table = self.query_one(PagedTable)
+        table.set_loader(self._load)
+
+    def _load(self, offset: int, limit: int) -> tuple[list[Row], int]:
+        rows = self._rows
+        return rows[offset : offset + limit], len(rows)
+
+    def on_paged_table_row_selected(self, event: PagedTable.RowSelected) -> None:
+        event.stop()
+        self._open(event.row)
+
+    def action_open_alert(self) -> None:
+        """Open the place to act on the highlighted alert."""
+        row = self.query_one(PagedTable).highlighted
+        if row is not None:
+            self._open(row)
+
+    def _open(self, row: Row) -> None:
+        from circlekeeper.services.dashboard_models import Alert
+
+        alert = row.data
+        if not isinstance(alert, Alert):
+            return
+        self.app.call_later(self.ck_app.open_target, alert.target, alert.target_id)
