@@ -10,15 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.screens.memory_list import MemoryListScreen
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
     from circlekeeper.services.health_models import CircleHealth
-    from circlekeeper.tui.app import CircleKeeperApp
 
 HEALTH_COLUMNS = (
     Column("name", "Circle", width=28),
@@ -84,7 +83,7 @@ def health_detail(h: CircleHealth) -> Content:
     return Content("\n".join(lines))
 
 
-class HealthScreen(Screen[None]):
+class HealthScreen(MemoryListScreen):
     """Circle health; `o` changes the order, `enter` opens the circle."""
 
     TITLE = "Health"
@@ -96,13 +95,7 @@ class HealthScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._found: list[CircleHealth] = []
-        self._rows: list[Row] = []
         self._sort = 0
-        self._wanted: int | None = None
-
-    @property
-    def ck_app(self) -> CircleKeeperApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,15 +106,6 @@ class HealthScreen(Screen[None]):
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content("Select a circle to see why."), id="health-detail")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", lambda _: self.reload(), init=False)
-        self.query_one(PagedTable).focus()
-
-    def _db_ready(self, ready: bool) -> None:
-        if ready:
-            self.reload()
 
     def reload(self) -> None:
         """Judge every circle again (in a worker)."""
@@ -143,31 +127,12 @@ class HealthScreen(Screen[None]):
 
     def _paint(self) -> None:
         name, key = SORTS[self._sort]
-        self._rows = health_rows(sorted(self._found, key=key))
         counts = {s: sum(1 for h in self._found if str(h.status) == s) for s in WORST_FIRST}
         summary = " · ".join(f"{n} {s}" for s, n in counts.items() if n)
         self.query_one("#health-count", Label).update(
             Content(f"{len(self._found)} circles: {summary or 'none'} — ordered by {name}")
         )
-        table = self.query_one(PagedTable)
-        table.set_loader(self._load)
-        if self._wanted is not None:
-            index = next((i for i, r in enumerate(self._rows) if r.key == self._wanted), None)
-            if index is not None:
-                table.reload_at(index, self._wanted)
-            self._wanted = None
-
-    def _load(self, offset: int, limit: int) -> tuple[list[Row], int]:
-        rows = self._rows
-        return rows[offset : offset + limit], len(rows)
-
-    def open_row(self, circle_id: int) -> None:
-        """Put the cursor on `circle_id` (now, or once the list has loaded)."""
-        index = next((i for i, r in enumerate(self._rows) if r.key == circle_id), None)
-        if index is None:
-            self._wanted = circle_id
-            return
-        self.query_one(PagedTable).reload_at(index, circle_id)
+        self.show_rows(health_rows(sorted(self._found, key=key)))
 
     def on_paged_table_row_highlighted(self, event: PagedTable.RowHighlighted) -> None:
         self.query_one("#health-detail", Static).update(health_detail(event.row.data))  # type: ignore[arg-type]

@@ -9,17 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from circlekeeper.tui.screens.incident_form import IncidentFormScreen
+from circlekeeper.tui.screens.memory_list import MemoryListScreen
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
     from circlekeeper.models import IncidentRead
-    from circlekeeper.tui.app import CircleKeeperApp
 
 BANNER = "Confidential — incidents never leave this computer except in a facilitator-only export."
 INCIDENT_COLUMNS = (
@@ -66,7 +65,7 @@ def incident_detail(i: IncidentRead) -> Content:
     return Content("\n".join(lines))
 
 
-class IncidentsScreen(Screen[None]):
+class IncidentsScreen(MemoryListScreen):
     """Open and escalated incidents (`v` shows resolved ones too); `n` records one."""
 
     TITLE = "Incidents"
@@ -86,13 +85,7 @@ class IncidentsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[Row] = []
         self._resolved = False
-        self._wanted: int | None = None
-
-    @property
-    def ck_app(self) -> CircleKeeperApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,15 +99,6 @@ class IncidentsScreen(Screen[None]):
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content("Select an incident to read it."), id="incident-detail")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", lambda _: self.reload(), init=False)
-        self.query_one(PagedTable).focus()
-
-    def _db_ready(self, ready: bool) -> None:
-        if ready:
-            self.reload()
 
     def reload(self) -> None:
         """Read the incidents again (in a worker)."""
@@ -131,7 +115,6 @@ class IncidentsScreen(Screen[None]):
         run_db(self, work, self._show, group="incidents", exclusive=True)
 
     def _show(self, found: list[IncidentRead]) -> None:
-        self._rows = incident_rows(found)
         overdue = sum(1 for i in found if i.overdue)
         which = "incidents" if self._resolved else "open or escalated incidents"
         self.query_one("#incidents-count", Label).update(
@@ -139,21 +122,7 @@ class IncidentsScreen(Screen[None]):
                 f"{len(found)} {which}" + (f" · {overdue} follow-ups overdue" if overdue else "")
             )
         )
-        table = self.query_one(PagedTable)
-        table.set_loader(self._load)
-        if self._wanted is not None:
-            self.open_row(self._wanted)
-
-    def _load(self, offset: int, limit: int) -> tuple[list[Row], int]:
-        rows = self._rows
-        return rows[offset : offset + limit], len(rows)
-
-    def open_row(self, incident_id: int) -> None:
-        """Put the cursor on incident `incident_id` (now, or once the list has loaded)."""
-        index = next((i for i, r in enumerate(self._rows) if r.key == incident_id), None)
-        self._wanted = incident_id if index is None else None
-        if index is not None:
-            self.query_one(PagedTable).reload_at(index, incident_id)
+        self.show_rows(incident_rows(found))
 
     def on_paged_table_row_highlighted(self, event: PagedTable.RowHighlighted) -> None:
         self.query_one("#incident-detail", Static).update(incident_detail(event.row.data))  # type: ignore[arg-type]
