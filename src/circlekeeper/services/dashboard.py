@@ -209,7 +209,7 @@ def _review_alerts(db: Database, settings: HealthSettings, today: dt.date) -> li
             kind="review",
             urgency=2 if due.due_on <= today else 1,
             title=f"Seasonal review due for {due.circle_name}",
-            detail=due.reason,
+            detail=f"{due.reason} — v on Circles opens it",
             target="circles",
             target_id=due.circle_id,
         )

@@ -22,6 +22,7 @@ from circlekeeper.tui.screens.formation_setup import (
 )
 from circlekeeper.tui.screens.list_detail import ListDetailScreen
 from circlekeeper.tui.screens.picker import PickerScreen
+from circlekeeper.tui.screens.review import ReviewOutcomeForCaller, ReviewScreen
 from circlekeeper.tui.widgets.paged_table import Column, PageLoader, Row
 
 if TYPE_CHECKING:
@@ -117,6 +118,13 @@ class CirclesScreen(ListDetailScreen):
             "Form circles",
             id="circles.form",
             tooltip="Propose new circles where people meet new people",
+        ),
+        Binding(
+            "v",
+            "review",
+            "Review",
+            id="circles.review",
+            tooltip="Seasonal review: who continues, pauses, leaves or regroups",
         ),
         Binding("escape", "clear_search", "Clear search", id="circles.clear", show=False),
     ]
@@ -310,6 +318,25 @@ class CirclesScreen(ListDetailScreen):
             self.app.push_screen(FormationPreviewScreen(db, draft.preview), decided)
 
         self.app.push_screen(FormationSetupScreen(db, settings), proposed)
+
+    def action_review(self) -> None:
+        """Open the highlighted circle's seasonal review (offering to start one)."""
+        circle = self._current()
+        db = self.ck_app.db
+        if circle is None or db is None:
+            return
+
+        def closed(outcome: ReviewOutcomeForCaller | None) -> None:
+            self.ck_app.data_changed()
+            if outcome is not None and outcome.regroup_count:
+                self.notify(
+                    f"{outcome.regroup_count} from {outcome.circle_name} want to regroup — "
+                    "form their new circles here.",
+                    markup=False,
+                )
+                self.action_form(FormationSettings(members=outcome.regroup_members))
+
+        self.app.push_screen(ReviewScreen(db, circle.id, circle.name), closed)
 
     def _formed(self, created: list[CircleDetail]) -> None:
         seats = sum(circle.size for circle in created)
