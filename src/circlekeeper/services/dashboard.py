@@ -28,6 +28,24 @@ from circlekeeper.services.dashboard_models import Alert, Dashboard, WeekAttenda
 from circlekeeper.services.health_settings import HealthSettings
 
 WEEKS = 12
+PER_KIND = 25
+"""Alerts of one kind listed one by one on the dashboard; the rest are counted in one alert, so
+a large community's thousands of quiet members or fading circles do not bury everything else."""
+MORE = {
+    "circle": ("circle is fading or dormant", "circles are fading or dormant", "health"),
+    "member": ("member may be drifting away", "members may be drifting away", "members"),
+    "incident": ("incident follow-up is overdue", "incident follow-ups are overdue", "incidents"),
+    "ambassador": (
+        "ambassador is overloaded or behind",
+        "ambassadors are overloaded or behind",
+        "ambassadors",
+    ),
+    "review": (
+        "circle is due a seasonal review",
+        "circles are due a seasonal review",
+        "circles",
+    ),
+}
 FACILITATOR = "facilitator"
 
 
@@ -110,14 +128,44 @@ def weekly_attendance(session: Session, today: dt.date, weeks: int = WEEKS) -> l
 
 
 def collect_alerts(db: Database, *, settings: HealthSettings, today: dt.date) -> list[Alert]:
-    """Every finding of the services that watch the community, as alerts (unranked)."""
+    """The findings of the services that watch the community as alerts (unranked): the
+    `PER_KIND` most urgent of each kind, and one alert counting the rest of a kind."""
     alerts: list[Alert] = []
-    alerts += _circle_alerts(db, settings, today)
-    alerts += _member_alerts(db, settings, today)
-    alerts += _incident_alerts(db, today)
-    alerts += _programme_alerts(db)
-    alerts += _review_alerts(db, settings, today)
+    members, members_total = _member_alerts(db, settings, today)
+    for kind, found, total in (
+        ("circle", _circle_alerts(db, settings, today), None),
+        ("member", members, members_total),
+        ("incident", _incident_alerts(db, today), None),
+        ("ambassador", _programme_alerts(db), None),
+        ("review", _review_alerts(db, settings, today), None),
+    ):
+        alerts += _capped(kind, found, len(found) if total is None else total)
     return alerts
+
+
+def _capped(kind: str, found: list[Alert], total: int) -> list[Alert]:
+    """The `PER_KIND` most urgent alerts of `kind` (others, like coverage, pass untouched) and
+    an alert counting the rest."""
+    same = sorted(
+        (alert for alert in found if alert.kind == kind),
+        key=lambda a: (-a.urgency, a.title.casefold()),
+    )
+    others = [alert for alert in found if alert.kind != kind]
+    kept = same[:PER_KIND]
+    more = total - len(others) - len(kept)
+    if more > 0:
+        one, many, target = MORE[kind]
+        kept.append(
+            Alert(
+                kind=f"{kind}s",
+                urgency=1,
+                title=f"{more:,} more {one if more == 1 else many}",
+                detail="the most urgent are listed above",
+                target=target,
+                target_id=None,
+            )
+        )
+    return kept + others
 
 
 def _circle_alerts(db: Database, settings: HealthSettings, today: dt.date) -> list[Alert]:
@@ -138,10 +186,14 @@ def _circle_alerts(db: Database, settings: HealthSettings, today: dt.date) -> li
     ]
 
 
-def _member_alerts(db: Database, settings: HealthSettings, today: dt.date) -> list[Alert]:
-    from circlekeeper.services.health import members_at_risk
+def _member_alerts(
+    db: Database, settings: HealthSettings, today: dt.date
+) -> tuple[list[Alert], int]:
+    """The most urgent members at risk, and how many are at risk in all."""
+    from circlekeeper.services.health import members_at_risk_overview
 
-    return [
+    overview = members_at_risk_overview(db, settings=settings, today=today, limit=PER_KIND)
+    alerts = [
         Alert(
             kind="member",
             urgency=1,
@@ -150,8 +202,9 @@ def _member_alerts(db: Database, settings: HealthSettings, today: dt.date) -> li
             target="members",
             target_id=found.member_id,
         )
-        for found in members_at_risk(db, settings=settings, today=today)
+        for found in overview.members
     ]
+    return alerts, overview.total
 
 
 def _incident_alerts(db: Database, today: dt.date) -> list[Alert]:

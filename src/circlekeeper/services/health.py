@@ -35,7 +35,12 @@ from circlekeeper.models import (
     SessionStatus,
 )
 from circlekeeper.services.errors import Conflict, InvalidInput
-from circlekeeper.services.health_models import CircleFiguresRead, CircleHealth, MemberAtRisk
+from circlekeeper.services.health_models import (
+    CircleFiguresRead,
+    CircleHealth,
+    MemberAtRisk,
+    MembersAtRisk,
+)
 from circlekeeper.services.health_settings import HealthSettings
 from circlekeeper.services.lookup import find_circle
 
@@ -82,18 +87,33 @@ def members_at_risk(
 ) -> list[MemberAtRisk]:
     """Active and paused members who are at risk as of `today` (default clock.today()), most
     urgent first, then by name; at most `limit` of them when given."""
+    return members_at_risk_overview(db, settings=settings, today=today, limit=limit).members
+
+
+def members_at_risk_overview(
+    db: Database,
+    *,
+    settings: HealthSettings = HealthSettings(),  # noqa: B008 - frozen, so sharing it is safe
+    today: dt.date | None = None,
+    limit: int | None = None,
+) -> MembersAtRisk:
+    """How many members are at risk, with the `limit` most urgent of them in full (read models
+    are built for those only, so a community with thousands at risk stays quick to summarise)."""
     if limit is not None and limit < 1:
         raise InvalidInput("limit must be at least 1")
     day = today or clock.today()
     with db.read() as session:
         rows = session.execute(member_figures_query(day)).all()
-    found: list[tuple[int, str, int, MemberAtRisk]] = []
+    found: list[tuple[tuple[int, str, int], Any, rules.MemberFigures, Any, rules.MemberRisk]] = []
     for row in rows:
         figures, last_check_in = _member_figures(row, day)
         risk = rules.assess_member(figures, settings)
-        if not risk.kinds:
-            continue
-        item = MemberAtRisk(
+        if risk.kinds:
+            order = (-risk.urgency, row.name_key, row.id)
+            found.append((order, row, figures, last_check_in, risk))
+    found.sort(key=lambda entry: entry[0])
+    members = [
+        MemberAtRisk(
             member_id=row.id,
             name=row.name,
             member_status=MemberStatus(row.status),
@@ -106,9 +126,9 @@ def members_at_risk(
             active_circles=figures.active_circles,
             paused_until=row.paused_until,
         )
-        found.append((-risk.urgency, row.name_key, row.id, item))
-    found.sort(key=lambda entry: entry[:3])
-    return [item for *_, item in found][:limit]
+        for _, row, figures, last_check_in, risk in found[:limit]
+    ]
+    return MembersAtRisk(total=len(found), members=members)
 
 
 # --- circles: queries ----------------------------------------------------------------------

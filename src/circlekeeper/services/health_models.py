@@ -62,3 +62,10 @@ class MemberAtRisk(Frozen):
     quiet_days: int | None
     active_circles: int
     paused_until: dt.date | None
+
+
+class MembersAtRisk(Frozen):
+    """How many members are at risk, and the most urgent of them."""
+
+    total: int
+    members: list[MemberAtRisk]
