@@ -244,3 +244,28 @@ def _write_atomically(path: Path, data: bytes) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def load_report_texts(path: Path | None = None) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The `[reports.NAME]` tables of config.toml: a report's title, intro and headings as the
+    facilitator wrote them (string values only; anything else is named in a warning)."""
+    path = path or paths.config_file()
+    raw, warning = _read(path)
+    if warning:
+        return {}, [warning]
+    tables = raw.get("reports", {})
+    if not isinstance(tables, dict):
+        return {}, [f"{path}: reports should be a table of [reports.NAME] tables; ignored"]
+    found: dict[str, dict[str, str]] = {}
+    warnings: list[str] = []
+    for report, keys in tables.items():
+        if not isinstance(keys, dict):
+            warnings.append(f"{path}: reports.{report} should be a table; ignored")
+            continue
+        found[report] = {}
+        for key, value in keys.items():
+            if isinstance(value, str):
+                found[report][key] = value
+            else:
+                warnings.append(f"{path}: reports.{report}.{key} should be text; ignored")
+    return found, warnings

@@ -115,6 +115,15 @@ class Visibility(StrEnum):
     COMMUNITY = "community"
 
 
+class Audience(StrEnum):
+    """Who a report is for: the wider community (default), one circle's members, or the
+    facilitators (everything, private notes and incidents included)."""
+
+    COMMUNITY = "community"
+    CIRCLE = "circle"
+    FACILITATOR = "facilitator"
+
+
 class AmbassadorStatus(StrEnum):
     """Where an ambassador stands: serving, resting until a date, or alumni (history kept)."""
 

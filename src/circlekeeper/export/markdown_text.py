@@ -1,0 +1,75 @@
+"""Untrusted text made safe for CommonMark: punctuation escaped, no raw HTML, no mass mentions,
+table cells on one line — so a hostile name never breaks a table or injects markup on GitHub,
+Discourse or Notion, and reads back exactly as typed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+PUNCTUATION = r"""\`*_{}[]()<>#+-.!|~"'&=:;$%^,?/@"""
+"""ASCII punctuation escaped with a backslash: CommonMark allows escaping every one of them, so
+the text renders literally while a parser gives back exactly the characters that were typed."""
+_ESCAPE = re.compile("([" + re.escape(PUNCTUATION) + "])")
+_MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+_SPACE = re.compile(r"[ \t]*\r?\n[ \t]*|\r")
+ZERO_WIDTH_JOINER = "\u2060"
+"""WORD JOINER after `@` stops Discord, Slack and Discourse from reading a mass mention, while
+the text still shows "@everyone"."""
+
+
+def inline(text: str) -> str:
+    """`text` as inline Markdown on one line: punctuation escaped, mass mentions defused,
+    newlines turned into spaces."""
+    flat = _SPACE.sub(" ", text)
+    defused = _MENTION.sub(lambda m: "@" + ZERO_WIDTH_JOINER + m.group(1), flat)
+    return _ESCAPE.sub(r"\\\1", defused).strip()
+
+
+def cell(text: str) -> str:
+    """`text` as a table cell: inline, and never empty (an empty cell is written as a dash)."""
+    return inline(text) or "—"
+
+
+def heading(level: int, text: str) -> str:
+    """An ATX heading of `level` (1 to 6) with `text` escaped."""
+    return "#" * max(1, min(level, 6)) + " " + inline(text)
+
+
+def paragraph(text: str) -> str:
+    """Multi-line `text` as paragraphs: each line escaped, a blank line between paragraphs kept,
+    a single newline kept as a hard line break (a backslash at the line's end)."""
+    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    rendered = []
+    for block in blocks:
+        lines = [inline(line) for line in block.split("\n") if line.strip()]
+        if lines:
+            rendered.append("\\\n".join(lines))
+    return "\n\n".join(rendered)
+
+
+def quote(text: str, attribution: str | None = None) -> str:
+    """`text` as a block quote, with "— attribution" on its last line when given."""
+    body = paragraph(text) or "—"
+    lines = body.split("\n")
+    if attribution:
+        lines += ["", "— " + inline(attribution)]
+    return "\n".join("> " + line if line else ">" for line in lines)
+
+
+def bullet(text: str) -> str:
+    """One list item."""
+    return "- " + inline(text)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub-flavoured table: headers and cells are plain text, escaped here."""
+    head = "| " + " | ".join(cell(h) for h in headers) + " |"
+    rule = "|" + "|".join(" --- " for _ in headers) + "|"
+    body = ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join([head, rule, *body])
+
+
+def document(*parts: str) -> str:
+    """Blocks joined by blank lines, ending with one newline (empty blocks are left out)."""
+    return "\n\n".join(part for part in parts if part.strip()) + "\n"
