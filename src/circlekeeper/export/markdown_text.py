@@ -7,10 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-PUNCTUATION = r"""\`*_{}[]()<>#+-.!|~"'&=:;$%^,?/@"""
-"""ASCII punctuation escaped with a backslash: CommonMark allows escaping every one of them, so
-the text renders literally while a parser gives back exactly the characters that were typed."""
+PUNCTUATION = r"""\`*_[]<>#!|~&$@"""
+"""Punctuation that can start markup anywhere in a line, escaped with a backslash wherever it
+appears: emphasis, code, links and images, raw HTML and entities, tables, strikethrough, math,
+mentions and issue links. Other punctuation stays as typed so the Markdown reads naturally."""
 _ESCAPE = re.compile("([" + re.escape(PUNCTUATION) + "])")
+_LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
+"""What starts a block only at the beginning of a line: list items, setext underlines and
+ordered-list numbers (the "." or ")" after the number is escaped)."""
 _MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t]*\r?\n[ \t]*|\r")
 ZERO_WIDTH_JOINER = "\u2060"
@@ -22,8 +26,14 @@ def inline(text: str) -> str:
     """`text` as inline Markdown on one line: punctuation escaped, mass mentions defused,
     newlines turned into spaces."""
     flat = _SPACE.sub(" ", text)
-    defused = _MENTION.sub(lambda m: "@" + ZERO_WIDTH_JOINER + m.group(1), flat)
-    return _ESCAPE.sub(r"\\\1", defused).strip()
+    defused = _MENTION.sub(lambda m: "@" + ZERO_WIDTH_JOINER + m.group(1), flat).strip()
+    escaped = _ESCAPE.sub(r"\\\1", defused)
+    return _LINE_START.sub(_escape_start, escaped)
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    marker, number, closer = match.groups()
+    return "\\" + marker if marker else number + "\\" + closer
 
 
 def cell(text: str) -> str:

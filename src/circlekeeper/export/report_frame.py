@@ -1,0 +1,48 @@
+"""The frame every Markdown report shares: title, who it is for and which period, the intro,
+and for the facilitator audience a warning that it holds confidential text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from circlekeeper.export import markdown_text as md
+from circlekeeper.export.report_texts import ReportTexts
+from circlekeeper.models import Audience
+
+FACILITATOR_WARNING = (
+    "**Confidential — for facilitators only.** This report includes private notes and "
+    "incidents. Do not paste it into the community or share it with members."
+)
+AUDIENCE_LINES = {
+    Audience.COMMUNITY: "For the whole community",
+    Audience.CIRCLE: "For the circle's members",
+    Audience.FACILITATOR: "For facilitators only",
+}
+
+
+def frame(
+    texts: ReportTexts,
+    *,
+    audience: Audience,
+    start: dt.date,
+    end: dt.date,
+    body: list[str],
+    subject: str | None = None,
+) -> str:
+    """The whole document: heading (with `subject`, e.g. the circle's name), the audience and
+    period line, the warning for facilitators, the intro, then the body's blocks."""
+    title = f"{texts.title}: {subject}" if subject else texts.title
+    parts = [md.heading(1, title)]
+    if audience == Audience.FACILITATOR:
+        parts.append("> " + FACILITATOR_WARNING)
+    parts.append(f"*{md.inline(AUDIENCE_LINES[audience])} · {start:%d %b %Y} to {end:%d %b %Y}*")
+    if texts.intro:
+        parts.append(md.paragraph(texts.intro))
+    return md.document(*parts, *body)
+
+
+def section(texts: ReportTexts, key: str, *blocks: str, empty: str = "Nothing this time.") -> str:
+    """A level-2 section with the (possibly renamed) heading `key`; `empty` when no block has
+    content."""
+    content = [block for block in blocks if block.strip()]
+    return "\n\n".join([md.heading(2, texts.heading(key)), *(content or [md.inline(empty)])])
