@@ -87,7 +87,14 @@ def _register() -> None:
     app.add_typer(rituals.app, name="ritual", help="List, add and edit rituals (prompt packs).")
     app.add_typer(sessions.app, name="session", help="Plan, list and record sessions; cancel them.")
     app.add_typer(checkins.app, name="checkin", help="Add check-ins and read their history.")
-    app.add_typer(export.app, name="export", help="Export sessions as a calendar (.ics).")
+    from circlekeeper.cli.export_markdown import markdown
+
+    export.app.command("markdown")(markdown)
+    app.add_typer(
+        export.app,
+        name="export",
+        help="Markdown reports for the community, member lists, the sessions calendar.",
+    )
     app.add_typer(
         roles.app, name="role", help="Rotate roles fairly: plan, show, swap, skip; term roles."
     )

@@ -1,0 +1,510 @@
+"""The circle summary, the community digest and the facilitator report as read models.
+
+Every query filters by the audience itself (visibility, consent to be named or recognised,
+incidents and session notes for facilitators only): text the audience may not read never leaves
+the database, so no renderer can leak it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from circlekeeper import clock
+from circlekeeper.db import Database
+from circlekeeper.models import (
+    Attendance,
+    Audience,
+    CheckIn,
+    Circle,
+    CircleSession,
+    CircleStatus,
+    CircleVisibility,
+    Incident,
+    IncidentStatus,
+    Member,
+    Membership,
+    Recognition,
+    RecognitionKind,
+    Role,
+    RoleAssignment,
+    SessionStatus,
+)
+from circlekeeper.models.ambassador import Ambassador, GoalProgress
+from circlekeeper.services.errors import InvalidInput
+from circlekeeper.services.lookup import find_circle
+from circlekeeper.services.report_models import (
+    CircleHighlight,
+    CircleNews,
+    CircleSummary,
+    Digest,
+    FacilitatorReport,
+    IncidentLine,
+    Quote,
+    RecognitionLine,
+    ReportPeriod,
+    SessionLine,
+    Theme,
+)
+from circlekeeper.services.report_scope import audience_of, period, shown_name, visible
+
+QUOTES_PER_CIRCLE = 3
+"""Highlights per circle in the digest: enough to give a flavour, short enough to read."""
+UPCOMING = 4
+CLOSING_AHEAD_DAYS = 28
+FACILITATOR_ROLE = "facilitator"
+
+
+def circle_summary(
+    db: Database,
+    *,
+    circle_ref: str | int,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    audience: Audience | str = Audience.COMMUNITY,
+) -> CircleSummary:
+    """One circle over the period: sessions, attendance, themes and quotes the audience may read,
+    recognitions, who facilitates next and the sessions ahead (and, for facilitators, session
+    notes and the circle's incidents)."""
+    scope = _scope(audience, start, end)
+    with db.read() as session:
+        circle = find_circle(session, circle_ref)
+        return _circle_summary(session, circle, scope)
+
+
+def community_digest(
+    db: Database,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    audience: Audience | str = Audience.COMMUNITY,
+) -> Digest:
+    """The community newsletter: each circle's readable highlights, new and closing circles,
+    spotlights and badges, the ambassadors' collective progress and circles open to join."""
+    scope = _scope(audience, start, end)
+    with db.read() as session:
+        held, present = _activity(session, scope)
+        logged, by_metric, ambassadors = _ambassador_progress(session, scope)
+        return Digest(
+            scope=scope,
+            highlights=_highlights(session, scope),
+            new_circles=_new_circles(session, scope),
+            closing_circles=_closing_circles(session, scope),
+            spotlights=_recognitions(
+                session,
+                scope,
+                kinds=(RecognitionKind.SPOTLIGHT.value, RecognitionKind.BADGE.value),
+            ),
+            ambassadors=ambassadors,
+            progress_logged=logged,
+            progress_by_metric=by_metric,
+            invitations=_invitations(session, scope),
+            sessions_held=held,
+            members_present=present,
+        )
+
+
+def facilitator_report(
+    db: Database,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    audience: Audience | str = Audience.FACILITATOR,
+) -> FacilitatorReport:
+    """Every active or paused circle in full, private notes included, and every incident open
+    or touched in the period: refused for any audience but facilitators."""
+    scope = _scope(audience, start, end)
+    if scope.audience != Audience.FACILITATOR:
+        raise InvalidInput(
+            "the facilitator report holds private notes and incidents: it is only made with "
+            "--audience facilitator"
+        )
+    with db.read() as session:
+        circles = session.exec(
+            select(Circle)
+            .where(col(Circle.status).in_([CircleStatus.ACTIVE.value, CircleStatus.PAUSED.value]))
+            .order_by(col(Circle.name_key))
+        ).all()
+        return FacilitatorReport(
+            scope=scope,
+            circles=[_circle_summary(session, circle, scope) for circle in circles],
+            incidents=_incidents(session, scope, circle_id=None),
+        )
+
+
+def _scope(audience: Audience | str, start: dt.date | None, end: dt.date | None) -> ReportPeriod:
+    first, last = period(start, end)
+    return ReportPeriod(audience=audience_of(audience), start=first, end=last)
+
+
+def _circle_summary(session: Session, circle: Circle, scope: ReportPeriod) -> CircleSummary:
+    circle_id = _id(circle.id)
+    facilitators = scope.audience == Audience.FACILITATOR
+    lines = _sessions(session, circle_id, scope)
+    present, expected = _attendance(session, scope, CheckIn.circle_id == circle_id)
+    quotes = _quotes(session, scope, circle_id=circle_id)
+    lead, deputy = _next_facilitator(session, circle_id, scope.audience)
+    return CircleSummary(
+        scope=scope,
+        circle_id=circle_id,
+        circle=circle.name,
+        purpose=circle.purpose,
+        sessions=lines,
+        held=sum(1 for line in lines if line.status == SessionStatus.HELD),
+        missed=sum(1 for line in lines if line.status != SessionStatus.HELD),
+        present=present,
+        expected=expected,
+        themes=_themes(quotes),
+        quotes=quotes,
+        recognitions=_recognitions(session, scope, circle_id=circle_id),
+        next_facilitator=lead,
+        next_deputy=deputy,
+        upcoming=_upcoming(session, circle_id),
+        incidents=_incidents(session, scope, circle_id=circle_id) if facilitators else [],
+    )
+
+
+def _sessions(session: Session, circle_id: int, scope: ReportPeriod) -> list[SessionLine]:
+    """Decided sessions in the period; notes are selected for facilitators only."""
+    notes = col(CircleSession.notes) if scope.audience == Audience.FACILITATOR else literal("")
+    rows = session.exec(
+        select(  # type: ignore[call-overload]
+            CircleSession.local_date, CircleSession.status, CircleSession.reason, notes
+        )
+        .where(
+            col(CircleSession.circle_id) == circle_id,
+            col(CircleSession.local_date).between(scope.start, scope.end),
+            col(CircleSession.status) != SessionStatus.PLANNED.value,
+        )
+        .order_by(col(CircleSession.local_date), col(CircleSession.starts_at))
+    ).all()
+    return [
+        SessionLine(day=day, status=status, reason=reason or "", notes=note or "")
+        for day, status, reason, note in rows
+    ]
+
+
+def _attendance(session: Session, scope: ReportPeriod, where: Any) -> tuple[int, int]:
+    """Present and expected (not excused) marks at held sessions in the period."""
+    present = func.coalesce(
+        func.sum(case((col(CheckIn.attendance) == Attendance.PRESENT.value, 1), else_=0)), 0
+    )
+    expected = func.coalesce(
+        func.sum(case((col(CheckIn.attendance) != Attendance.EXCUSED.value, 1), else_=0)), 0
+    )
+    row = session.exec(
+        select(present, expected)
+        .join(CircleSession, col(CircleSession.id) == col(CheckIn.session_id))
+        .where(
+            where,
+            col(CheckIn.day).between(scope.start, scope.end),
+            col(CircleSession.status) == SessionStatus.HELD.value,
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _quotes(
+    session: Session, scope: ReportPeriod, *, circle_id: int | None, limit: int | None = None
+) -> list[Quote]:
+    """Answers of check-ins whose visibility the audience may read, newest last."""
+    query = (
+        select(  # type: ignore[call-overload]
+            CheckIn.day,
+            CheckIn.answers,
+            CheckIn.visibility,
+            shown_name(scope.audience).label("name"),
+        )
+        .join(Member, col(Member.id) == col(CheckIn.member_id))
+        .where(
+            col(CheckIn.day).between(scope.start, scope.end),
+            col(CheckIn.visibility).in_(visible(scope.audience)),
+            col(CheckIn.answers) != "{}",
+        )
+        .order_by(col(CheckIn.day), col(CheckIn.id))
+    )
+    if circle_id is not None:
+        query = query.where(col(CheckIn.circle_id) == circle_id)
+    quotes = [
+        Quote(day=day, prompt=prompt, answer=answer, member=name, visibility=visibility)
+        for day, answers, visibility, name in session.exec(query).all()
+        for prompt, answer in answers.items()
+        if answer.strip()
+    ]
+    return quotes[-limit:] if limit else quotes
+
+
+def _themes(quotes: list[Quote]) -> list[Theme]:
+    """The prompts behind the readable answers, most answered first."""
+    counts: dict[str, int] = {}
+    for quote in quotes:
+        counts[quote.prompt] = counts.get(quote.prompt, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+    return [Theme(prompt=prompt, answers=count) for prompt, count in ranked]
+
+
+def _recognitions(
+    session: Session,
+    scope: ReportPeriod,
+    *,
+    circle_id: int | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> list[RecognitionLine]:
+    """Recognitions in the period the audience may read: their visibility, and outside the
+    facilitators only for members who consented to be recognised."""
+    query = (
+        select(  # type: ignore[call-overload]
+            Recognition.day,
+            shown_name(scope.audience).label("name"),
+            Recognition.kind,
+            Recognition.message,
+            Recognition.badge_name,
+        )
+        .join(Member, col(Member.id) == col(Recognition.member_id))
+        .where(
+            col(Recognition.day).between(scope.start, scope.end),
+            col(Recognition.visibility).in_(visible(scope.audience)),
+        )
+        .order_by(col(Recognition.day), col(Recognition.id))
+    )
+    if scope.audience != Audience.FACILITATOR:
+        query = query.where(col(Member.consent_recognised).is_(True))
+    if kinds is not None:
+        query = query.where(col(Recognition.kind).in_(kinds))
+    if circle_id is not None:
+        seated = select(Membership.member_id).where(
+            col(Membership.circle_id) == circle_id,
+            col(Membership.joined_on) <= scope.end,
+            or_(col(Membership.left_on).is_(None), col(Membership.left_on) >= scope.start),
+        )
+        query = query.where(col(Recognition.member_id).in_(seated))
+    return [
+        RecognitionLine(day=day, member=name, kind=kind, message=message, badge=badge or "")
+        for day, name, kind, message, badge in session.exec(query).all()
+    ]
+
+
+def _next_facilitator(
+    session: Session, circle_id: int, audience: Audience
+) -> tuple[str | None, str | None]:
+    """Who facilitates the circle's next planned session, and their deputy."""
+    deputy = aliased(Member)
+    row = session.exec(
+        select(shown_name(audience, Member), shown_name(audience, deputy))
+        .select_from(RoleAssignment)
+        .join(Role, col(Role.id) == col(RoleAssignment.role_id))
+        .join(CircleSession, col(CircleSession.id) == col(RoleAssignment.session_id))
+        .join(Member, col(Member.id) == col(RoleAssignment.member_id))
+        .outerjoin(deputy, col(deputy.id) == col(RoleAssignment.deputy_id))
+        .where(
+            col(CircleSession.circle_id) == circle_id,
+            col(CircleSession.status) == SessionStatus.PLANNED.value,
+            col(CircleSession.local_date) >= clock.today(),
+            col(Role.name_key) == FACILITATOR_ROLE,
+        )
+        .order_by(col(CircleSession.starts_at))
+        .limit(1)
+    ).first()
+    if row is None:
+        return None, None
+    return row[0], row[1]
+
+
+def _upcoming(session: Session, circle_id: int) -> list[SessionLine]:
+    rows = session.exec(
+        select(col(CircleSession.local_date))
+        .where(
+            col(CircleSession.circle_id) == circle_id,
+            col(CircleSession.status) == SessionStatus.PLANNED.value,
+            col(CircleSession.local_date) >= clock.today(),
+        )
+        .order_by(col(CircleSession.starts_at))
+        .limit(UPCOMING)
+    ).all()
+    return [SessionLine(day=day, status="planned", reason="", notes="") for day in rows]
+
+
+def _incidents(
+    session: Session, scope: ReportPeriod, *, circle_id: int | None
+) -> list[IncidentLine]:
+    """Incidents that happened in the period or are still open: facilitators only."""
+    if scope.audience != Audience.FACILITATOR:
+        return []
+    query = (
+        select(Incident, Circle.name)
+        .outerjoin(Circle, col(Circle.id) == col(Incident.circle_id))
+        .where(
+            or_(
+                col(Incident.occurred_on).between(scope.start, scope.end),
+                col(Incident.status) != IncidentStatus.RESOLVED.value,
+            ),
+            col(Incident.occurred_on) <= scope.end,
+        )
+        .order_by(col(Incident.occurred_on), col(Incident.id))
+    )
+    if circle_id is not None:
+        query = query.where(col(Incident.circle_id) == circle_id)
+    return [
+        IncidentLine(
+            id=_id(incident.id),
+            occurred_on=incident.occurred_on,
+            circle=name or "",
+            severity=incident.severity,
+            status=incident.status,
+            summary=incident.summary,
+            follow_up_on=incident.follow_up_on,
+            resolution=incident.resolution,
+        )
+        for incident, name in session.exec(query).all()
+    ]
+
+
+def _activity(session: Session, scope: ReportPeriod) -> tuple[int, int]:
+    held = session.exec(
+        select(func.count())
+        .select_from(CircleSession)
+        .where(
+            col(CircleSession.local_date).between(scope.start, scope.end),
+            col(CircleSession.status) == SessionStatus.HELD.value,
+        )
+    ).one()
+    present, _ = _attendance(session, scope, literal(True))
+    return int(held), present
+
+
+def _highlights(session: Session, scope: ReportPeriod) -> list[CircleHighlight]:
+    """Circles that met in the period, each with its latest readable answers."""
+    held = func.count(col(CircleSession.id))
+    rows = session.exec(
+        select(Circle.id, Circle.name, held)
+        .join(CircleSession, col(CircleSession.circle_id) == col(Circle.id))
+        .where(
+            col(CircleSession.local_date).between(scope.start, scope.end),
+            col(CircleSession.status) == SessionStatus.HELD.value,
+        )
+        .group_by(col(Circle.id))
+        .order_by(col(Circle.name_key))
+    ).all()
+    return [
+        CircleHighlight(
+            circle=name,
+            held=count,
+            quotes=_quotes(session, scope, circle_id=circle_id, limit=QUOTES_PER_CIRCLE),
+        )
+        for circle_id, name, count in rows
+    ]
+
+
+def _seats_open() -> Any:
+    taken = (
+        select(func.count())
+        .where(col(Membership.circle_id) == col(Circle.id), col(Membership.left_on).is_(None))
+        .correlate(Circle)
+        .scalar_subquery()
+    )
+    return col(Circle.max_size) - taken
+
+
+def _news(session: Session, where: Any, day: Any) -> list[CircleNews]:
+    rows = session.exec(
+        select(  # type: ignore[call-overload]
+            Circle.name,
+            Circle.kind,
+            Circle.purpose,
+            day,
+            _seats_open(),
+            Circle.visibility,
+        )
+        .where(where)
+        .order_by(day, col(Circle.name_key))
+    ).all()
+    return [
+        CircleNews(
+            circle=name,
+            kind=kind,
+            purpose=purpose,
+            day=on,
+            seats_open=max(int(seats), 0),
+            how_to_join=_how_to_join(visibility),
+        )
+        for name, kind, purpose, on, seats, visibility in rows
+    ]
+
+
+def _how_to_join(visibility: str) -> str:
+    return {
+        CircleVisibility.OPEN.value: "open to everyone",
+        CircleVisibility.OPT_IN.value: "opt in with a facilitator",
+        CircleVisibility.APPLICATION.value: "apply to join",
+    }.get(visibility, visibility)
+
+
+def _new_circles(session: Session, scope: ReportPeriod) -> list[CircleNews]:
+    """Circles that started in the period (their start date, else the day they were made)."""
+    began = func.coalesce(col(Circle.starts_on), func.date(col(Circle.created_at)))
+    return _news(
+        session,
+        and_(
+            began.between(scope.start.isoformat(), scope.end.isoformat()),
+            col(Circle.status) != CircleStatus.CLOSED.value,
+        ),
+        began,
+    )
+
+
+def _closing_circles(session: Session, scope: ReportPeriod) -> list[CircleNews]:
+    """Circles that end within four weeks of the period's end (or ended in it)."""
+    horizon = scope.end + dt.timedelta(days=CLOSING_AHEAD_DAYS)
+    return _news(
+        session,
+        and_(
+            col(Circle.ends_on).between(scope.start, horizon),
+            col(Circle.status) != CircleStatus.FORMING.value,
+        ),
+        col(Circle.ends_on),
+    )
+
+
+def _invitations(session: Session, scope: ReportPeriod) -> list[CircleNews]:
+    """Opt-in and application circles, forming or active, with seats open."""
+    return _news(
+        session,
+        and_(
+            col(Circle.visibility).in_(
+                [CircleVisibility.OPT_IN.value, CircleVisibility.APPLICATION.value]
+            ),
+            col(Circle.status).in_([CircleStatus.FORMING.value, CircleStatus.ACTIVE.value]),
+            _seats_open() > 0,
+        ),
+        col(Circle.starts_on),
+    )
+
+
+def _ambassador_progress(
+    session: Session, scope: ReportPeriod
+) -> tuple[int, list[tuple[str, int]], int]:
+    """Everything the ambassadors logged in the period, in all and per metric, and how many
+    ambassadors logged anything."""
+    total = func.coalesce(func.sum(col(GoalProgress.count)), 0)
+    rows = session.exec(
+        select(GoalProgress.metric, total)
+        .where(col(GoalProgress.day).between(scope.start, scope.end))
+        .group_by(col(GoalProgress.metric_key))
+        .order_by(total.desc(), col(GoalProgress.metric_key))
+    ).all()
+    people = session.exec(
+        select(func.count(func.distinct(col(GoalProgress.ambassador_id))))
+        .join(Ambassador, col(Ambassador.id) == col(GoalProgress.ambassador_id))
+        .where(col(GoalProgress.day).between(scope.start, scope.end))
+    ).one()
+    by_metric = [(metric, int(count)) for metric, count in rows]
+    return sum(count for _, count in by_metric), by_metric, int(people)
+
+
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value
