@@ -128,7 +128,7 @@ async def test_stale_edit_is_refused_and_the_form_stays_open(seeded_path: Path) 
         table = app.screen.query_one(PagedTable)
         assert table.highlighted is not None
         member_id = table.highlighted.key
-        await pilot.press("e")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MemberFormScreen)
         other = open_database(seeded_path)
@@ -170,7 +170,7 @@ async def test_hostile_names_show_literally_and_run_nothing(seeded_path: Path) -
             highlighted = table.highlighted
             assert highlighted is not None
             assert highlighted.cells[0] in detail
-        await pilot.press("e")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MemberFormScreen)
         assert app.is_running
@@ -189,7 +189,7 @@ async def test_help_lists_every_key_of_the_screen(seeded_path: Path) -> None:
         for description in (
             "Search",
             "New",
-            "Edit",
+            "Open",
             "Pause",
             "Resume",
             "Leave",

@@ -137,7 +137,7 @@ async def test_hostile_names_pass_through_circle_pane_picker_form_and_notices(
         for name in shown:
             assert name[:20] in picker_text, name
         await pilot.press("escape")
-        await pilot.press("e")
+        await pilot.press("enter")
         await settle(pilot)
         assert "Edit [b]Loud[/b] circle" in screen_text(app)
         await pilot.press("ctrl+s")
@@ -145,7 +145,7 @@ async def test_hostile_names_pass_through_circle_pane_picker_form_and_notices(
         assert any(str(n.message) == "Saved [b]Loud[/b] circle." for n in app._notifications)
         await pilot.press("m")
         await settle(pilot)
-        await pilot.press("e")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MemberFormScreen)
         name_value = app.screen.query_one("#name", Input).value

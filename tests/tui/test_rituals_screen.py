@@ -56,7 +56,7 @@ async def test_a_circle_gets_a_default_ritual_from_its_form(db: Database, db_pat
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
-        await pilot.press("e")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CircleFormScreen)
         select = app.screen.query_one("#ritual_id", Select)

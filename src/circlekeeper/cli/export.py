@@ -1,4 +1,5 @@
-"""`circlekeeper export …`: files to take elsewhere, starting with the sessions calendar (.ics)."""
+"""`circlekeeper export …`: files to take elsewhere: the sessions calendar (.ics), the member
+list (CSV)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from circlekeeper.models.enums import SessionStatus
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterator
 
     from circlekeeper.db import Database
     from circlekeeper.models import SessionRead
+    from circlekeeper.services.member_rows import MemberExportRow
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -131,3 +134,58 @@ def ics(
         output.warning(
             "no planned sessions to export — plan some: circlekeeper session plan CIRCLE"
         )
+
+
+@app.command("members")
+def members(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Write to this file (replaced atomically, mode 0600) instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Export the whole member list as CSV, for a spreadsheet or another tool.
+
+    Columns: name, email, handle, timezone, joined_on, status, tags (key=value;key=value),
+    sorted by name; every member is included, whatever their status. A cell a spreadsheet would
+    run as a formula (it starts with = + - @, a tab or a line break) gets a leading apostrophe,
+    so opening the file never runs what a member typed. The file holds contact details: keep it
+    private.
+
+    \b
+    Example: circlekeeper export members --out members.csv
+    """
+    from contextlib import closing
+
+    from circlekeeper.export.csv_text import member_csv_chunks
+    from circlekeeper.services.errors import InvalidInput
+    from circlekeeper.services.member_rows import iter_member_rows
+
+    db = open_db(ctx)
+    count = 0
+
+    def counted() -> Iterator[MemberExportRow]:
+        nonlocal count
+        with closing(iter_member_rows(db)) as rows:
+            for row in rows:
+                count += 1
+                yield row
+
+    chunks = member_csv_chunks(counted())
+    if out is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
+    from circlekeeper.export.atomic import write_atomic_chunks
+
+    try:
+        write_atomic_chunks(out, chunks)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from exc
+    output.info(f"wrote {count} members to {out}")

@@ -1,7 +1,10 @@
-"""`circlekeeper member …`: members by id, email or handle."""
+"""`circlekeeper member …`: members by id, email or handle, and their data rights (export,
+forget)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,6 +17,7 @@ from circlekeeper.models.enums import MemberStatus
 if TYPE_CHECKING:
     import datetime as dt
 
+    from circlekeeper.db import Database
     from circlekeeper.models import MemberDetail, MemberPage
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -414,6 +418,123 @@ def leave(
 
     member = leave_member(open_db(ctx), ref=ref, reason=clean_text(reason) if reason else None)
     output.info(f"{member.name} (#{member.id}) has left the community")
+
+
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        metavar="FILE",
+        help="Write to this file (replaced atomically, mode 0600) instead of stdout.",
+        show_default=False,
+    ),
+]
+
+
+@app.command("export")
+def export(ctx: typer.Context, ref: RefArg, out: OutOpt = None) -> None:
+    """Write everything the database holds about a member as one JSON document.
+
+    The document has one key per table (member, checkin, recognition, incident, …), each a
+    list of rows: their own records, and other people's notes that name them. Review it
+    before you share it.
+
+    \b
+    Example: circlekeeper member export ana@example.org --out ana-data.json
+    """
+    import json
+
+    from circlekeeper.services.data_rights import export_member_data
+
+    data = export_member_data(open_db(ctx), member_ref=ref)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    rows = sum(len(found) for found in data.values())
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from circlekeeper.export.atomic import write_atomic
+        from circlekeeper.services.errors import InvalidInput
+
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from exc
+        output.info(f"wrote {rows} rows about member #{data['member'][0]['id']} to {out}")
+    output.warning(
+        "this export can hold private check-ins, notes and incidents that mention them — "
+        "read it before you share it"
+    )
+
+
+@app.command("forget")
+def forget(
+    ctx: typer.Context,
+    ref: RefArg,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Erase for good; without it nothing is changed.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Erase a member's personal data everywhere, keeping anonymous counts. Cannot be undone.
+
+    Their name, email, handle, tags, check-in answers and moods, recognitions, notes and
+    every mention of them in incidents and session notes are erased; their attendance stays
+    (as "Forgotten member #ID") so attendance figures stay true. Without --yes it only says
+    what would be erased. Backups taken before still hold the data.
+
+    \b
+    Example: circlekeeper member forget ana@example.org --yes
+    """
+    from circlekeeper.services.data_rights import forget_member
+
+    db = open_db(ctx)
+    if not yes:
+        _explain_forget(db, ref)
+        raise typer.Exit(1)
+    report = forget_member(db, member_ref=ref)
+    if as_json:
+        output.emit_json(report)
+    erased = sum(report.erased.values())
+    deleted = sum(report.deleted.values())
+    mentions = sum(report.mentions.values())
+    output.info(
+        f"forgot member #{report.member_id} (now {report.placeholder!r}): {erased} rows erased, "
+        f"{deleted} deleted, {mentions} mentions replaced — erasure log #{report.erasure_id}"
+    )
+    if not report.checkpointed:
+        output.warning(
+            "another circlekeeper has the database open, so its -wal file may still hold the "
+            "erased text until every circlekeeper window is closed"
+        )
+    found = f"{report.backups} backup(s)" if report.backups else "none found"
+    output.warning(
+        f"backups taken before still hold their data ({found} in {report.backup_folder}), "
+        "and so do files exported before — delete those copies or keep them safe"
+    )
+
+
+def _explain_forget(db: Database, ref: str) -> None:
+    """Say what `member forget` would erase for this member, changing nothing."""
+    from circlekeeper.services.data_rights import FORGET_RULES, forget_preview
+
+    preview = forget_preview(db, member_ref=ref)
+    if preview.forgotten_on is not None:
+        output.error(
+            f"member #{preview.member_id} was already forgotten on "
+            f"{preview.forgotten_on:%Y-%m-%d}; there is nothing left to erase"
+        )
+        return
+    output.info(f"forgetting {preview.name} (#{preview.member_id}) would, in one go and for good:")
+    for table, rule in FORGET_RULES.items():
+        count = preview.erased.get(table, 0) + preview.deleted.get(table, 0)
+        if count or table == "member":
+            output.info(f"  {table}: {rule} ({count} row{'' if count == 1 else 's'})")
+    if preview.mentions:
+        where = ", ".join(f"{table} {count}" for table, count in preview.mentions.items())
+        output.info(f"  mentions: {FORGET_RULES['mentions']} ({where})")
+    output.info("backups taken before keep the data; so do files exported before")
+    output.error(f"nothing was changed — add --yes to forget member #{preview.member_id}")
 
 
 def _register_import() -> None:

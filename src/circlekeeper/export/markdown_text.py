@@ -12,9 +12,10 @@ PUNCTUATION = r"""\`*_[]<>#!|~&$@"""
 appears: emphasis, code, links and images, raw HTML and entities, tables, strikethrough, math,
 mentions and issue links. Other punctuation stays as typed so the Markdown reads naturally."""
 _ESCAPE = re.compile("([" + re.escape(PUNCTUATION) + "])")
-_LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
-"""What starts a block only at the beginning of a line: list items, setext underlines and
-ordered-list numbers (the "." or ")" after the number is escaped)."""
+_LINE_START = re.compile(r"^(?:([-+=:])|(\d+)([.)]))")
+"""What starts a block only at the beginning of a line: list items, setext underlines, the
+delimiter row of a table (a line such as ":---" under a line holding a pipe) and ordered-list
+numbers (the "." or ")" after the number is escaped)."""
 _MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t]*\r?\n[ \t]*|\r")
 ZERO_WIDTH_JOINER = "\u2060"

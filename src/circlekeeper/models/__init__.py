@@ -72,6 +72,12 @@ if TYPE_CHECKING:
         Visibility,
         Weekday,
     )
+    from circlekeeper.models.erasure import (
+        ErasureCounts,
+        ErasureLog,
+        ForgetPreview,
+        ForgetReport,
+    )
     from circlekeeper.models.incident import (
         Incident,
         IncidentPerson,
@@ -132,6 +138,10 @@ if TYPE_CHECKING:
     )
 
 _WHERE: dict[str, str] = {
+    "ErasureCounts": "circlekeeper.models.erasure",
+    "ErasureLog": "circlekeeper.models.erasure",
+    "ForgetPreview": "circlekeeper.models.erasure",
+    "ForgetReport": "circlekeeper.models.erasure",
     "Incident": "circlekeeper.models.incident",
     "IncidentPerson": "circlekeeper.models.incident",
     "IncidentPersonRead": "circlekeeper.models.incident",
@@ -249,6 +259,7 @@ TABLE_MODULES = (
     "circlekeeper.models.application",
     "circlekeeper.models.review",
     "circlekeeper.models.incident",
+    "circlekeeper.models.erasure",
 )
 
 
@@ -305,6 +316,10 @@ __all__ = [
     "Contributor",
     "Coverage",
     "DiversityRow",
+    "ErasureCounts",
+    "ErasureLog",
+    "ForgetPreview",
+    "ForgetReport",
     "Goal",
     "GoalPer",
     "GoalProgress",

@@ -357,35 +357,47 @@ def retire_ambassador(
         name = _name(session, ambassador)
         if ambassador.status == AmbassadorStatus.ALUMNI:
             raise Conflict(f"{name} is already alumni (since {ambassador.retired_on})")
-        ambassador_id = _id(ambassador.id)
-        goals.end_current_goals(session, ambassador_id, today=today, settings=settings)
-        session.exec(
-            delete(AmbassadorRest).where(
-                col(AmbassadorRest.ambassador_id) == ambassador_id,
-                col(AmbassadorRest.starts_on) > today,
-            )
-        )
-        for rest in session.exec(
-            select(AmbassadorRest).where(
-                col(AmbassadorRest.ambassador_id) == ambassador_id,
-                col(AmbassadorRest.ends_on) > today,
-            )
-        ).all():
-            rest.ends_on = today
-            session.add(rest)
-        session.flush()
-        values: dict[str, Any] = {
-            "status": AmbassadorStatus.ALUMNI.value,
-            "retired_on": today,
-            "resting_until": None,
-        }
-        if why:
-            line = f"Retired {today}: {why}"
-            values["note"] = f"{ambassador.note}\n{line}" if ambassador.note else line
-        versioned_update(
-            session, ambassador, values, expected_version=None, what=f"ambassador {name!r}"
-        )
+        retire_in_session(session, ambassador, why=why, today=today, settings=settings)
         return ambassador_read(session, ambassador, today=today)
+
+
+def retire_in_session(
+    session: Session,
+    ambassador: Ambassador,
+    *,
+    why: str,
+    today: dt.date,
+    settings: ProgrammeSettings,
+) -> None:
+    """`retire_ambassador` inside the caller's write transaction (forgetting a member uses it);
+    the ambassador must not be alumni yet."""
+    ambassador_id = _id(ambassador.id)
+    goals.end_current_goals(session, ambassador_id, today=today, settings=settings)
+    session.exec(
+        delete(AmbassadorRest).where(
+            col(AmbassadorRest.ambassador_id) == ambassador_id,
+            col(AmbassadorRest.starts_on) > today,
+        )
+    )
+    for rest in session.exec(
+        select(AmbassadorRest).where(
+            col(AmbassadorRest.ambassador_id) == ambassador_id,
+            col(AmbassadorRest.ends_on) > today,
+        )
+    ).all():
+        rest.ends_on = today
+        session.add(rest)
+    session.flush()
+    values: dict[str, Any] = {
+        "status": AmbassadorStatus.ALUMNI.value,
+        "retired_on": today,
+        "resting_until": None,
+    }
+    if why:
+        line = f"Retired {today}: {why}"
+        values["note"] = f"{ambassador.note}\n{line}" if ambassador.note else line
+    what = f"ambassador {_name(session, ambassador)!r}"
+    versioned_update(session, ambassador, values, expected_version=None, what=what)
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ the same for every page and never holds more than a page in memory.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from pydantic import BaseModel
 from sqlalchemy import tuple_
@@ -37,7 +37,9 @@ class MemberExportRow(BaseModel):
     """Sorted by key."""
 
 
-def iter_member_rows(db: Database, *, page_size: int = PAGE_SIZE) -> Iterator[MemberExportRow]:
+def iter_member_rows(
+    db: Database, *, page_size: int = PAGE_SIZE
+) -> Generator[MemberExportRow, None, None]:
     """Every member sorted like the member list (name, then id), read `page_size` at a time.
 
     The read transaction stays open until the iterator is exhausted or closed, so close it

@@ -17,6 +17,7 @@ from circlekeeper.tui.screens.ambassadors import AmbassadorsScreen
 from circlekeeper.tui.screens.circles import CirclesScreen
 from circlekeeper.tui.screens.dashboard import DashboardScreen
 from circlekeeper.tui.screens.dialogs import MessageScreen
+from circlekeeper.tui.screens.export import ExportScreen
 from circlekeeper.tui.screens.health import HealthScreen
 from circlekeeper.tui.screens.help import HelpScreen
 from circlekeeper.tui.screens.incidents import IncidentsScreen
@@ -51,6 +52,7 @@ class CircleKeeperApp(App[None]):
         "rota": RotaScreen,
         "ambassadors": AmbassadorsScreen,
         "recognition": RecognitionScreen,
+        "export": ExportScreen,
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -121,6 +123,14 @@ class CircleKeeperApp(App[None]):
             id="app.recognition",
             group=SCREENS,
             tooltip="Shout-outs, badges and suggestions",
+        ),
+        Binding(
+            "e",
+            "show_export",
+            "Export",
+            id="app.export",
+            group=SCREENS,
+            tooltip="Markdown reports: preview, save, copy",
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="List every key"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit circlekeeper"),
@@ -257,6 +267,10 @@ class CircleKeeperApp(App[None]):
     def action_show_ambassadors(self) -> None:
         """Switch to the ambassadors screen."""
         self.switch_mode("ambassadors")
+
+    def action_show_export(self) -> None:
+        """Switch to the export screen (reports with a live preview)."""
+        self.switch_mode("export")
 
     def action_show_recognition(self) -> None:
         """Switch to the recognition log."""

@@ -92,7 +92,7 @@ class CirclesScreen(ListDetailScreen):
             tooltip="Filter circles by name or purpose",
         ),
         Binding("n", "new", "New", id="circles.new", tooltip="Create a circle"),
-        Binding("e", "edit", "Edit", id="circles.edit", tooltip="Edit the highlighted circle"),
+        Binding("enter", "edit", "Edit", id="circles.edit", tooltip="Edit the highlighted circle"),
         Binding(
             "plus",
             "add_member",

@@ -100,6 +100,13 @@ class ListDetailScreen(SearchBoxMixin):
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
         self.query_one("#count", Label).update(Content(self.count_text(event.total)))
 
+    def on_paged_table_row_selected(self, event: PagedTable.RowSelected) -> None:
+        """Enter on a row opens it for editing, where the screen can edit."""
+        editor = getattr(self, "action_edit", None)
+        if callable(editor):
+            event.stop()
+            editor()
+
     def on_paged_table_row_highlighted(self, event: PagedTable.RowHighlighted) -> None:
         self.load_detail(event.row.key)
 

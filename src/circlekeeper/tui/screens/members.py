@@ -74,7 +74,7 @@ class MembersScreen(ListDetailScreen):
             tooltip="Filter by name, email, handle or tag",
         ),
         Binding("n", "new", "New", id="members.new", tooltip="Add a member"),
-        Binding("e", "edit", "Edit", id="members.edit", tooltip="Edit the highlighted member"),
+        Binding("enter", "edit", "Edit", id="members.edit", tooltip="Edit the highlighted member"),
         Binding("p", "pause", "Pause", id="members.pause", tooltip="Pause the highlighted member"),
         Binding(
             "u",

@@ -139,7 +139,7 @@ class PagedTable(ScrollView, can_focus=True):
             group=Binding.Group("First/last"),
             show=False,
         ),
-        Binding("enter", "select_cursor", "Open", id="paged_table.select", show=False),
+        Binding("enter", "select_cursor", "Open", id="paged_table.select", show=True),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -1,0 +1,204 @@
+"""The Export screen (`e`): pick a report, its audience and period, read a live preview, then save
+it to a file or copy it. The audience is always on show; the facilitator audience warns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Markdown, Select, Static
+
+from circlekeeper.models.enums import Audience
+from circlekeeper.tui.bridge import error_message, run_db
+from circlekeeper.tui.screens.dialogs import PromptScreen
+
+if TYPE_CHECKING:
+    from circlekeeper.tui.app import CircleKeeperApp
+
+REPORT_CHOICES = [
+    ("Circle summary", "circle"),
+    ("Community digest", "digest"),
+    ("Ambassador report", "ambassadors"),
+    ("Recognition roll-up", "recognition"),
+    ("Facilitator report", "facilitator"),
+]
+AUDIENCE_CHOICES = [
+    ("Community (shareable only)", Audience.COMMUNITY.value),
+    ("Circle members", Audience.CIRCLE.value),
+    ("Facilitators only", Audience.FACILITATOR.value),
+]
+AUDIENCE_NOTES = {
+    Audience.COMMUNITY: "Audience: the whole community — only what was marked shareable; members "
+    "who have not agreed to be named appear as “a member”.",
+    Audience.CIRCLE: "Audience: the circle's members — adds what was shared with the circle.",
+    Audience.FACILITATOR: "Audience: FACILITATORS ONLY — holds private notes and incidents. "
+    "Never paste it into the community.",
+}
+
+
+class ExportScreen(Screen[None]):
+    """Reports as Markdown with a live preview; ctrl+s saves, ctrl+y copies."""
+
+    TITLE = "Export"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save to file", id="export.save", tooltip="Write it to a file"),
+        Binding("ctrl+y", "copy", "Copy", id="export.copy", tooltip="Copy it to the clipboard"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = ""
+        """The Markdown of the preview on show (what save and copy hand over)."""
+
+    @property
+    def ck_app(self) -> CircleKeeperApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        today = _today()
+        yield Header()
+        with Horizontal():
+            with Vertical(id="export-form"):
+                yield Label("Report", classes="field-label")
+                yield Select(REPORT_CHOICES, value="digest", allow_blank=False, id="report")
+                yield Label("Audience", classes="field-label")
+                yield Select(
+                    AUDIENCE_CHOICES,
+                    value=Audience.COMMUNITY.value,
+                    allow_blank=False,
+                    id="audience",
+                )
+                yield Label("Circle (id or name, circle summary only)", classes="field-label")
+                yield Input(placeholder="e.g. Tuesday Builders", id="circle")
+                yield Label("From (YYYY-MM-DD)", classes="field-label")
+                yield Input(value=str(today - dt.timedelta(days=27)), id="from")
+                yield Label("To (YYYY-MM-DD)", classes="field-label")
+                yield Input(value=str(today), id="to")
+                yield Static("", id="export-problem", classes="field-error")
+            with Vertical(id="export-preview-pane"):
+                yield Static("", id="audience-note")
+                with VerticalScroll(id="export-preview-scroll"):
+                    yield Markdown("", id="export-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_audience()
+        self.refresh_preview()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._show_audience()
+        self.refresh_preview()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refresh_preview()
+
+    def _choice(self) -> tuple[str, Audience, str, str, str]:
+        report = str(self.query_one("#report", Select).value)
+        audience = Audience(str(self.query_one("#audience", Select).value))
+        circle = self.query_one("#circle", Input).value.strip()
+        start = self.query_one("#from", Input).value.strip()
+        end = self.query_one("#to", Input).value.strip()
+        return report, audience, circle, start, end
+
+    def _show_audience(self) -> None:
+        _, audience, *_ = self._choice()
+        note = self.query_one("#audience-note", Static)
+        note.update(Content(AUDIENCE_NOTES[audience]))
+        note.set_class(audience == Audience.FACILITATOR, "warning")
+
+    def refresh_preview(self) -> None:
+        """Build the report in a worker (a newer request supersedes an older one)."""
+        db = self.ck_app.db
+        if db is None:
+            return
+        report, audience, circle, start, end = self._choice()
+        try:
+            first = dt.date.fromisoformat(start) if start else None
+            last = dt.date.fromisoformat(end) if end else None
+        except ValueError:
+            self._problem("dates as YYYY-MM-DD")
+            return
+
+        def build() -> str:
+            from circlekeeper.config import load_report_texts
+            from circlekeeper.export.reports import build_report
+
+            texts, _ = load_report_texts()
+            return build_report(
+                db,
+                report,
+                circle_ref=circle or None,
+                start=first,
+                end=last,
+                audience=audience,
+                texts=texts,
+            )
+
+        run_db(
+            self,
+            build,
+            self._show,
+            on_error=lambda exc: self._problem(error_message(exc)),
+            group="export",
+            exclusive=True,
+        )
+
+    def _problem(self, message: str) -> None:
+        self.text = ""
+        self.query_one("#export-problem", Static).update(Content(message))
+
+    async def _show(self, text: str) -> None:
+        self.text = text
+        self.query_one("#export-problem", Static).update("")
+        await self.query_one("#export-preview", Markdown).update(text)
+
+    def action_save(self) -> None:
+        """Ask for a file name and write the report there (atomically, mode 0600)."""
+        if not self.text:
+            self.notify("Nothing to save yet — fix the problem on the left.", severity="warning")
+            return
+        report, audience, *_ = self._choice()
+        suggested = f"{report}-{audience.value}-{_today()}.md"
+        text = self.text
+
+        def chosen(name: str | None) -> None:
+            if not name:
+                return
+            path = Path(name).expanduser()
+
+            def write() -> Path:
+                from circlekeeper.export.atomic import write_atomic
+
+                write_atomic(path, text)
+                return path
+
+            run_db(
+                self,
+                write,
+                lambda written: self.notify(f"Saved to {written}.", markup=False),
+                on_error=lambda exc: self.notify(
+                    f"Could not save: {exc}", severity="error", markup=False
+                ),
+            )
+
+        self.app.push_screen(PromptScreen("Save report", "File name:", value=suggested), chosen)
+
+    def action_copy(self) -> None:
+        """Copy the report's Markdown to the clipboard (through the terminal)."""
+        if not self.text:
+            self.notify("Nothing to copy yet — fix the problem on the left.", severity="warning")
+            return
+        self.app.copy_to_clipboard(self.text)
+        self.notify(f"Copied {len(self.text.splitlines())} lines of Markdown.", markup=False)
+
+
+def _today() -> dt.date:
+    from circlekeeper import clock
+
+    return clock.today()
