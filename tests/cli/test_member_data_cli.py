@@ -21,7 +21,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "json.md"
 @pytest.fixture
 def cli(db: Database) -> Cli:
     """The CLI on a database with Ana (the canary in her name, email and a tag), Bo, and the
-    circle Tuesday with both in it and one session today, its notes naming Ana."""
+    circle Tuesday with both in it and one session today, its notes naming Ana, where she
+    checked in with the canary in her answer."""
     cli = Cli(db.path)
     cli.member(f"Ana {CANARY}", "--email", f"{CANARY}@example.org", "--tag", f"city={CANARY}")
     cli.member("Bo", "--handle", "bo")
@@ -31,6 +32,7 @@ def cli(db: Database) -> Cli:
         "session", "record", "Tuesday", "--date", "2026-11-21", "--present", "#1",
         "--present", "@bo", "--notes", f"Ana {CANARY} brought tea",
     )  # fmt: skip
+    cli("checkin", "add", "1", "#1", "--answer", f"wins=my {CANARY} secret", "--mood", "2")
     return cli
 
 
@@ -47,7 +49,8 @@ def test_export_prints_every_table_about_the_member_as_json(cli: Cli) -> None:
     assert next(iter(data)) == "member"
     assert data["member"][0]["email"] == f"{CANARY}@example.org"
     assert [(t["key"], t["value"]) for t in data["member_tag"]] == [("city", CANARY)]
-    assert [c["attendance"] for c in data["checkin"]] == ["present"]
+    assert [(c["attendance"], c["mood"]) for c in data["checkin"]] == [("present", 2)]
+    assert CANARY in data["checkin"][0]["answers"]["wins"]
     assert [s["notes"] for s in data["circle_session"]] == [f"Ana {CANARY} brought tea"]
     assert {"recognition", "incident_person", "role_assignment", "nomination"} <= set(data)
     assert "read it before you share it" in result.stderr

@@ -175,6 +175,7 @@ class ExportScreen(Screen[None]):
             def write() -> Path:
                 from circlekeeper.export.atomic import write_atomic
 
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 write_atomic(path, text)
                 return path
 

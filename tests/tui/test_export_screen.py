@@ -1,0 +1,73 @@
+"""Pilot tests of the Export screen: the audience always on show, the facilitator warning, a
+preview that holds only what the audience may read, save to a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+from pathlib import Path
+
+from textual.widgets import Input, Select
+
+from circlekeeper import clock
+from circlekeeper.db import Database
+from circlekeeper.services.incidents import add_incident
+from circlekeeper.services.sample_community import load_sample_community
+from circlekeeper.tui.app import CircleKeeperApp
+from circlekeeper.tui.screens.export import ExportScreen
+from tests.tui.helpers import screen_text, settle
+
+SIZE = (160, 50)
+CANARY = "zq-CANARY-export-91"
+
+
+async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
+    db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    load_sample_community(db)
+    add_incident(
+        db,
+        summary=f"harm {CANARY}",
+        circle_ref=1,
+        occurred_on=clock.today() - dt.timedelta(days=3),
+    )
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        text = screen_text(app)
+        assert "Audience: the whole community" in text
+        assert "Community digest" in text
+        assert CANARY not in screen.text
+        screen.query_one("#report", Select).value = "facilitator"
+        await settle(pilot)
+        assert "facilitator report holds private notes" in screen_text(app)
+        assert screen.text == ""
+        screen.query_one("#audience", Select).value = "facilitator"
+        await settle(pilot)
+        text = screen_text(app)
+        assert "FACILITATORS ONLY" in text
+        assert CANARY in screen.text
+        assert "Confidential — for facilitators only" in screen.text
+        target = tmp_path / "out" / "facilitators.md"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        answer = app.screen.query_one("#answer", Input)
+        answer.value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert target.read_text(encoding="utf-8") == screen.text
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        screen.query_one("#audience", Select).value = "community"
+        screen.query_one("#report", Select).value = "circle"
+        await settle(pilot)
+        assert "needs a circle" in screen_text(app)
+        await pilot.click("#circle")
+        await pilot.press(*"1")
+        await settle(pilot)
+        assert "Circle summary" in screen.text
+        assert CANARY not in screen.text
