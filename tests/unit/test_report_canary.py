@@ -1,0 +1,142 @@
+"""No confidential word in any report meant for more than the facilitators: a canary is written
+into check-ins, recognitions, session notes and incidents with hypothesis-chosen visibilities,
+and every report is built for every audience; the canary may only show where the audience may
+read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from circlekeeper import clock
+from circlekeeper.db import Database
+from circlekeeper.db.database import create_database
+from circlekeeper.export.reports import REPORTS, build_report
+from circlekeeper.models import Audience, CheckInCreate, RecognitionKind, Visibility
+from circlekeeper.services import checkins, circles, members, sessions
+from circlekeeper.services.errors import InvalidInput
+from circlekeeper.services.incidents import add_incident
+from circlekeeper.services.recognition import recognize
+from circlekeeper.services.sample_community import load_sample_community
+
+MAY_READ = {
+    Audience.COMMUNITY: {Visibility.COMMUNITY},
+    Audience.CIRCLE: {Visibility.COMMUNITY, Visibility.CIRCLE},
+    Audience.FACILITATOR: set(Visibility),
+}
+_BASE: dict[str, bytes] = {}
+
+
+def sample(tmp: Path) -> Database:
+    """A copy of the sample community (built once per test session, copied per example)."""
+    if "db" not in _BASE:
+        built = create_database(tmp / "base.db")
+        load_sample_community(built)
+        built.close()
+        _BASE["db"] = (tmp / "base.db").read_bytes()
+    path = tmp / f"example-{len(list(tmp.iterdir()))}.db"
+    path.write_bytes(_BASE["db"])
+    from circlekeeper.db import open_database
+
+    return open_database(path)
+
+
+def plant(db: Database, visibility: Visibility, canary: str) -> None:
+    """The canary in a session held today in circle 1 (its notes, a check-in answer of
+    `visibility`), a recognition of `visibility` for a member who consented to recognition,
+    and an incident."""
+    circle = circles.get_circle(db, ref=1)
+    people = [members.get_member(db, ref=m.member_id) for m in circle.members]
+    consenting = next(p for p in people if p.consent_recognised)
+    held = sessions.record_session(
+        db,
+        circle_ref=1,
+        day=clock.today(),
+        present=[p.id for p in people],
+        notes=f"note {canary}",
+    )
+    prompt = sessions.get_session(db, session_id=held.id).prompts[0]
+    checkins.add_checkin(
+        db,
+        session_id=held.id,
+        member_ref=people[0].id,
+        data=CheckInCreate(answers={prompt: f"said {canary}"}, visibility=visibility),
+    )
+    recognize(
+        db,
+        member_ref=consenting.id,
+        kind=RecognitionKind.SPOTLIGHT,
+        message=f"thanks {canary}",
+        visibility=visibility,
+    )
+    add_incident(
+        db,
+        summary=f"harm {canary}",
+        circle_ref=1,
+        occurred_on=clock.today() - dt.timedelta(days=2),
+    )
+
+
+def reports_for(db: Database, audience: Audience) -> dict[str, str]:
+    """Every report this audience can be given, by name."""
+    made = {}
+    for name, kind in REPORTS.items():
+        try:
+            made[name] = build_report(
+                db, name, circle_ref=1 if kind.needs_circle else None, audience=audience
+            )
+        except InvalidInput:
+            assert kind.facilitators_only
+            assert audience != Audience.FACILITATOR
+    return made
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(visibility=st.sampled_from(list(Visibility)), audience=st.sampled_from(list(Audience)))
+def test_a_canary_shows_only_where_its_audience_may_read_it(
+    tmp_path: Path, visibility: Visibility, audience: Audience
+) -> None:
+    canary = f"zq{visibility.value[:3]}{audience.value[:3]}CANARY"
+    db = sample(tmp_path)
+    try:
+        plant(db, visibility, canary)
+        made = reports_for(db, audience)
+    finally:
+        db.close()
+    assert made, "at least one report for every audience"
+    holding = {name for name, text in made.items() if canary in text}
+    if audience == Audience.FACILITATOR:
+        assert "facilitator" in holding, "the facilitator report holds notes and incidents"
+    else:
+        assert "facilitator" not in made
+    if visibility not in MAY_READ[audience]:
+        assert holding == set(), f"{visibility} text leaked into {sorted(holding)} for {audience}"
+    elif audience != Audience.FACILITATOR:
+        assert {"circle", "digest"} & holding, "readable answers reach the circle summary"
+
+
+@pytest.mark.parametrize(("visibility", "audience"), itertools.product(Visibility, Audience))
+def test_every_pair_of_visibility_and_audience(
+    tmp_path: Path, visibility: Visibility, audience: Audience
+) -> None:
+    canary = "zqPAIRCANARY"
+    db = sample(tmp_path)
+    try:
+        plant(db, visibility, canary)
+        made = reports_for(db, audience)
+    finally:
+        db.close()
+    leaked = {name for name, text in made.items() if canary in text}
+    if visibility not in MAY_READ[audience]:
+        assert leaked == set()
+    else:
+        assert leaked
