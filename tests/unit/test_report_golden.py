@@ -37,4 +37,4 @@ def test_report_matches_its_golden_file(db: Database, name: str, audience: Audie
     assert text == path.read_text(encoding="utf-8")
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     assert not [t for t in tokens if t.type in ("html_block", "html_inline")]
-    assert [t for t in tokens if t.type == "heading_open"][0].tag == "h1"
+    assert next(t for t in tokens if t.type == "heading_open").tag == "h1"
