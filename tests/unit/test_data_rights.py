@@ -201,9 +201,9 @@ def session_ids(db: Database) -> list[int]:
 
 
 def canary_bytes(path: Path) -> int:
-    """How often the canary occurs in the raw bytes of the database file and its -wal file."""
+    """How often the canary occurs in the raw bytes of the database and its -wal and -shm files."""
     found = 0
-    for file in (path, Path(f"{path}-wal")):
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if file.exists():
             found += file.read_bytes().count(CANARY.encode())
     return found
@@ -521,3 +521,28 @@ def test_a_member_with_only_a_handle_is_forgotten_without_touching_others(
         (ana, f"Forgotten member #{ana}", f"forgotten-{ana}"),
         (bo, "Bo", "bo"),
     ]
+
+
+def test_pending_nominations_and_applications_are_closed_with_their_text_erased(
+    db: Database,
+) -> None:
+    dee = add(db, "Dee Okafor", handle="dee")
+    add(db, "Bo", handle="bo")
+    nominations.nominate(db, member_ref="dee", reason="Dee hosts the best calls", by_ref="bo")
+    circles.create_circle(
+        db, data=CircleCreate(name="Writers", visibility=CircleVisibility.APPLICATION)
+    )
+    applications.apply_to_circle(db, circle_ref="Writers", member_ref=dee, answer="I write")
+
+    report = data_rights.forget_member(db, member_ref=dee)
+
+    (nomination,) = nominations.list_nominations(db, status=None)
+    assert (nomination.status, nomination.reason, nomination.decided_on) == (
+        "declined",
+        "[erased]",
+        dt.date(2026, 11, 21),
+    )
+    assert nomination.nominated_by == "Bo"
+    (application,) = applications.list_applications(db, status=None)
+    assert (application.status, application.answer) == ("withdrawn", "")
+    assert (report.erased["nomination"], report.erased["application"]) == (1, 1)

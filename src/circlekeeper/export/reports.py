@@ -58,7 +58,7 @@ def _ambassadors(db: Database, texts: Mapping[str, Mapping[str, str]], **where: 
     )
     from circlekeeper.services.report_ambassadors import ambassador_report
 
-    report = ambassador_report(db, **where)
+    report = ambassador_report(db, **where)  # type: ignore[arg-type]
     return render_ambassador_report(report, texts_for("ambassadors", DEFAULT_TEXTS, texts))
 
 
@@ -69,7 +69,7 @@ def _recognition(db: Database, texts: Mapping[str, Mapping[str, str]], **where: 
     )
     from circlekeeper.services.report_recognition import recognition_rollup
 
-    report = recognition_rollup(db, **where)
+    report = recognition_rollup(db, **where)  # type: ignore[arg-type]
     return render_recognition_rollup(report, texts_for("recognition", DEFAULT_TEXTS, texts))
 
 

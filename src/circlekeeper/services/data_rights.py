@@ -110,6 +110,7 @@ def _collect(session: Session, member: Member) -> dict[str, list[dict[str, Any]]
     found: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
 
     def add(name: str, rows: Iterable[Any]) -> None:
+        """Keep `rows` of table `name`, once each."""
         bucket = found.setdefault(name, {})
         for row in rows:
             bucket[primary_key(every[name], row)] = dict(row)
@@ -132,8 +133,9 @@ def _collect(session: Session, member: Member) -> dict[str, list[dict[str, Any]]
         add(text.table, rows_by_keys(session, every[text.table], named))
     found[DRAFT_TABLE] = {}
     for row in session.execute(sql_select(every[DRAFT_TABLE])).mappings().all():
-        part = draft_part(row["payload"] if isinstance(row["payload"], dict) else {}, member_id)
-        notes = row["payload"].get("notes") if isinstance(row["payload"], dict) else None
+        payload = row["payload"] if isinstance(row["payload"], dict) else {}
+        part = draft_part(payload, member_id)
+        notes = payload.get("notes")
         if isinstance(notes, str) and mentions.found_in(notes):
             part["notes"] = notes
         if part:

@@ -31,9 +31,6 @@ from circlekeeper.services.member_data import (
 from circlekeeper.services.members import LEFT_COMMUNITY_REASON
 from circlekeeper.text import handle_key, sort_key
 
-CHUNK = 200
-"""Rows changed per statement when erasing mentions by primary key."""
-
 
 def placeholder_name(member_id: int) -> str:
     """The name a forgotten member's row carries: no trace of the person, still countable."""
@@ -238,6 +235,7 @@ def erase_mentions(
 
 
 def _erased(mentions: Mentions, column: TextColumn, value: Any) -> Any:
+    """A cell's value with the mentions erased, within the column's length limit."""
     if column.json:
         return mentions.erase_json(value)
     text = mentions.erase(str(value))
@@ -247,6 +245,7 @@ def _erased(mentions: Mentions, column: TextColumn, value: Any) -> Any:
 def _rewrite(
     session: Session, column: TextColumn, key: tuple[Any, ...], value: Any, now: dt.datetime
 ) -> None:
+    """Write one cell, found by its row's primary key (with a new version where there is one)."""
     table = tables()[column.table]
     where = and_(*(pk == part for pk, part in zip(table.primary_key.columns, key, strict=True)))
     session.execute(
