@@ -3,14 +3,13 @@ list (CSV)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.cli.options import OutOpt
 from circlekeeper.cli.sessions import optional_day
 from circlekeeper.models.enums import SessionStatus
 
@@ -62,15 +61,7 @@ def ics(
             "--circle", help="Only this circle's sessions (id or name).", show_default=False
         ),
     ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            metavar="FILE",
-            help="Write to this file (replaced atomically, mode 0600) instead of stdout.",
-            show_default=False,
-        ),
-    ] = None,
+    out: OutOpt = None,
     start: Annotated[
         str | None,
         typer.Option(
@@ -98,7 +89,6 @@ def ics(
     """
     from circlekeeper import clock
     from circlekeeper.export.ics import sessions_to_ics
-    from circlekeeper.services.errors import InvalidInput
     from circlekeeper.services.rituals import list_rituals
     from circlekeeper.services.rota import roles_for_sessions
 
@@ -119,16 +109,7 @@ def ics(
     planned = sum(1 for s in sessions if s.status == SessionStatus.PLANNED)
     cancelled = len(sessions) - planned
     summary = f"{planned} planned and {cancelled} cancelled sessions"
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        from circlekeeper.export.atomic import write_atomic
-
-        try:
-            write_atomic(out, text)
-        except OSError as exc:
-            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from exc
+    if output.deliver(text, out):
         output.info(f"wrote {summary} to {out}")
     if not sessions:
         output.warning(
@@ -139,15 +120,7 @@ def ics(
 @app.command("members")
 def members(
     ctx: typer.Context,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            metavar="FILE",
-            help="Write to this file (replaced atomically, mode 0600) instead of stdout.",
-            show_default=False,
-        ),
-    ] = None,
+    out: OutOpt = None,
 ) -> None:
     """Export the whole member list as CSV, for a spreadsheet or another tool.
 
@@ -163,7 +136,6 @@ def members(
     from contextlib import closing
 
     from circlekeeper.export.csv_text import member_csv_chunks
-    from circlekeeper.services.errors import InvalidInput
     from circlekeeper.services.member_rows import iter_member_rows
 
     db = open_db(ctx)
@@ -176,16 +148,5 @@ def members(
                 count += 1
                 yield row
 
-    chunks = member_csv_chunks(counted())
-    if out is None:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
-        return
-    from circlekeeper.export.atomic import write_atomic_chunks
-
-    try:
-        write_atomic_chunks(out, chunks)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from exc
-    output.info(f"wrote {count} members to {out}")
+    if output.deliver(member_csv_chunks(counted()), out):
+        output.info(f"wrote {count} members to {out}")

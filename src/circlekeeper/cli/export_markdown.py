@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
+from circlekeeper.cli.options import OutOpt
 from circlekeeper.cli.sessions import optional_day
 
 REPORT_NAMES = "circle, digest, ambassadors, recognition, facilitator"
@@ -50,15 +49,7 @@ def markdown(
             help="Who will read it: decides what it may contain.",
         ),
     ] = "community",
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            metavar="FILE",
-            help="Write to this file (replaced atomically, mode 0600) instead of stdout.",
-            show_default=False,
-        ),
-    ] = None,
+    out: OutOpt = None,
 ) -> None:
     """Write a Markdown report for the community, a circle or the facilitators.
 
@@ -74,7 +65,6 @@ def markdown(
     """
     from circlekeeper.config import load_report_texts
     from circlekeeper.export.reports import build_report
-    from circlekeeper.services.errors import InvalidInput
 
     db = open_db(ctx)
     texts, warnings = load_report_texts()
@@ -91,14 +81,5 @@ def markdown(
     )
     if audience.strip().casefold() == "facilitator":
         output.warning("confidential: this report holds private notes and incidents")
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from circlekeeper.export.atomic import write_atomic
-
-    try:
-        write_atomic(out, text)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from exc
-    output.info(f"wrote the {report} report ({len(text.splitlines())} lines) to {out}")
+    if output.deliver(text, out):
+        output.info(f"wrote the {report} report ({len(text.splitlines())} lines) to {out}")

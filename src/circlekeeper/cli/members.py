@@ -3,15 +3,13 @@ forget)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
+from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt, OutOpt
 from circlekeeper.models.enums import MemberStatus
 
 if TYPE_CHECKING:
@@ -420,17 +418,6 @@ def leave(
     output.info(f"{member.name} (#{member.id}) has left the community")
 
 
-OutOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--out",
-        metavar="FILE",
-        help="Write to this file (replaced atomically, mode 0600) instead of stdout.",
-        show_default=False,
-    ),
-]
-
-
 @app.command("export")
 def export(ctx: typer.Context, ref: RefArg, out: OutOpt = None) -> None:
     """Write everything the database holds about a member as one JSON document.
@@ -449,17 +436,7 @@ def export(ctx: typer.Context, ref: RefArg, out: OutOpt = None) -> None:
     data = export_member_data(open_db(ctx), member_ref=ref)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     rows = sum(len(found) for found in data.values())
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        from circlekeeper.export.atomic import write_atomic
-        from circlekeeper.services.errors import InvalidInput
-
-        try:
-            write_atomic(out, text)
-        except OSError as exc:
-            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from exc
+    if output.deliver(text, out):
         output.info(f"wrote {rows} rows about member #{data['member'][0]['id']} to {out}")
     output.warning(
         "this export can hold private check-ins, notes and incidents that mention them — "

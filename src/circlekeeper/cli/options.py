@@ -4,6 +4,7 @@ parsers behind them (dates, ids, the --yes confirmation)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +12,15 @@ import typer
 from circlekeeper.cli import output
 from circlekeeper.models.enums import FOCUS_PRESETS, METRIC_PRESETS
 
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        metavar="FILE",
+        help="Write to this file (replaced atomically, mode 0600) instead of stdout.",
+        show_default=False,
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 LimitOpt = Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")]
 OffsetOpt = Annotated[int, typer.Option("--offset", help="How many to skip first.")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -64,3 +65,22 @@ def error(message: str) -> None:
 def warning(message: str) -> None:
     """A warning line on stderr."""
     stderr.print(Text("warning: ", style="bold yellow") + Text(message))
+
+
+def deliver(chunks: str | Iterable[str], out: Path | None) -> bool:
+    """Write text (or text in chunks) to stdout, or to `out` atomically with mode 0600; True
+    when a file was written. A file that cannot be written is a fixable error naming it."""
+    parts = [chunks] if isinstance(chunks, str) else chunks
+    if out is None:
+        for part in parts:
+            sys.stdout.write(part)
+        sys.stdout.flush()
+        return False
+    from circlekeeper.export.atomic import write_atomic_chunks
+    from circlekeeper.services.errors import InvalidInput
+
+    try:
+        write_atomic_chunks(out, parts)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from exc
+    return True

@@ -66,10 +66,7 @@ def circle_sections(report: CircleSummary, texts: ReportTexts, *, level: int) ->
     facilitators = report.scope.audience == Audience.FACILITATOR
 
     def part(key: str, *blocks: str, empty: str = "Nothing this time.") -> str:
-        content = [block for block in blocks if block.strip()]
-        return "\n\n".join(
-            [md.heading(level, texts.heading(key)), *(content or [md.inline(empty)])]
-        )
+        return section(texts, key, *blocks, empty=empty, level=level)
 
     parts = [
         part("sessions", _sessions(report)),

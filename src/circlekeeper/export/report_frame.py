@@ -41,8 +41,14 @@ def frame(
     return md.document(*parts, *body)
 
 
-def section(texts: ReportTexts, key: str, *blocks: str, empty: str = "Nothing this time.") -> str:
-    """A level-2 section with the (possibly renamed) heading `key`; `empty` when no block has
-    content."""
+def section(
+    texts: ReportTexts,
+    key: str,
+    *blocks: str,
+    empty: str = "Nothing this time.",
+    level: int = 2,
+) -> str:
+    """A section with the (possibly renamed) heading `key` at `level` (2 in a report of its own,
+    deeper inside another); `empty` when no block has content."""
     content = [block for block in blocks if block.strip()]
-    return "\n\n".join([md.heading(2, texts.heading(key)), *(content or [md.inline(empty)])])
+    return "\n\n".join([md.heading(level, texts.heading(key)), *(content or [md.inline(empty)])])
