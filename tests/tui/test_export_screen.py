@@ -11,6 +11,7 @@ from textual.widgets import Input, Select
 
 from circlekeeper import clock
 from circlekeeper.db import Database
+from circlekeeper.services import circles
 from circlekeeper.services.incidents import add_incident
 from circlekeeper.services.sample_community import load_sample_community
 from circlekeeper.tui.app import CircleKeeperApp
@@ -71,3 +72,41 @@ async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
         await settle(pilot)
         assert "Circle summary" in screen.text
         assert CANARY not in screen.text
+
+
+async def test_the_circle_audience_names_its_circle_with_completion_and_copies(
+    db: Database, db_path: Path
+) -> None:
+    load_sample_community(db)
+    first = circles.get_circle(db, ref=1).name
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        field = screen.query_one("#circle", Input)
+        assert field.disabled
+        assert "Circle: not needed" in screen_text(app)
+        screen.query_one("#audience", Select).value = "circle"
+        await settle(pilot)
+        assert not field.disabled
+        assert "the circle reading it" in screen_text(app)
+        assert "one circle's members" in screen_text(app)
+        assert "give --circle" in screen_text(app)
+        assert screen.text == ""
+        await pilot.click("#circle")
+        await pilot.press(*first[:4].lower(), "right")
+        await settle(pilot)
+        assert field.value == first
+        assert screen.text.startswith("# Community digest")
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.clipboard == screen.text
+        screen.query_one("#report", Select).value = "facilitator"
+        screen.query_one("#audience", Select).value = "facilitator"
+        await settle(pilot)
+        assert field.disabled
+        assert "Confidential — for facilitators only" in screen.text

@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from sqlmodel import select
 from tests.unit.markdown_reading import HOSTILE_NAMES, as_read, headings, raw_html, tables
 
 from circlekeeper import clock
@@ -23,11 +24,13 @@ from circlekeeper.models import (
     AmbassadorFocus,
     AmbassadorRest,
     Audience,
+    CircleCreate,
     Goal,
     GoalPer,
     GoalProgress,
     Member,
 )
+from circlekeeper.services import circles
 from circlekeeper.services.errors import InvalidInput
 from circlekeeper.services.programme_settings import ProgrammeSettings
 from circlekeeper.services.report_ambassadors import ambassador_report
@@ -47,6 +50,7 @@ START = dt.date(2026, 10, 19)
 END = dt.date(2026, 11, 15)
 LONG_AGO = dt.date(2026, 1, 5)
 BODHI = "Bodhi Unnamed"
+HOME = "Home"
 REST_CANARY = "CANARY-REST-REASON"
 WELCOME = "welcome new members"
 EVENT = "host an event"
@@ -192,6 +196,7 @@ def programme(db: Database) -> Database:
     - Gus (welcome team): 1 welcome a week until 25 Oct, retired 1 Nov — 1 in W1.
     - Cy: retired 1 Oct, before the period (left out).
     Members: the eight above are active, two more active, one left, one joined after the end.
+    Bodhi sits in the circle Home.
     """
     p = Programme(db)
     ana = p.ambassador("Ana", ["welcome team", "content highlighter"])
@@ -224,7 +229,16 @@ def programme(db: Database) -> Database:
     p.member("Member two")
     p.member("Gone", status="left")
     p.member("Newcomer", joined="2026-11-18")
+    home = circles.create_circle(db, data=CircleCreate(name=HOME))
+    with db.read() as session:
+        bodhi_member = session.exec(select(Member.id).where(Member.name == BODHI)).one()
+    circles.add_member_to_circle(db, circle_ref=home.id, member_ref=bodhi_member)
     return db
+
+
+def reading(audience: Audience) -> str | None:
+    """The circle reading a report for `audience`: Bodhi's circle for the circle audience."""
+    return HOME if audience == Audience.CIRCLE else None
 
 
 def goal_table(report: AmbassadorReport) -> dict[str, list[tuple[str, int, int, int, int, int]]]:
@@ -320,7 +334,12 @@ def test_the_rests_that_overlap_the_period_with_reasons_for_facilitators_only(
 ) -> None:
     rests = {
         audience: ambassador_report(
-            programme, start=START, end=END, audience=audience, settings=SETTINGS
+            programme,
+            start=START,
+            end=END,
+            audience=audience,
+            settings=SETTINGS,
+            circle_ref=reading(audience),
         ).rested
         for audience in Audience
     }
@@ -354,7 +373,14 @@ def test_the_community_render_hides_unnamed_ambassadors_and_rest_reasons(
 ) -> None:
     documents = {
         audience: render_ambassador_report(
-            ambassador_report(programme, start=START, end=END, audience=audience, settings=SETTINGS)
+            ambassador_report(
+                programme,
+                start=START,
+                end=END,
+                audience=audience,
+                settings=SETTINGS,
+                circle_ref=reading(audience),
+            )
         )
         for audience in Audience
     }
@@ -381,7 +407,7 @@ def test_the_community_render_hides_unnamed_ambassadors_and_rest_reasons(
     assert rested[0] == ["Ambassador", "From", "To"]
     assert [row[0] for row in rested[1:]] == ["Fay", ANONYMOUS, "Hal"]
     facilitator_rested = tables(documents[Audience.FACILITATOR])[3]
-    assert facilitator_rested[2] == [BODHI, "02 Nov 2026", "08 Nov 2026", REST_CANARY]
+    assert facilitator_rested[2] == [BODHI, "2 Nov 2026", "8 Nov 2026", REST_CANARY]
     assert "Confidential" in documents[Audience.FACILITATOR]
     assert "Confidential" not in community
 

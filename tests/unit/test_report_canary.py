@@ -17,7 +17,13 @@ from circlekeeper import clock
 from circlekeeper.db import Database
 from circlekeeper.db.database import create_database
 from circlekeeper.export.reports import REPORTS, build_report
-from circlekeeper.models import Audience, CheckInCreate, RecognitionKind, Visibility
+from circlekeeper.models import (
+    Audience,
+    CheckInCreate,
+    MemberUpdate,
+    RecognitionKind,
+    Visibility,
+)
 from circlekeeper.services import checkins, circles, members, sessions
 from circlekeeper.services.errors import InvalidInput
 from circlekeeper.services.incidents import add_incident
@@ -82,14 +88,16 @@ def plant(db: Database, visibility: Visibility, canary: str) -> None:
     )
 
 
-def reports_for(db: Database, audience: Audience) -> dict[str, str]:
-    """Every report this audience can be given, by name."""
+def reports_for(db: Database, audience: Audience, reading: int = 1) -> dict[str, str]:
+    """Every report this audience can be given, by name: the circle summary of circle
+    `reading`, and for the circle audience every report as circle `reading` reads it."""
     made = {}
     for name, kind in REPORTS.items():
+        circle: int | None = None
+        if kind.needs_circle or (audience == Audience.CIRCLE and not kind.facilitators_only):
+            circle = reading
         try:
-            made[name] = build_report(
-                db, name, circle_ref=1 if kind.needs_circle else None, audience=audience
-            )
+            made[name] = build_report(db, name, circle_ref=circle, audience=audience)
         except InvalidInput:
             assert kind.facilitators_only
             assert audience != Audience.FACILITATOR
@@ -140,3 +148,30 @@ def test_every_pair_of_visibility_and_audience(
         assert leaked == set()
     else:
         assert leaked
+
+
+def test_circle_text_and_names_stay_in_their_own_circle(tmp_path: Path) -> None:
+    canary = "zqOTHERCIRCLECANARY"
+    db = sample(tmp_path)
+    try:
+        plant(db, Visibility.CIRCLE, canary)
+        shy = members.get_member(db, ref=circles.get_circle(db, ref=1).members[0].member_id)
+        members.edit_member(db, ref=shy.id, changes=MemberUpdate(consent_named=False))
+        outsiders = reports_for(db, Audience.CIRCLE, reading=2)
+        own = reports_for(db, Audience.CIRCLE, reading=1)
+    finally:
+        db.close()
+    cross_circle = {name for name, kind in REPORTS.items() if not kind.needs_circle}
+    assert {name for name, text in outsiders.items() if canary in text} == set()
+    assert {name for name, text in own.items() if canary in text} >= {"digest"}
+    for name in cross_circle & outsiders.keys():
+        assert shy.name not in outsiders[name], f"{name} names a member of another circle"
+    assert shy.name in own["circle"]
+
+
+@pytest.mark.parametrize("name", ["digest", "ambassadors", "recognition"])
+def test_the_circle_audience_must_say_which_circle_reads(db: Database, name: str) -> None:
+    with pytest.raises(InvalidInput, match="--circle"):
+        build_report(db, name, audience=Audience.CIRCLE)
+    with pytest.raises(InvalidInput, match="leave it out"):
+        build_report(db, name, circle_ref=1, audience=Audience.COMMUNITY)

@@ -18,7 +18,15 @@ from circlekeeper.export.report_recognition_md import (
     render_recognition_rollup,
 )
 from circlekeeper.export.report_texts import texts_for
-from circlekeeper.models import Audience, Member, Recognition, RecognitionKind, Visibility
+from circlekeeper.models import (
+    Audience,
+    CircleCreate,
+    Member,
+    Recognition,
+    RecognitionKind,
+    Visibility,
+)
+from circlekeeper.services import circles
 from circlekeeper.services.errors import InvalidInput
 from circlekeeper.services.report_models_recognition import (
     ContributorLine,
@@ -48,6 +56,8 @@ CANARIES = (
     "CANARY-CIRCLE-NAME",
 )
 DEE = "Dee CANARY-CIRCLE-NAME"
+HOME = "Home"
+ELSEWHERE = "Elsewhere"
 
 
 class Log:
@@ -78,6 +88,12 @@ class Log:
             session.flush()
             assert row.id is not None
             return row.id
+
+    def circle(self, name: str, *member_ids: int) -> None:
+        """A circle with these members seated."""
+        circle = circles.create_circle(self.db, data=CircleCreate(name=name))
+        for member_id in member_ids:
+            circles.add_member_to_circle(self.db, circle_ref=circle.id, member_ref=member_id)
 
     def thank(
         self,
@@ -117,6 +133,7 @@ def log(db: Database) -> Database:
     - Cyd (named, never agreed): a private note.  A member (agreed) whose very name is a
       canary: a private shout-out.  Dee, with a canary in her name: a circle-visibility
       spotlight.  Eve: a community shout-out from before she withdrew her consent.
+    - Ana, Bodhi and Dee sit in the circle Home; Eve in Elsewhere.
     """
     book = Log(db)
     ana = book.member("Ana")
@@ -152,6 +169,8 @@ def log(db: Database) -> Database:
     book.thank(dee, SPOTLIGHT, "2026-10-03", CIRCLE)
     eve = book.member("Eve", recognised=False)
     book.thank(eve, SHOUT_OUT, "2026-10-04")
+    book.circle(HOME, ana, bodhi, dee)
+    book.circle(ELSEWHERE, eve)
     return db
 
 
@@ -193,8 +212,8 @@ def test_the_community_sees_consented_community_thanks_for_the_season_and_all_ti
     ]
 
 
-def test_the_circle_also_sees_circle_thanks_and_every_consented_name(log: Database) -> None:
-    rollup = recognition_rollup(log, start=START, end=END, audience="circle")
+def test_the_circle_also_sees_its_own_circle_thanks_and_its_members_names(log: Database) -> None:
+    rollup = recognition_rollup(log, start=START, end=END, audience="circle", circle_ref=HOME)
 
     assert table_of(rollup.season) == [
         ("Ana", {"shout-out": 3, "badge": 1}, ["Spark"], 4),
@@ -203,6 +222,18 @@ def test_the_circle_also_sees_circle_thanks_and_every_consented_name(log: Databa
     ]
     assert [line.name for line in rollup.cumulative] == ["Ana", "Bodhi", DEE]
     assert rollup.cumulative[0].total == 5
+
+
+def test_another_circle_reads_what_the_community_reads(log: Database) -> None:
+    elsewhere = recognition_rollup(
+        log, start=START, end=END, audience=Audience.CIRCLE, circle_ref=ELSEWHERE
+    )
+    community = recognition_rollup(log, start=START, end=END)
+
+    assert table_of(elsewhere.season) == table_of(community.season)
+    assert table_of(elsewhere.cumulative) == table_of(community.cumulative)
+    with pytest.raises(InvalidInput, match="give --circle"):
+        recognition_rollup(log, start=START, end=END, audience=Audience.CIRCLE)
 
 
 def test_facilitators_see_every_entry_up_to_the_end_private_ones_and_withdrawn_consent_too(
@@ -256,8 +287,9 @@ def test_the_period_defaults_to_four_weeks_to_today_and_must_not_run_backwards(
 
 def test_no_private_or_circle_canary_reaches_the_community_render(log: Database) -> None:
     for audience in (Audience.COMMUNITY, Audience.CIRCLE):
+        home = HOME if audience == Audience.CIRCLE else None
         document = render_recognition_rollup(
-            recognition_rollup(log, start=START, end=END, audience=audience)
+            recognition_rollup(log, start=START, end=END, audience=audience, circle_ref=home)
         )
         for canary in CANARIES:
             if audience == Audience.CIRCLE and canary.startswith("CANARY-CIRCLE"):
@@ -274,7 +306,7 @@ def test_a_member_without_consent_to_be_named_is_a_member_in_the_community_rende
 ) -> None:
     community = render_recognition_rollup(recognition_rollup(log, start=START, end=END))
     circle = render_recognition_rollup(
-        recognition_rollup(log, start=START, end=END, audience=Audience.CIRCLE)
+        recognition_rollup(log, start=START, end=END, audience=Audience.CIRCLE, circle_ref=HOME)
     )
 
     assert "Bodhi" not in community

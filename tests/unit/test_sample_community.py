@@ -134,7 +134,7 @@ def test_one_time_bound_circle_and_the_departed_member_left_their_seat(
     sample: Loaded,
 ) -> None:
     db, _ = sample
-    bounded = [c for c in _all_circles(db) if c.starts_on or c.ends_on]
+    bounded = [c for c in _all_circles(db) if c.ends_on]
     assert [c.name for c in bounded] == ["Autumn Onboarding Cohort"]
     assert bounded[0].starts_on is not None
     assert bounded[0].ends_on is not None

@@ -20,7 +20,10 @@ def markdown(
     circle: Annotated[
         str | None,
         typer.Option(
-            "--circle", help="The circle (id or name) of a circle summary.", show_default=False
+            "--circle",
+            help="The circle (id or name) of a circle summary, or the circle reading a report "
+            "for the circle audience.",
+            show_default=False,
         ),
     ] = None,
     start: Annotated[
@@ -55,13 +58,14 @@ def markdown(
 
     What a report may contain is decided by --audience (default community): community reports
     hold only what was marked shareable, and members who have not agreed to be named appear as
-    "a member"; circle adds what was shared with the circle; facilitator adds private notes and
-    incidents and carries a warning. Titles, intros and headings can be changed in config.toml
-    under [reports.NAME].
+    "a member"; circle adds what one circle shared with its own members (name that circle with
+    --circle); facilitator adds private notes and incidents and carries a warning. Titles,
+    intros and headings can be changed in config.toml under [reports.NAME].
 
     \b
     Example: circlekeeper export markdown digest --from 2026-11-01 --to 2026-11-30 --out nov.md
     Example: circlekeeper export markdown circle --circle "Tuesday Builders"
+    Example: circlekeeper export markdown digest --audience circle --circle "Tuesday Builders"
     """
     from circlekeeper.config import load_report_texts
     from circlekeeper.export.reports import build_report

@@ -4,7 +4,7 @@ and who rested. Pure: it renders a read model and never reads the database."""
 from __future__ import annotations
 
 from circlekeeper.export import markdown_text as md
-from circlekeeper.export.report_frame import frame, section
+from circlekeeper.export.report_frame import frame, section, when
 from circlekeeper.export.report_texts import ReportTexts
 from circlekeeper.models.enums import Audience, GoalPer
 from circlekeeper.services.report_models_ambassadors import (
@@ -142,8 +142,7 @@ def _rested(lines: list[RestLine], *, reasons: bool) -> str:
         return ""
     headers = ["Ambassador", "From", "To"] + (["Reason"] if reasons else [])
     rows = [
-        [line.name, f"{line.starts_on:%d %b %Y}", f"{line.ends_on:%d %b %Y}"]
-        + ([line.reason] if reasons else [])
+        [line.name, when(line.starts_on), when(line.ends_on)] + ([line.reason] if reasons else [])
         for line in lines
     ]
     return md.table(headers, rows)

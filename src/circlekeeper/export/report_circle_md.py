@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from circlekeeper.export import markdown_text as md
-from circlekeeper.export.report_frame import frame, section
+from circlekeeper.export.report_frame import frame, section, when
 from circlekeeper.export.report_texts import ReportTexts
 from circlekeeper.models import Audience
 from circlekeeper.services.report_models import (
@@ -82,12 +82,16 @@ def circle_sections(report: CircleSummary, texts: ReportTexts, *, level: int) ->
         part("next", _next(report), empty="Not planned yet."),
         part(
             "upcoming",
-            "\n".join(md.bullet(f"{s.day:%a %d %b %Y}") for s in report.upcoming),
+            "\n".join(md.bullet(f"{when(s.day, weekday=True)}") for s in report.upcoming),
             empty="No sessions planned.",
         ),
     ]
     if facilitators:
-        notes = [md.bullet(f"{s.day:%d %b}: {s.notes}") for s in report.sessions if s.notes.strip()]
+        notes = [
+            md.bullet(f"{when(s.day, year=False)}: {s.notes}")
+            for s in report.sessions
+            if s.notes.strip()
+        ]
         parts.append(part("notes", "\n".join(notes), empty="No notes."))
         parts.append(part("incidents", incident_table(report.incidents), empty="No incidents."))
     return parts
@@ -101,7 +105,7 @@ def _sessions(report: CircleSummary) -> str:
     )
     rows = [
         md.bullet(
-            f"{s.day:%a %d %b}: {STATUS_WORDS.get(s.status, s.status)}"
+            f"{when(s.day, weekday=True, year=False)}: {STATUS_WORDS.get(s.status, s.status)}"
             + (f" ({s.reason})" if s.reason else "")
         )
         for s in report.sessions
@@ -110,7 +114,9 @@ def _sessions(report: CircleSummary) -> str:
 
 
 def _quote(quote: Quote) -> str:
-    return md.quote(quote.answer, f"{quote.member}, on “{quote.prompt}” ({quote.day:%d %b})")
+    return md.quote(
+        quote.answer, f"{quote.member}, on “{quote.prompt}” ({when(quote.day, year=False)})"
+    )
 
 
 def _next(report: CircleSummary) -> str:

@@ -4,7 +4,7 @@ out)."""
 from __future__ import annotations
 
 from circlekeeper.export import markdown_text as md
-from circlekeeper.export.report_frame import frame, section
+from circlekeeper.export.report_frame import frame, section, when
 from circlekeeper.export.report_texts import ReportTexts
 from circlekeeper.services.report_models import CircleNews, Digest, Quote
 
@@ -80,7 +80,7 @@ def _news(items: list[CircleNews], *, ending: bool = False, seats: bool = False)
         if item.purpose:
             text += f": {item.purpose}"
         if item.day is not None:
-            text += f" — {'ends' if ending else 'from'} {item.day:%d %b %Y}"
+            text += f" — {'ends' if ending else 'from'} {when(item.day)}"
         if seats:
             places = "seat" if item.seats_open == 1 else "seats"
             text += f" — {item.seats_open} {places} open, {item.how_to_join}"

@@ -20,6 +20,14 @@ AUDIENCE_LINES = {
 }
 
 
+def when(day: dt.date, *, weekday: bool = False, year: bool = True) -> str:
+    """A date as a newsletter writes it, the same in every report: "Sat 2 Nov 2026"."""
+    text = f"{day.day} {day:%b}"
+    if weekday:
+        text = f"{day:%a} {text}"
+    return f"{text} {day.year}" if year else text
+
+
 def frame(
     texts: ReportTexts,
     *,
@@ -35,7 +43,7 @@ def frame(
     parts = [md.heading(1, title)]
     if audience == Audience.FACILITATOR:
         parts.append("> " + FACILITATOR_WARNING)
-    parts.append(f"*{md.inline(AUDIENCE_LINES[audience])} · {start:%d %b %Y} to {end:%d %b %Y}*")
+    parts.append(f"*{md.inline(AUDIENCE_LINES[audience])} · {when(start)} to {when(end)}*")
     if texts.intro:
         parts.append(md.paragraph(texts.intro))
     return md.document(*parts, *body)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from circlekeeper.export import markdown_text as md
-from circlekeeper.export.report_frame import frame, section
+from circlekeeper.export.report_frame import frame, section, when
 from circlekeeper.export.report_texts import ReportTexts
 from circlekeeper.models.enums import RecognitionKind
 from circlekeeper.services.report_models_recognition import (
@@ -54,7 +54,7 @@ def render_recognition_rollup(report: RecognitionRollup, texts: ReportTexts = DE
             section(
                 texts,
                 "cumulative",
-                _summary(report.cumulative_kinds, until=f"{report.end:%d %b %Y}"),
+                _summary(report.cumulative_kinds, until=when(report.end)),
                 _table(report.cumulative),
                 empty="No recognitions to share yet.",
             ),

@@ -108,10 +108,10 @@ def build_report(
             "--audience facilitator"
         )
     where: dict[str, object] = {"start": start, "end": end, "audience": who}
-    if kind.needs_circle:
-        if circle_ref is None:
-            raise InvalidInput(f"the {kind.name} report needs a circle: give --circle C")
-        where["circle_ref"] = circle_ref
-    elif circle_ref is not None:
+    if kind.needs_circle and circle_ref is None:
+        raise InvalidInput(f"the {kind.name} report needs a circle: give --circle C")
+    if kind.facilitators_only and circle_ref is not None:
         raise InvalidInput(f"the {kind.name} report covers every circle; leave out --circle")
+    if not kind.facilitators_only:
+        where["circle_ref"] = circle_ref
     return kind.build(db, texts or {}, **where)

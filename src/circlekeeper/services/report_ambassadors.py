@@ -41,7 +41,7 @@ from circlekeeper.services.report_models_ambassadors import (
     GoalLine,
     RestLine,
 )
-from circlekeeper.services.report_scope import audience_of, period, shown_name
+from circlekeeper.services.report_scope import audience_of, period, reading_circle, shown_name
 from circlekeeper.text import identity_key, sort_key
 
 PRESETS = {identity_key(preset): preset for preset in FOCUS_PRESETS}
@@ -54,6 +54,7 @@ def ambassador_report(
     end: dt.date | None = None,
     audience: Audience | str = Audience.COMMUNITY,
     settings: ProgrammeSettings | None = None,
+    circle_ref: str | int | None = None,
 ) -> AmbassadorReport:
     """Every ambassador who served some of start..end with their goals judged over the periods
     that finished in it, the same added up per focus area, coverage on the last day, and the
@@ -69,7 +70,8 @@ def ambassador_report(
     }
     served = served_between(first, last)
     with db.read() as session:
-        who = _who(session, served, reader)
+        circle_id = reading_circle(session, reader, circle_ref)
+        who = _who(session, served, reader, circle_id)
         lines = _goal_lines(session, served, who, periods, today=settings.today())
         focus = _focus(session, list(who))
         ambassadors = [
@@ -87,7 +89,7 @@ def ambassador_report(
             ambassadors=ambassadors,
             focus=focus_lines(ambassadors),
             coverage=_coverage(session, last, settings),
-            rested=_rests(session, reader, first, last),
+            rested=_rests(session, reader, circle_id, first, last),
         )
 
 
@@ -122,13 +124,15 @@ def serving_on(day: dt.date, today: dt.date) -> ColumnElement[bool]:
     )
 
 
-def _who(session: Session, served: ColumnElement[bool], audience: Audience) -> dict[int, goals.Who]:
+def _who(
+    session: Session, served: ColumnElement[bool], audience: Audience, circle_id: int | None
+) -> dict[int, goals.Who]:
     """The ambassadors matching `served`, under the names this audience may see, in name
     order."""
     rows = session.execute(
         sa_select(
             col(Ambassador.id),
-            shown_name(audience),
+            shown_name(audience, circle_id=circle_id),
             col(Ambassador.status),
             col(Ambassador.resting_until),
             col(Ambassador.started_on),
@@ -270,12 +274,14 @@ def _coverage(session: Session, day: dt.date, settings: ProgrammeSettings) -> Co
     )
 
 
-def _rests(session: Session, audience: Audience, first: dt.date, last: dt.date) -> list[RestLine]:
+def _rests(
+    session: Session, audience: Audience, circle_id: int | None, first: dt.date, last: dt.date
+) -> list[RestLine]:
     """Rests overlapping first..last, earliest first; the reason only for facilitators."""
     reason = col(AmbassadorRest.reason) if audience == Audience.FACILITATOR else literal("")
     rows = session.execute(
         sa_select(
-            shown_name(audience),
+            shown_name(audience, circle_id=circle_id),
             col(AmbassadorRest.starts_on),
             col(AmbassadorRest.ends_on),
             reason,

@@ -16,6 +16,8 @@ class ReportPeriod(BaseModel):
     audience: Audience
     start: dt.date
     end: dt.date
+    circle_id: int | None = None
+    """For the circle audience, the circle whose members read the report."""
 
 
 class Quote(BaseModel):

@@ -24,7 +24,14 @@ from circlekeeper.services.report_models_recognition import (
     KindCount,
     RecognitionRollup,
 )
-from circlekeeper.services.report_scope import audience_of, period, shown_name, visible
+from circlekeeper.services.report_scope import (
+    audience_of,
+    may_read,
+    members_of,
+    period,
+    reading_circle,
+    shown_name,
+)
 from circlekeeper.text import sort_key
 
 
@@ -34,15 +41,18 @@ def recognition_rollup(
     start: dt.date | None = None,
     end: dt.date | None = None,
     audience: Audience | str = Audience.COMMUNITY,
+    circle_ref: str | int | None = None,
 ) -> RecognitionRollup:
     """Contributors and their recognitions by kind in start..end (the season) and in everything
-    up to end (cumulative), as the audience may read them; most recognised first."""
+    up to end (cumulative), as the audience may read them; most recognised first. For the circle
+    audience, `circle_ref` is the circle reading it."""
     reader = audience_of(audience)
     first, last = period(start, end)
-    where = readable(reader, last)
     in_season = col(Recognition.day) >= first
-    name = shown_name(reader).label("name")
     with db.read() as session:
+        circle_id = reading_circle(session, reader, circle_ref)
+        where = readable(reader, last, circle_id)
+        name = shown_name(reader, circle_id=circle_id).label("name")
         counts = session.execute(
             sa_select(
                 col(Recognition.member_id),
@@ -83,11 +93,13 @@ def recognition_rollup(
     )
 
 
-def readable(audience: Audience, end: dt.date) -> ColumnElement[bool]:
-    """SQL over Recognition joined to Member: the entries up to `end` this audience may read."""
+def readable(audience: Audience, end: dt.date, circle_id: int | None) -> ColumnElement[bool]:
+    """SQL over Recognition joined to Member: the entries up to `end` this audience may read
+    (circle-visible ones only of the reading circle's members)."""
+    own = None if circle_id is None else col(Recognition.member_id).in_(members_of(circle_id))
     clauses: list[ColumnElement[bool]] = [
         col(Recognition.day) <= end,
-        col(Recognition.visibility).in_(visible(audience)),
+        may_read(audience, Recognition.visibility, own_circle=own),
     ]
     if audience != Audience.FACILITATOR:
         clauses.append(col(Member.consent_recognised).is_(True))

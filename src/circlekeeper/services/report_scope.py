@@ -1,17 +1,23 @@
 """What a report's audience may see, decided in the query: which visibilities, whose names, and
-which period. Every report service builds its SQL with these, so no report filters in Python."""
+which period. Every report service builds its SQL with these, so no report filters in Python.
+
+The circle audience is one circle's members: they read circle-visible text of their own circle
+only and see the names of their own circle's members; elsewhere they read what the community
+reads. A report spanning every circle therefore needs to know which circle is reading it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import case, literal
-from sqlmodel import col
+from sqlalchemy import ColumnElement, and_, case, false, literal, or_, select
+from sqlmodel import Session, col
 
 from circlekeeper import clock
-from circlekeeper.models import Audience, Member, Visibility
+from circlekeeper.models import Audience, Member, Membership, Visibility
 from circlekeeper.services.errors import InvalidInput
+from circlekeeper.services.lookup import find_circle
 
 ANONYMOUS = "a member"
 """How a member without consent to be named appears in a community report."""
@@ -40,17 +46,63 @@ def audience_of(value: Audience | str) -> Audience:
 
 
 def visible(audience: Audience) -> tuple[str, ...]:
-    """The visibilities of notes, check-ins and recognitions this audience may read."""
+    """The visibilities of notes, check-ins and recognitions this audience may read somewhere."""
     return VISIBLE[audience]
 
 
-def shown_name(audience: Audience, member: Any = Member) -> Any:
+def reading_circle(
+    session: Session, audience: Audience, circle_ref: str | int | None
+) -> int | None:
+    """The circle whose members read a report spanning every circle: required for the circle
+    audience (circle-visible text belongs to one circle) and refused for the others."""
+    if audience == Audience.CIRCLE:
+        if circle_ref is None:
+            raise InvalidInput(
+                "a report for the circle audience is read by one circle's members: give --circle C"
+            )
+        found = find_circle(session, circle_ref).id
+        assert found is not None
+        return found
+    if circle_ref is not None:
+        raise InvalidInput(
+            f"--circle names the circle that reads the report; the {audience.value} audience "
+            "reads every circle: leave it out"
+        )
+    return None
+
+
+def members_of(circle_id: int) -> Any:
+    """SQL: the ids of everyone who has ever had a seat in the circle."""
+    return select(col(Membership.member_id)).where(col(Membership.circle_id) == circle_id)
+
+
+def may_read(
+    audience: Audience, visibility: Any, *, own_circle: ColumnElement[bool] | None
+) -> ColumnElement[bool]:
+    """SQL: rows of this `visibility` column the audience may read; for the circle audience
+    `own_circle` says whether a row belongs to the reading circle (None: no row does)."""
+    if audience != Audience.CIRCLE:
+        return col(visibility).in_(VISIBLE[audience])
+    return or_(
+        col(visibility) == Visibility.COMMUNITY.value,
+        and_(
+            col(visibility) == Visibility.CIRCLE.value,
+            own_circle if own_circle is not None else false(),
+        ),
+    )
+
+
+def shown_name(audience: Audience, member: Any = Member, *, circle_id: int | None = None) -> Any:
     """A SQL expression for a member's name as this audience may see it: in community reports a
-    member who has not consented to be named is "a member"; others see the name."""
+    member who has not consented to be named is "a member"; the circle audience sees its own
+    circle's names (and others' as the community does); facilitators see every name."""
     name = col(member.name)
-    if audience != Audience.COMMUNITY:
+    if audience == Audience.FACILITATOR:
         return name
-    return case((col(member.consent_named).is_(True), name), else_=literal(ANONYMOUS))
+    named: ColumnElement[bool] = col(member.consent_named).is_(True)
+    if audience == Audience.CIRCLE and circle_id is not None:
+        named = or_(named, col(member.id).in_(members_of(circle_id)))
+    return case((named, name), else_=literal(ANONYMOUS))
 
 
 def period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:

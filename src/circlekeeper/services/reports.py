@@ -50,7 +50,14 @@ from circlekeeper.services.report_models import (
     SessionLine,
     Theme,
 )
-from circlekeeper.services.report_scope import audience_of, period, shown_name, visible
+from circlekeeper.services.report_scope import (
+    audience_of,
+    may_read,
+    members_of,
+    period,
+    reading_circle,
+    shown_name,
+)
 
 QUOTES_PER_CIRCLE = 3
 """Highlights per circle in the digest: enough to give a flavour, short enough to read."""
@@ -70,9 +77,9 @@ def circle_summary(
     """One circle over the period: sessions, attendance, themes and quotes the audience may read,
     recognitions, who facilitates next and the sessions ahead (and, for facilitators, session
     notes and the circle's incidents)."""
-    scope = _scope(audience, start, end)
     with db.read() as session:
         circle = find_circle(session, circle_ref)
+        scope = _scope(audience, start, end, circle.id)
         return _circle_summary(session, circle, scope)
 
 
@@ -82,11 +89,14 @@ def community_digest(
     start: dt.date | None = None,
     end: dt.date | None = None,
     audience: Audience | str = Audience.COMMUNITY,
+    circle_ref: str | int | None = None,
 ) -> Digest:
     """The community newsletter: each circle's readable highlights, new and closing circles,
-    spotlights and badges, the ambassadors' collective progress and circles open to join."""
-    scope = _scope(audience, start, end)
+    spotlights and badges, the ambassadors' collective progress and circles open to join; for
+    the circle audience, `circle_ref` is the circle reading it."""
+    reader = audience_of(audience)
     with db.read() as session:
+        scope = _scope(reader, start, end, reading_circle(session, reader, circle_ref))
         held, present = _activity(session, scope)
         logged, by_metric, ambassadors = _ambassador_progress(session, scope)
         return Digest(
@@ -117,7 +127,7 @@ def facilitator_report(
 ) -> FacilitatorReport:
     """Every active or paused circle in full, private notes included, and every incident open
     or touched in the period: refused for any audience but facilitators."""
-    scope = _scope(audience, start, end)
+    scope = _scope(audience, start, end, None)
     if scope.audience != Audience.FACILITATOR:
         raise InvalidInput(
             "the facilitator report holds private notes and incidents: it is only made with "
@@ -136,9 +146,13 @@ def facilitator_report(
         )
 
 
-def _scope(audience: Audience | str, start: dt.date | None, end: dt.date | None) -> ReportPeriod:
+def _scope(
+    audience: Audience | str, start: dt.date | None, end: dt.date | None, circle_id: int | None
+) -> ReportPeriod:
     first, last = period(start, end)
-    return ReportPeriod(audience=audience_of(audience), start=first, end=last)
+    reader = audience_of(audience)
+    reading = circle_id if reader == Audience.CIRCLE else None
+    return ReportPeriod(audience=reader, start=first, end=last, circle_id=reading)
 
 
 def _circle_summary(session: Session, circle: Circle, scope: ReportPeriod) -> CircleSummary:
@@ -147,7 +161,7 @@ def _circle_summary(session: Session, circle: Circle, scope: ReportPeriod) -> Ci
     lines = _sessions(session, circle_id, scope)
     present, expected = _attendance(session, scope, CheckIn.circle_id == circle_id)
     quotes = _quotes(session, scope, circle_id=circle_id)
-    lead, deputy = _next_facilitator(session, circle_id, scope.audience)
+    lead, deputy = _next_facilitator(session, circle_id, scope)
     return CircleSummary(
         scope=scope,
         circle_id=circle_id,
@@ -217,12 +231,16 @@ def _quotes(
             CheckIn.day,
             CheckIn.answers,
             CheckIn.visibility,
-            shown_name(scope.audience).label("name"),
+            shown_name(scope.audience, circle_id=scope.circle_id).label("name"),
         )
         .join(Member, col(Member.id) == col(CheckIn.member_id))
         .where(
             col(CheckIn.day).between(scope.start, scope.end),
-            col(CheckIn.visibility).in_(visible(scope.audience)),
+            may_read(
+                scope.audience,
+                CheckIn.visibility,
+                own_circle=_own(CheckIn.circle_id == scope.circle_id, scope),
+            ),
             col(CheckIn.answers) != "{}",
         )
         .order_by(col(CheckIn.day), col(CheckIn.id))
@@ -259,7 +277,7 @@ def _recognitions(
     query = (
         select(  # type: ignore[call-overload]
             Recognition.day,
-            shown_name(scope.audience).label("name"),
+            shown_name(scope.audience, circle_id=scope.circle_id).label("name"),
             Recognition.kind,
             Recognition.message,
             Recognition.badge_name,
@@ -267,7 +285,13 @@ def _recognitions(
         .join(Member, col(Member.id) == col(Recognition.member_id))
         .where(
             col(Recognition.day).between(scope.start, scope.end),
-            col(Recognition.visibility).in_(visible(scope.audience)),
+            may_read(
+                scope.audience,
+                Recognition.visibility,
+                own_circle=_own(
+                    col(Recognition.member_id).in_(members_of(scope.circle_id or 0)), scope
+                ),
+            ),
         )
         .order_by(col(Recognition.day), col(Recognition.id))
     )
@@ -289,12 +313,16 @@ def _recognitions(
 
 
 def _next_facilitator(
-    session: Session, circle_id: int, audience: Audience
+    session: Session, circle_id: int, scope: ReportPeriod
 ) -> tuple[str | None, str | None]:
     """Who facilitates the circle's next planned session, and their deputy."""
     deputy = aliased(Member)
+    reader, reading = scope.audience, scope.circle_id
     row = session.exec(
-        select(shown_name(audience, Member), shown_name(audience, deputy))
+        select(
+            shown_name(reader, Member, circle_id=reading),
+            shown_name(reader, deputy, circle_id=reading),
+        )
         .select_from(RoleAssignment)
         .join(Role, col(Role.id) == col(RoleAssignment.role_id))
         .join(CircleSession, col(CircleSession.id) == col(RoleAssignment.session_id))
@@ -361,6 +389,11 @@ def _incidents(
         )
         for incident, name in session.exec(query).all()
     ]
+
+
+def _own(belongs: Any, scope: ReportPeriod) -> Any:
+    """`belongs` when a circle reads the report, else nothing is its own."""
+    return belongs if scope.circle_id is not None else None
 
 
 def _activity(session: Session, scope: ReportPeriod) -> tuple[int, int]:

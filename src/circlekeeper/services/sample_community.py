@@ -140,9 +140,11 @@ def _load_circle(
                 fields[key] = _shifted(_date(fields[key], key), shift)
         if "ritual" in entry:
             fields["ritual_id"] = rituals.get_ritual(db, ref=str(entry["ritual"])).id
+        since = _shifted(_date(entry.get("members_since"), "members_since"), shift)
+        if since and "starts_on" not in fields:
+            fields["starts_on"] = since
         data = parse(CircleCreate, **fields)
         status = CircleStatus(str(entry.get("status", CircleStatus.FORMING.value)))
-        since = _shifted(_date(entry.get("members_since"), "members_since"), shift)
         refs = _list(entry.get("members", []), "members")
         seated = [_lookup(directory, ref) for ref in refs]
         circle = circles.create_circle(db, data=data)

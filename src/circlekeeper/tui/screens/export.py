@@ -12,8 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Header, Input, Label, Markdown, Select, Static
 
+from circlekeeper.export.reports import REPORTS
 from circlekeeper.models.enums import Audience
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.dialogs import PromptScreen
@@ -36,7 +38,8 @@ AUDIENCE_CHOICES = [
 AUDIENCE_NOTES = {
     Audience.COMMUNITY: "Audience: the whole community — only what was marked shareable; members "
     "who have not agreed to be named appear as “a member”.",
-    Audience.CIRCLE: "Audience: the circle's members — adds what was shared with the circle.",
+    Audience.CIRCLE: "Audience: one circle's members — adds what that circle shared with "
+    "itself, and its members' names.",
     Audience.FACILITATOR: "Audience: FACILITATORS ONLY — holds private notes and incidents. "
     "Never paste it into the community.",
 }
@@ -74,7 +77,7 @@ class ExportScreen(Screen[None]):
                     allow_blank=False,
                     id="audience",
                 )
-                yield Label("Circle (id or name, circle summary only)", classes="field-label")
+                yield Label("Circle (id or name)", classes="field-label", id="circle-label")
                 yield Input(placeholder="e.g. Tuesday Builders", id="circle")
                 yield Label("From (YYYY-MM-DD)", classes="field-label")
                 yield Input(value=str(today - dt.timedelta(days=27)), id="from")
@@ -90,6 +93,15 @@ class ExportScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_audience()
         self.refresh_preview()
+        db = self.ck_app.db
+        if db is not None:
+            from circlekeeper.services.circles import circle_names
+
+            run_db(self, lambda: circle_names(db), self._suggest, group="export-names")
+
+    def _suggest(self, names: list[str]) -> None:
+        """Complete the circle field from the circles' names (tab or → accepts)."""
+        self.query_one("#circle", Input).suggester = SuggestFromList(names, case_sensitive=False)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._show_audience()
@@ -101,16 +113,23 @@ class ExportScreen(Screen[None]):
     def _choice(self) -> tuple[str, Audience, str, str, str]:
         report = str(self.query_one("#report", Select).value)
         audience = Audience(str(self.query_one("#audience", Select).value))
-        circle = self.query_one("#circle", Input).value.strip()
+        circle = (
+            self.query_one("#circle", Input).value.strip() if _circle_role(report, audience) else ""
+        )
         start = self.query_one("#from", Input).value.strip()
         end = self.query_one("#to", Input).value.strip()
         return report, audience, circle, start, end
 
     def _show_audience(self) -> None:
-        _, audience, *_ = self._choice()
+        report, audience, *_ = self._choice()
         note = self.query_one("#audience-note", Static)
         note.update(Content(AUDIENCE_NOTES[audience]))
         note.set_class(audience == Audience.FACILITATOR, "warning")
+        role = _circle_role(report, audience)
+        self.query_one("#circle-label", Label).update(
+            Content(f"Circle (id or name): {role}" if role else "Circle: not needed")
+        )
+        self.query_one("#circle", Input).disabled = not role
 
     def refresh_preview(self) -> None:
         """Build the report in a worker (a newer request supersedes an older one)."""
@@ -197,6 +216,16 @@ class ExportScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(self.text)
         self.notify(f"Copied {len(self.text.splitlines())} lines of Markdown.", markup=False)
+
+
+def _circle_role(report: str, audience: Audience) -> str:
+    """What the circle field means for this report and audience ("" when it is not asked)."""
+    kind = REPORTS[report]
+    if kind.needs_circle:
+        return "the circle summarised"
+    if audience == Audience.CIRCLE and not kind.facilitators_only:
+        return "the circle reading it"
+    return ""
 
 
 def _today() -> dt.date:
