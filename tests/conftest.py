@@ -50,12 +50,46 @@ def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def db(db_path: Path, _template_db: Path) -> Iterator[Database]:
     """A fresh, empty circlekeeper database (a copy of the session's migrated template)."""
+    database = copy_database(_template_db, db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def _sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample community built once per test process (with the frozen clock), to be copied."""
+    from circlekeeper.db import create_database
+    from circlekeeper.services.sample_community import load_sample_community
+
+    folder = tmp_path_factory.mktemp("sample")
+    path = folder / "sample.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CIRCLEKEEPER_DATA_DIR", str(folder / "data"))
+        patch.setenv("CIRCLEKEEPER_CONFIG_DIR", str(folder / "config"))
+        clock.freeze(FROZEN_NOW)
+        try:
+            built = create_database(path)
+            load_sample_community(built)
+            built.close()
+        finally:
+            clock.set_clock(None)
+    return path
+
+
+def copy_database(template: Path, path: Path) -> Database:
+    """A private copy of `template` at `path`, opened."""
     from circlekeeper.db import Database as DatabaseHandle
     from circlekeeper.paths import private_mkdir
 
-    private_mkdir(db_path.parent)
-    shutil.copyfile(_template_db, db_path)
-    os.chmod(db_path, 0o600)
-    database = DatabaseHandle(db_path)
+    private_mkdir(path.parent)
+    shutil.copyfile(template, path)
+    os.chmod(path, 0o600)
+    return DatabaseHandle(path)
+
+
+@pytest.fixture
+def sample_db(db_path: Path, _sample_template: Path) -> Iterator[Database]:
+    """The sample community at db_path: what `load_sample_community(db)` gives, in ~1 ms."""
+    database = copy_database(_sample_template, db_path)
     yield database
     database.close()

@@ -11,7 +11,6 @@ from circlekeeper import clock
 from circlekeeper.db import Database
 from circlekeeper.services.dashboard import dashboard
 from circlekeeper.services.incidents import add_incident, update_incident
-from circlekeeper.services.sample_community import load_sample_community
 from tests.cli.cli_helpers import Cli
 
 CANARY = "zq-CANARY-7f3a"
@@ -37,9 +36,9 @@ NOT_FOR_INCIDENTS = (
 
 
 @pytest.fixture
-def cli(db: Database) -> Cli:
+def cli(sample_db: Database) -> Cli:
     """The sample community with an incident in its first circle naming its first members."""
-    load_sample_community(db)
+    db = sample_db
     today = clock.today()
     found = add_incident(
         db,
@@ -70,8 +69,10 @@ def test_no_other_output_holds_a_word_of_an_incident(cli: Cli, command: tuple[st
     assert CANARY not in result.stderr
 
 
-def test_the_dashboard_names_the_overdue_follow_up_without_its_summary(db: Database) -> None:
-    load_sample_community(db)
+def test_the_dashboard_names_the_overdue_follow_up_without_its_summary(
+    sample_db: Database,
+) -> None:
+    db = sample_db
     add_incident(
         db,
         summary=CANARY,

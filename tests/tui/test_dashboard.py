@@ -11,7 +11,6 @@ from circlekeeper.db import Database, open_database
 from circlekeeper.models import CircleCreate, CircleStatus, MemberCreate
 from circlekeeper.services import circles, members
 from circlekeeper.services.incidents import list_incidents
-from circlekeeper.services.sample_community import load_sample_community
 from circlekeeper.text import clean_text
 from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.circles import CirclesScreen
@@ -26,9 +25,9 @@ SIZE = (160, 50)
 
 
 async def test_the_dashboard_lists_a_fading_sample_circle_and_enter_opens_it(
-    db: Database, db_path: Path
+    sample_db: Database, db_path: Path
 ) -> None:
-    load_sample_community(db)
+    db = sample_db
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -13,7 +13,6 @@ from circlekeeper import clock
 from circlekeeper.db import Database
 from circlekeeper.services import circles
 from circlekeeper.services.incidents import add_incident
-from circlekeeper.services.sample_community import load_sample_community
 from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.export import ExportScreen
 from tests.tui.helpers import screen_text, settle
@@ -23,9 +22,9 @@ CANARY = "zq-CANARY-export-91"
 
 
 async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
-    db: Database, db_path: Path, tmp_path: Path
+    sample_db: Database, db_path: Path, tmp_path: Path
 ) -> None:
-    load_sample_community(db)
+    db = sample_db
     add_incident(
         db,
         summary=f"harm {CANARY}",
@@ -75,9 +74,9 @@ async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
 
 
 async def test_the_circle_audience_names_its_circle_with_completion_and_copies(
-    db: Database, db_path: Path
+    sample_db: Database, db_path: Path
 ) -> None:
-    load_sample_community(db)
+    db = sample_db
     first = circles.get_circle(db, ref=1).name
     db.close()
     app = CircleKeeperApp(db_path=db_path)

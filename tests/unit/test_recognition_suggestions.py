@@ -35,7 +35,6 @@ from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_member
 from circlekeeper.services.programme_settings import ProgrammeSettings
 from circlekeeper.services.recognition_suggestions import grant_suggestion, suggest
-from circlekeeper.services.sample_community import load_sample_community
 from circlekeeper.text import sort_key
 
 TODAY = FROZEN_NOW.date()
@@ -85,11 +84,10 @@ def _expected_badges(db: Database, counts: dict[int, int], rule_kind: str) -> se
 
 
 @pytest.fixture
-def sample(db: Database) -> Database:
+def sample(sample_db: Database) -> Database:
     """The bundled sample community (held sessions with check-ins), plus a 2-session badge."""
-    load_sample_community(db)
-    badges.add_badge(db, name="Twice", rule="attended 2 sessions")
-    return db
+    badges.add_badge(sample_db, name="Twice", rule="attended 2 sessions")
+    return sample_db
 
 
 def test_sample_attendance_badges_match_an_independent_count(sample: Database) -> None:

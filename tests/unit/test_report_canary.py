@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import copy_database
 
 from circlekeeper import clock
 from circlekeeper.db import Database
-from circlekeeper.db.database import create_database
 from circlekeeper.export.reports import REPORTS, build_report
 from circlekeeper.models import (
     Audience,
@@ -28,28 +29,19 @@ from circlekeeper.services import checkins, circles, members, sessions
 from circlekeeper.services.errors import InvalidInput
 from circlekeeper.services.incidents import add_incident
 from circlekeeper.services.recognition import recognize
-from circlekeeper.services.sample_community import load_sample_community
 
 MAY_READ = {
     Audience.COMMUNITY: {Visibility.COMMUNITY},
     Audience.CIRCLE: {Visibility.COMMUNITY, Visibility.CIRCLE},
     Audience.FACILITATOR: set(Visibility),
 }
-_BASE: dict[str, bytes] = {}
 
 
-def sample(tmp: Path) -> Database:
-    """A copy of the sample community (built once per test session, copied per example)."""
-    if "db" not in _BASE:
-        built = create_database(tmp / "base.db")
-        load_sample_community(built)
-        built.close()
-        _BASE["db"] = (tmp / "base.db").read_bytes()
-    path = tmp / f"example-{len(list(tmp.iterdir()))}.db"
-    path.write_bytes(_BASE["db"])
-    from circlekeeper.db import open_database
-
-    return open_database(path)
+@pytest.fixture
+def sample(tmp_path: Path, _sample_template: Path) -> Callable[[], Database]:
+    """Makes a fresh copy of the sample community for each example."""
+    copies = itertools.count()
+    return lambda: copy_database(_sample_template, tmp_path / f"example-{next(copies)}.db")
 
 
 def plant(db: Database, visibility: Visibility, canary: str) -> None:
@@ -111,10 +103,10 @@ def reports_for(db: Database, audience: Audience, reading: int = 1) -> dict[str,
 )
 @given(visibility=st.sampled_from(list(Visibility)), audience=st.sampled_from(list(Audience)))
 def test_a_canary_shows_only_where_its_audience_may_read_it(
-    tmp_path: Path, visibility: Visibility, audience: Audience
+    sample: Callable[[], Database], visibility: Visibility, audience: Audience
 ) -> None:
     canary = f"zq{visibility.value[:3]}{audience.value[:3]}CANARY"
-    db = sample(tmp_path)
+    db = sample()
     try:
         plant(db, visibility, canary)
         made = reports_for(db, audience)
@@ -134,10 +126,10 @@ def test_a_canary_shows_only_where_its_audience_may_read_it(
 
 @pytest.mark.parametrize(("visibility", "audience"), itertools.product(Visibility, Audience))
 def test_every_pair_of_visibility_and_audience(
-    tmp_path: Path, visibility: Visibility, audience: Audience
+    sample: Callable[[], Database], visibility: Visibility, audience: Audience
 ) -> None:
     canary = "zqPAIRCANARY"
-    db = sample(tmp_path)
+    db = sample()
     try:
         plant(db, visibility, canary)
         made = reports_for(db, audience)
@@ -150,9 +142,9 @@ def test_every_pair_of_visibility_and_audience(
         assert leaked
 
 
-def test_circle_text_and_names_stay_in_their_own_circle(tmp_path: Path) -> None:
+def test_circle_text_and_names_stay_in_their_own_circle(sample: Callable[[], Database]) -> None:
     canary = "zqOTHERCIRCLECANARY"
-    db = sample(tmp_path)
+    db = sample()
     try:
         plant(db, Visibility.CIRCLE, canary)
         shy = members.get_member(db, ref=circles.get_circle(db, ref=1).members[0].member_id)

@@ -13,7 +13,6 @@ from markdown_it import MarkdownIt
 from circlekeeper.db import Database
 from circlekeeper.export.reports import REPORTS, build_report
 from circlekeeper.models import Audience
-from circlekeeper.services.sample_community import load_sample_community
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 CASES = [
@@ -25,8 +24,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "audience"), CASES, ids=lambda value: str(value))
-def test_report_matches_its_golden_file(db: Database, name: str, audience: Audience) -> None:
-    load_sample_community(db)
+def test_report_matches_its_golden_file(sample_db: Database, name: str, audience: Audience) -> None:
+    db = sample_db
     kind = REPORTS[name]
     reads_one_circle = audience == Audience.CIRCLE and not kind.facilitators_only
     text = build_report(
