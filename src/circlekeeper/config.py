@@ -269,3 +269,49 @@ def load_report_texts(path: Path | None = None) -> tuple[dict[str, dict[str, str
             else:
                 warnings.append(f"{path}: reports.{report}.{key} should be text; ignored")
     return found, warnings
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    """The `[backups]` table: how many automatic backups to keep, as the newest of each of the
+    last N days, weeks and months that have one (0 turns a tier off; the newest is always kept).
+    Backups taken by hand, before a migration or before a restore are never pruned."""
+
+    daily: int = 7
+    """Days that keep their newest automatic backup."""
+
+    weekly: int = 4
+    """Weeks (Monday to Sunday) that keep their newest automatic backup."""
+
+    monthly: int = 6
+    """Calendar months that keep their newest automatic backup."""
+
+
+MOST_KEPT = 1000
+"""The largest count a backup tier may have."""
+
+
+def load_backup_settings(path: Path | None = None) -> tuple[BackupSettings, list[str]]:
+    """The `[backups]` table of config.toml: whole numbers from 0 to 1000; anything else is
+    named in a warning and replaced by its default."""
+    path = path or paths.config_file()
+    raw, warning = _read(path)
+    if warning:
+        return BackupSettings(), [warning]
+    table = raw.get("backups", {})
+    if not isinstance(table, dict):
+        return BackupSettings(), [f"{path}: backups should be a table ([backups]); ignored"]
+    values: dict[str, int] = {}
+    warnings: list[str] = []
+    for field in dataclasses.fields(BackupSettings):
+        if field.name not in table:
+            continue
+        value = table[field.name]
+        if _is_instance(value, int) and 0 <= value <= MOST_KEPT:
+            values[field.name] = value
+        else:
+            warnings.append(
+                f"{path}: backups.{field.name} should be a whole number from 0 to {MOST_KEPT}, "
+                f"not {value!r}; using {field.default!r}"
+            )
+    return BackupSettings(**values), warnings

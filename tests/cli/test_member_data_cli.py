@@ -128,7 +128,8 @@ def test_forget_says_backups_still_hold_the_data_and_where(cli: Cli, db: Databas
     result = cli("member", "forget", "#1", "--yes")
 
     assert "forgot member #1 (now 'Forgotten member #1')" in result.stderr
-    assert f"backups taken before still hold their data (1 backup(s) in {folder})" in " ".join(
+    # before.db and the automatic backup the fixture's first command took
+    assert f"backups taken before still hold their data (2 backup(s) in {folder})" in " ".join(
         result.stderr.split()
     )
     assert result.stdout == ""

@@ -27,10 +27,12 @@ def state(ctx: typer.Context) -> CliState:
     return root.obj
 
 
-def open_db(ctx: typer.Context) -> Database:
-    """Open the database this invocation works on (imports the storage stack only now)."""
+def open_db(ctx: typer.Context, *, automatic_backup: bool = True) -> Database:
+    """Open the database this invocation works on (imports the storage stack only now); a
+    synced-folder warning or a failed automatic backup is printed on stderr."""
+    from circlekeeper.cli import output
     from circlekeeper.services.workspace import open_workspace
 
-    db = open_workspace(state(ctx).db_path)
+    db = open_workspace(state(ctx).db_path, automatic_backup=automatic_backup, warn=output.warning)
     ctx.call_on_close(db.close)
     return db

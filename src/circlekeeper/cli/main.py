@@ -57,6 +57,7 @@ def _register() -> None:
         checkins,
         circles,
         database,
+        db_commands,
         demo,
         export,
         formation,
@@ -74,6 +75,11 @@ def _register() -> None:
 
     database.register(app)
     demo.register(app)
+    app.add_typer(
+        db_commands.app,
+        name="db",
+        help="Back up, restore and check the database file; show where it and its backups are.",
+    )
     app.add_typer(members.app, name="member", help="Add, find, edit, pause and import members.")
     app.add_typer(
         circles.app, name="circle", help="Create circles and manage their seats and lifecycle."

@@ -458,14 +458,15 @@ def forget(
     Their name, email, handle, tags, check-in answers and moods, recognitions, notes and
     every mention of them in incidents and session notes are erased; their attendance stays
     (as "Forgotten member #ID") so attendance figures stay true. Without --yes it only says
-    what would be erased. Backups taken before still hold the data.
+    what would be erased. Backups taken before still hold the data; no automatic backup is
+    taken first, since it would keep exactly what the member asked to erase.
 
     \b
     Example: circlekeeper member forget ana@example.org --yes
     """
     from circlekeeper.services.data_rights import forget_member
 
-    db = open_db(ctx)
+    db = open_db(ctx, automatic_backup=False)
     if not yes:
         _explain_forget(db, ref)
         raise typer.Exit(1)

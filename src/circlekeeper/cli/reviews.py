@@ -176,7 +176,8 @@ def apply(
     """Apply the open review: seats of those who leave, pause or regroup end today, at once.
 
     Members who made no choice keep their seats. Those who chose to regroup form a pool that
-    `circle form --members review:ID` can form new circles from.
+    `circle form --members review:ID` can form new circles from. The database is backed up
+    first (before-review-apply in the backups folder).
 
     \b
     Example: circlekeeper review apply "Tuesday Builders" --yes
@@ -192,6 +193,9 @@ def apply(
         for person in planned.undecided:
             output.info(f"  - {person.name}: keeps their seat (no choice recorded)")
     confirm("Apply the review?", yes=yes, refused="review not applied — answer y, or add --yes")
+    from circlekeeper.services.backups import backup_before_change
+
+    backup_before_change(db_path=db.path, action="review-apply")
     applied = apply_review(db, circle_ref=circle)
     if as_json:
         output.emit_json(applied)

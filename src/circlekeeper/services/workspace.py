@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,18 +28,44 @@ def resolve_path(cli_value: str | os.PathLike[str] | None = None) -> tuple[Path,
     return paths.default_db_path(), False
 
 
-def open_workspace(cli_value: str | os.PathLike[str] | None = None) -> Database:
-    """Open the database the user means; only the default database is created on first use.
+def open_workspace(
+    cli_value: str | os.PathLike[str] | None = None,
+    *,
+    automatic_backup: bool = True,
+    warn: Callable[[str], None] | None = None,
+) -> Database:
+    """Open the database the user means for work; only the default database is created on
+    first use.
 
-    When two processes create the default database at once (a TUI and a CLI run on first use),
-    the one whose file lands second opens the winner's file instead of failing.
+    Opening checks once whether the daily automatic backup is due (services/backups.py) and
+    whether the database sits in a synced or network folder; each problem found is passed to
+    `warn`. `automatic_backup=False` is for `member forget`, which must not take a backup first
+    (it would keep what the member asked to erase). A database created just now is not backed
+    up. When two processes create the default database at once (a TUI and a CLI run on first
+    use), the one whose file lands second opens the winner's file instead of failing.
     """
+    from circlekeeper.services.backups import opening_checks
+
     path, explicit = resolve_path(cli_value)
     if not explicit and not path.exists():
         created = _create_unless_made_meanwhile(path)
         if created is not None:
+            _tell(opening_checks(path, automatic_backup=False), warn)
             return created
-    return open_database(path)
+    db = open_database(path)
+    try:
+        _tell(opening_checks(path, automatic_backup=automatic_backup), warn)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _tell(warnings: list[str], warn: Callable[[str], None] | None) -> None:
+    """Pass each warning to `warn` (dropped when there is nobody to tell)."""
+    if warn is not None:
+        for warning in warnings:
+            warn(warning)
 
 
 def init_workspace(cli_value: str | os.PathLike[str] | None = None) -> InitResult:
@@ -71,14 +98,19 @@ class OpenedWorkspace:
     db: Database
     path: Path
     is_empty: bool
+    warnings: tuple[str, ...] = ()
+    """Show each as a notification: a synced or network folder, a failed automatic backup."""
 
 
 def open_for_tui(cli_value: str | os.PathLike[str] | None = None) -> OpenedWorkspace:
     """Open (or on first use create) the database, and say whether it is still empty."""
-    db = open_workspace(cli_value)
+    warnings: list[str] = []
+    db = open_workspace(cli_value, warn=warnings.append)
     from sqlalchemy import text
 
     with db.read() as session:
         members = session.exec(text("SELECT EXISTS (SELECT 1 FROM member)")).one()[0]  # type: ignore[call-overload]
         circles = session.exec(text("SELECT EXISTS (SELECT 1 FROM circle)")).one()[0]  # type: ignore[call-overload]
-    return OpenedWorkspace(db=db, path=db.path, is_empty=not (members or circles))
+    return OpenedWorkspace(
+        db=db, path=db.path, is_empty=not (members or circles), warnings=tuple(warnings)
+    )

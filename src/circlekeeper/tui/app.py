@@ -165,6 +165,8 @@ class CircleKeeperApp(App[None]):
         self.db = opened.db
         self.sub_title = ("demo · " if self.demo else "") + str(opened.path)
         self.db_ready = True
+        for warning in opened.warnings:
+            self.notify(warning, title="Database", severity="warning", markup=False, timeout=20)
         if opened.is_empty and not self.demo:
             self.push_screen(WelcomeScreen(), self._welcome_done)
 

@@ -334,8 +334,10 @@ class ReviewScreen(Screen["ReviewOutcomeForCaller | None"]):
             db, circle_id = self._db, self._circle_id
 
             def work() -> ReviewApplied:
+                from circlekeeper.services.backups import backup_before_change
                 from circlekeeper.services.reviews import apply_review
 
+                backup_before_change(db_path=db.path, action="review-apply")
                 return apply_review(db, circle_ref=circle_id)
 
             run_db(self, work, self._applied)
