@@ -20,16 +20,24 @@ ROUNDS = 12
 SIDES = ("a", "b")
 
 
-def seat_racer(db_path: str, side: str, barrier: Any, results: Any) -> None:
-    """One racing process: in each round, try to seat SEATS members of its own in one circle."""
+def seat_racer(
+    db_path: str,
+    side: str,
+    barrier: Any,
+    results: Any,
+    rounds: int = ROUNDS,
+    seats: int = SEATS,
+) -> None:
+    """One racing process: in each round, try to seat `seats` members of its own in one circle
+    ("Round N"; the members are "SIDE-N-SEAT")."""
     from circlekeeper.services.errors import CapacityExceeded
 
     db = Database(Path(db_path))
     outcomes: list[tuple[int, str]] = []
     try:
-        for round_no in range(ROUNDS):
+        for round_no in range(rounds):
             barrier.wait(timeout=60)
-            for seat in range(SEATS):
+            for seat in range(seats):
                 try:
                     circles.add_member_to_circle(
                         db, circle_ref=f"Round {round_no}", member_ref=f"{side}-{round_no}-{seat}"

@@ -17,8 +17,27 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from circlekeeper.db.backup import backup_before_migration
-from circlekeeper.db.connection import BUSY_TIMEOUT_MS, connect, is_busy_error
-from circlekeeper.db.errors import DatabaseBusy, DatabaseCorrupt, NotACircleKeeperDatabase
+from circlekeeper.db.connection import (
+    SQLITE_CORRUPT,
+    SQLITE_FULL,
+    SQLITE_NOTADB,
+    SQLITE_READONLY,
+    connect,
+    default_busy_timeout_ms,
+    is_busy_error,
+    primary_code,
+    sqlite_message,
+)
+from circlekeeper.db.errors import (
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseReadOnly,
+    DiskFull,
+    MigrationFailed,
+    NotACircleKeeperDatabase,
+    StorageError,
+    damaged_message,
+)
 from circlekeeper.db.identify import identify
 from circlekeeper.paths import private_mkdir
 
@@ -34,7 +53,7 @@ class Database:
         self, path: Path, *, busy_timeout_ms: int | None = None, synchronous: str = "FULL"
     ) -> None:
         self.path = path
-        timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
+        timeout_ms = default_busy_timeout_ms() if busy_timeout_ms is None else busy_timeout_ms
         self.busy_timeout_ms = timeout_ms
         self.synchronous = synchronous
         self.engine: Engine = create_engine(
@@ -51,7 +70,7 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read transaction: one consistent snapshot, nothing written."""
         with (
-            _translated_errors(),
+            _translated_errors(self.path),
             Session(self.engine, expire_on_commit=False) as session,
             session.begin(),
         ):
@@ -62,7 +81,7 @@ class Database:
         """A write transaction that takes the write lock first (BEGIN IMMEDIATE), so a
         read-then-write decision such as "is there a free seat?" cannot race another process."""
         with (
-            _translated_errors(),
+            _translated_errors(self.path),
             Session(self._write_engine, expire_on_commit=False) as session,
             session.begin(),
         ):
@@ -72,14 +91,14 @@ class Database:
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """A plain sqlite3 connection with all pragmas, for bulk paths that bypass the ORM."""
-        conn = connect(
-            self.path, busy_timeout_ms=self.busy_timeout_ms, synchronous=self.synchronous
-        )
-        try:
-            with _translated_errors():
+        with _translated_errors(self.path):
+            conn = connect(
+                self.path, busy_timeout_ms=self.busy_timeout_ms, synchronous=self.synchronous
+            )
+            try:
                 yield conn
-        finally:
-            conn.close()
+            finally:
+                conn.close()
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -92,19 +111,40 @@ def _begin(conn: Any) -> None:
 
 
 @contextmanager
-def _translated_errors() -> Iterator[None]:
-    """Turn SQLite's busy and corruption failures into errors with a message a person can act on."""
+def _translated_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's busy, full, read-only and corruption failures (of the database at `path`)
+    into errors with a one-line message a person can act on; other errors pass unchanged."""
     try:
         yield
-    except (OperationalError, sqlite3.OperationalError) as exc:
-        if is_busy_error(exc):
-            raise DatabaseBusy(BUSY_MESSAGE) from exc
-        raise
-    except (DBAPIError, sqlite3.DatabaseError) as exc:
-        text = str(exc).lower()
-        if "malformed" in text or "not a database" in text:
-            raise DatabaseCorrupt(f"the database file is damaged: {exc}") from exc
-        raise
+    except (DBAPIError, sqlite3.Error) as exc:
+        translated = storage_error(path, exc)
+        if translated is None:
+            raise
+        raise translated from exc
+
+
+def storage_error(path: Path, exc: BaseException) -> StorageError | None:
+    """The StorageError a person should see for SQLite failure `exc`, or None if it is not one
+    of the failures of the file itself (busy, disk full, read-only, damaged)."""
+    code = primary_code(exc)
+    if code is None and not isinstance(exc, OperationalError | sqlite3.OperationalError):
+        return None
+    if is_busy_error(exc):
+        return DatabaseBusy(BUSY_MESSAGE)
+    message = sqlite_message(exc)
+    if code == SQLITE_FULL:
+        return DiskFull(
+            f"the disk holding {path} is full — nothing was saved; free some space and try again"
+        )
+    if code == SQLITE_READONLY:
+        return DatabaseReadOnly(
+            f"{path} cannot be written (it is read-only for you) — nothing was changed; check "
+            "its permissions, or work on a copy"
+        )
+    lowered = message.lower()
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "malformed" in lowered:
+        return DatabaseCorrupt(damaged_message(path, message))
+    return None
 
 
 def open_database(path: Path, *, busy_timeout_ms: int | None = None) -> Database:
@@ -114,12 +154,31 @@ def open_database(path: Path, *, busy_timeout_ms: int | None = None) -> Database
     """
     state = identify(path)
     if state.needs_migration:
-        from circlekeeper.db.migrate import upgrade_to_head
-
-        backup_before_migration(path, state.user_version)
-        with _translated_errors():
-            upgrade_to_head(path)
+        _migrate(path, state.user_version)
     return Database(path, busy_timeout_ms=busy_timeout_ms)
+
+
+def _migrate(path: Path, version: int) -> None:
+    """Back up `path`, then upgrade it in one transaction; a failure leaves it at `version`."""
+    from circlekeeper.db.migrate import upgrade_to_head
+
+    if not os.access(path, os.W_OK):
+        raise DatabaseReadOnly(
+            f"{path} was written by an older circlekeeper (schema {version}) and must be "
+            "upgraded, but it is read-only for you — nothing was changed"
+        )
+    backup = backup_before_migration(path, version)
+    try:
+        with _translated_errors(path):
+            upgrade_to_head(path)
+    except StorageError:
+        raise
+    except Exception as exc:
+        raise MigrationFailed(
+            f"upgrading {path} from schema {version} failed ({type(exc).__name__}: "
+            f"{sqlite_message(exc)}); the file was left as it was, and a backup is at "
+            f"{backup} — please report this"
+        ) from exc
 
 
 def create_database(path: Path) -> Database:

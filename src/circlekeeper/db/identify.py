@@ -12,6 +12,7 @@ from circlekeeper.db.errors import (
     DatabaseMissing,
     NewerSchema,
     NotACircleKeeperDatabase,
+    damaged_message,
 )
 from circlekeeper.db.schema import APPLICATION_ID, SCHEMA_VERSION, SQLITE_MAGIC
 
@@ -57,6 +58,7 @@ def identify(path: Path) -> FileState:
         raise NotACircleKeeperDatabase(
             f"{path} is an SQLite file but not a circlekeeper database; it was left untouched"
         )
+    _refuse_if_cut_short(path, header)
     version = _user_version(path, header)
     if version > SCHEMA_VERSION:
         raise NewerSchema(
@@ -64,6 +66,41 @@ def identify(path: Path) -> FileState:
             f"{SCHEMA_VERSION}) — upgrade circlekeeper; the file was left untouched"
         )
     return FileState(path=path, user_version=version)
+
+
+def _refuse_if_cut_short(path: Path, header: bytes) -> None:
+    """Refuse a file shorter than its own header says (a copy or download cut short) before
+    SQLite opens it, which would leave -wal and -shm files and fail only on the first query.
+
+    With a -wal file beside it the check is skipped: a checkpoint in progress may have written
+    the new page count before the pages. The header is read again once the -wal is known to be
+    absent, so a checkpoint that ended meanwhile is not mistaken for damage.
+    """
+    if _expected_size(header) <= path.stat().st_size:
+        return
+    if Path(f"{path}-wal").exists():
+        return
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    expected, size = _expected_size(header), path.stat().st_size
+    if expected > size:
+        raise DatabaseCorrupt(
+            damaged_message(
+                path,
+                f"its header says {expected:,} bytes but it has {size:,}, so it was probably "
+                "cut short while being copied",
+            )
+        )
+
+
+def _expected_size(header: bytes) -> int:
+    """The file size the SQLite header promises (0 when its page count is not known to be valid)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if header[24:28] != header[92:96]:  # an old writer did not keep the page count up to date
+        return 0
+    return pages * page_size
 
 
 def _user_version(path: Path, header: bytes) -> int:
