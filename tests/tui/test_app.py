@@ -216,3 +216,24 @@ async def test_search_filters_the_table(seeded_path: Path) -> None:
         table = app.screen.query_one(PagedTable)
         assert table.total == 1
         assert "1 member matching 'tz=emea'" in screen_text(app)
+
+
+async def test_f5_shows_what_another_program_wrote_meanwhile(seeded_path: Path) -> None:
+    from circlekeeper.models import MemberCreate
+
+    app = CircleKeeperApp(db_path=seeded_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        other = open_database(seeded_path)
+        try:
+            members.add_member(other, data=MemberCreate(name="Zed Written Elsewhere", handle="zed"))
+        finally:
+            other.close()
+        await settle(pilot)
+        assert "Zed Written Elsewhere" not in screen_text(app)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Zed Written Elsewhere" in screen_text(app)
+        assert "Refresh" in screen_text(app)

@@ -27,7 +27,7 @@ from circlekeeper.db.backup import (
     backup_into_folder,
     backups_labelled,
 )
-from circlekeeper.db.connection import BUSY_TIMEOUT_MS
+from circlekeeper.db.connection import default_busy_timeout_ms
 from circlekeeper.db.identify import identify
 from circlekeeper.db.integrity import check_database
 from circlekeeper.db.location import location_warning
@@ -90,15 +90,16 @@ def backup_before_change(*, db_path: Path, action: str) -> BackupRead:
     return _read(made, db_path, kind)
 
 
-def restore(*, db_path: Path, source: Path, wait_ms: int = BUSY_TIMEOUT_MS) -> RestoreRead:
+def restore(*, db_path: Path, source: Path, wait_ms: int | None = None) -> RestoreRead:
     """Replace the database with the backup at `source`, keeping the current one as a backup.
 
     Refused, with both files left exactly as they were, when `source` is not a circlekeeper
     database, fails integrity_check, is from a newer schema, or when another program has the
-    database open (it is waited for `wait_ms` first).
+    database open (it is waited for `wait_ms` first, by default the busy timeout).
     """
+    wait = default_busy_timeout_ms() if wait_ms is None else wait_ms
     try:
-        done = restore_database(db_path, source.expanduser(), wait_ms=wait_ms)
+        done = restore_database(db_path, source.expanduser(), wait_ms=wait)
     except OSError as exc:
         raise InvalidInput(
             f"nothing restored: {exc.filename or source}: {exc.strerror or exc}"

@@ -132,6 +132,13 @@ class CircleKeeperApp(App[None]):
             group=SCREENS,
             tooltip="Markdown reports: preview, save, copy",
         ),
+        Binding(
+            "f5",
+            "refresh",
+            "Refresh",
+            id="app.refresh",
+            tooltip="Read everything again (changes made by another program)",
+        ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="List every key"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit circlekeeper"),
     ]
@@ -187,6 +194,10 @@ class CircleKeeperApp(App[None]):
         self.push_screen(
             MessageScreen("Cannot open the database", error_message(exc), quit_on_close=True)
         )
+
+    def action_refresh(self) -> None:
+        """Reload every screen from the database, e.g. after the CLI changed it meanwhile."""
+        self.data_changed()
 
     def data_changed(self) -> None:
         """Tell every screen to reload (called after a successful write)."""

@@ -57,12 +57,14 @@ def _deliver(app: object, callback: Callable[..., object], value: object) -> Non
 
 
 def error_message(exc: Exception) -> str:
-    """The text to show for `exc`: the service's own message, or a generic one for surprises."""
+    """The text to show for `exc`: the service's own message, or a generic one for surprises
+    (their first line only: SQLAlchemy appends the SQL and its parameters, members' data)."""
     from circlekeeper.errors import CircleKeeperError
 
     if isinstance(exc, CircleKeeperError):
         return exc.message
-    return f"unexpected error: {type(exc).__name__}: {exc}"
+    first = next(iter(str(exc).splitlines()), "")
+    return f"unexpected error: {type(exc).__name__}: {first}"
 
 
 def show_error(node: DOMNode, exc: Exception | CircleKeeperError) -> None:

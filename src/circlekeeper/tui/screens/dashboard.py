@@ -68,9 +68,6 @@ class DashboardScreen(Screen[None]):
     TITLE = "Dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_alert", "Open", id="dashboard.open", tooltip="Go where to act"),
-        Binding(
-            "f5", "refresh", "Refresh", id="dashboard.refresh", tooltip="Read everything again"
-        ),
     ]
 
     def __init__(self) -> None:
