@@ -1,4 +1,5 @@
-"""Roster CSV rules without I/O: decoding, header mapping, spreadsheet line numbers, duplicates.
+"""Roster CSV rules without I/O: decoding, header mapping, spreadsheet line numbers, duplicates,
+and the formula guard of `export members` taken off again.
 
 Everything here works on bytes and values the caller hands in, so the rules of an import can be
 tested (and benchmarked) without a database or a file.
@@ -6,8 +7,11 @@ tested (and benchmarked) without a database or a file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,9 +21,22 @@ from circlekeeper.text import clean_text
 COLUMNS = ("name", "email", "handle", "timezone", "joined_on", "tags")
 """The columns an import understands, in the order a template would list them."""
 
+FORMULA_STARTS = frozenset("=+-@\t\r\n\0")
+"""First characters that make a spreadsheet read a cell as a formula: OWASP's = + - @ tab and
+carriage return, plus line feed (some importers treat it like carriage return) and NUL (ASVS
+1.2.10), which cost nothing to guard as no honest value starts with them. `export members`
+writes a guarding "'" before them and the import takes it off again."""
+GUARD = "'"
+
 _DELIMITERS = (",", ";", "\t")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SHOWN_COLUMNS_MAX = 12
+_SHOWN_CELL_MAX = 40
+_END_MARK = "end"
+"""A last line fed to the CSV reader after the file: it comes back as a record of its own,
+unless a quote the file opened is still open, which then swallows it."""
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 class RosterError(ValueError):
@@ -47,18 +64,57 @@ class Roster:
 
 def decode(data: bytes) -> str:
     """UTF-8 text of `data` (one leading BOM dropped); anything else is refused with a line."""
-    if data.startswith(_UTF16_BOMS):
+    if data.startswith(_UTF16_BOMS) or _looks_like_utf16(data):
         raise RosterError(
             "the file is UTF-16 text, not UTF-8 — save it as 'CSV UTF-8' and import it again"
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
         raise RosterError(
-            f"line {line}: the file is not UTF-8 text — save it as 'CSV UTF-8' "
-            "(most spreadsheets offer it under Save As) and import it again"
+            f"line {_undecodable_line(data, exc.start)}: the file is not UTF-8 text — save it "
+            "as 'CSV UTF-8' (most spreadsheets offer it under Save As) and import it again"
         ) from None
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII text with a NUL byte before or after each letter."""
+    head = data[:4]
+    return len(head) == 4 and (
+        (head[1] == head[3] == 0 and head[0] != 0 != head[2])
+        or (head[0] == head[2] == 0 and head[1] != 0 != head[3])
+    )
+
+
+def _undecodable_line(data: bytes, start: int) -> int:
+    """The spreadsheet line holding the first byte that is not UTF-8 (at `start`, after a BOM).
+
+    The file is read again with each bad byte kept as a stand-in character, so the line is
+    counted as the rows are (a quoted line break stays in its row); text lines are the fallback.
+    """
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    try:
+        for line, cells in _records(text, _pick_delimiter(text)):
+            if any(_ESCAPED_BYTE.search(cell) for cell in cells):
+                return line
+    except RosterError:
+        pass
+    return len(_LINE_BREAK.split(data.removeprefix(codecs.BOM_UTF8)[:start]))
+
+
+def unguard(cell: str) -> str:
+    """`cell` without the "'" that `export members` puts before a cell a spreadsheet could run.
+
+    Exactly one apostrophe goes, and only before what the export guards (= + - @ tab, CR, LF,
+    NUL, also after spaces or more apostrophes), so a handle exported as '@ana comes back as
+    @ana while a name such as O'Neil or 'Sunny' keeps its apostrophes.
+    """
+    if cell[:1] != GUARD:
+        return cell
+    rest = cell[1:].lstrip(GUARD)
+    if rest[:1] in FORMULA_STARTS or rest.lstrip()[:1] in FORMULA_STARTS:
+        return cell[1:]
+    return cell
 
 
 def column_key(header_cell: str) -> str:
@@ -70,9 +126,9 @@ def parse_roster(data: bytes) -> Roster:
     """Decode `data` and split it into header and rows; raise RosterError for an unusable file."""
     text = decode(data)
     records = _records(text, _pick_delimiter(text))
-    header = _first_nonblank(records)
-    mapping, unknown = _map_header(header)
-    _require_columns(header, mapping)
+    header_line, header = _first_nonblank(records)
+    mapping, unknown = _map_header(header_line, header)
+    _require_columns(header_line, header, mapping)
     width = len(header)
     rows = [
         _row(line, cells, mapping, width)
@@ -89,14 +145,46 @@ def parse_roster(data: bytes) -> Roster:
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Every record with its spreadsheet row number (a quoted line break stays in one row)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    """Every record with its spreadsheet row number (a quoted line break stays in one row).
+
+    A quote that is never closed would swallow the rest of the file into one value without a
+    word from the csv module; the end mark fed after the file shows it, and it is refused.
+    """
+    reader = csv.reader(
+        itertools.chain(io.StringIO(text, newline=""), [_END_MARK]), delimiter=delimiter
+    )
+    record, first_line = 0, 1
+    pending: list[str] | None = None
     try:
-        yield from enumerate(reader, start=1)
+        for cells in reader:
+            if pending is not None:
+                yield record, pending
+            record += 1
+            pending, started, first_line = cells, first_line, reader.line_num + 1
     except csv.Error as exc:
+        where = _where(record + 1, first_line)
+        if str(exc).startswith("field larger than field limit"):
+            raise RosterError(
+                f"{where}: cannot read the CSV: a value is longer than "
+                f"{csv.field_size_limit():,} characters — usually a quote that is never closed; "
+                "check the quotes from that line on"
+            ) from None
         raise RosterError(
-            f"line {reader.line_num}: cannot read the CSV ({exc}) — check the quotes on that line"
+            f"{where}: cannot read the CSV ({exc}) — check the quotes on that line"
         ) from None
+    if pending is not None and started != reader.line_num:
+        raise RosterError(
+            f"{_where(record, started)}: cannot read the CSV: a quoted value starts on this line "
+            "and its closing quote is missing — close it, or write a quote inside a value as "
+            'two quotes ("")'
+        )
+
+
+def _where(record: int, text_line: int) -> str:
+    """'line N' for a spreadsheet line, with the text line too when quoted breaks moved it."""
+    if record == text_line:
+        return f"line {record}"
+    return f"line {record} (line {text_line} of the text)"
 
 
 def _pick_delimiter(text: str) -> str:
@@ -115,15 +203,23 @@ def _pick_delimiter(text: str) -> str:
     return best
 
 
-def _first_nonblank(records: Iterator[tuple[int, list[str]]]) -> list[str]:
-    """The header: the first record with any text (the records after it are the data)."""
-    for _line, cells in records:
+def _first_nonblank(records: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]]:
+    """The header and its line: the first record with any text (the records after it are data)."""
+    for line, cells in records:
         if any(cell.strip() for cell in cells):
-            return cells
+            return line, cells
     raise RosterError("the file is empty — expected a header line such as: " + ",".join(COLUMNS))
 
 
-def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
+def _shown(cell: str) -> str:
+    """A header cell as a message shows it: cleaned, and cut short when it is long."""
+    text = clean_text(cell)
+    if len(text) > _SHOWN_CELL_MAX:
+        return text[: _SHOWN_CELL_MAX - 1] + "…"
+    return text
+
+
+def _map_header(line: int, header: list[str]) -> tuple[dict[str, int], list[str]]:
     mapping: dict[str, int] = {}
     unknown: list[str] = []
     for index, cell in enumerate(header):
@@ -131,30 +227,32 @@ def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
         if key in COLUMNS:
             if key in mapping:
                 raise RosterError(
-                    f"the column {key!r} appears twice (columns {mapping[key] + 1} and "
-                    f"{index + 1}) — keep one and import again"
+                    f"line {line}: the column {key!r} appears twice (columns {mapping[key] + 1} "
+                    f"and {index + 1}) — keep one and import again"
                 )
             mapping[key] = index
         else:
-            unknown.append(clean_text(cell) or f"column {index + 1} (no name)")
+            unknown.append(_shown(cell) or f"column {index + 1} (no name)")
     return mapping, unknown
 
 
-def _require_columns(header: list[str], mapping: Mapping[str, int]) -> None:
+def _require_columns(line: int, header: list[str], mapping: Mapping[str, int]) -> None:
     if "name" in mapping and ("email" in mapping or "handle" in mapping):
         return
-    shown = [repr(clean_text(cell)) for cell in header[:_SHOWN_COLUMNS_MAX]]
+    shown = [repr(_shown(cell)) for cell in header[:_SHOWN_COLUMNS_MAX]]
     if len(header) > _SHOWN_COLUMNS_MAX:
         shown.append(f"… {len(header) - _SHOWN_COLUMNS_MAX} more")
     missing = "a name column" if "name" not in mapping else "an email or a handle column"
     raise RosterError(
-        f"the header needs {missing} (expected columns: {', '.join(COLUMNS)}); "
+        f"line {line}: the header needs {missing} (expected columns: {', '.join(COLUMNS)}); "
         f"found: {', '.join(shown)}"
     )
 
 
 def _row(line: int, cells: list[str], mapping: Mapping[str, int], width: int) -> RosterRow:
-    values = {name: cells[index] if index < len(cells) else "" for name, index in mapping.items()}
+    values = {
+        name: unguard(cells[index]) if index < len(cells) else "" for name, index in mapping.items()
+    }
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
         return RosterRow(
             line=line,

@@ -22,6 +22,7 @@ from circlekeeper.cli.options import (
     date_option,
     optional_day,
     parse_day,
+    version_number,
 )
 from circlekeeper.models.enums import AmbassadorStatus
 
@@ -249,6 +250,7 @@ def edit(
         typer.Option(
             "--expect-version",
             metavar="N",
+            callback=version_number,
             help="Refuse the edit if the ambassador is no longer at this version.",
             show_default=False,
         ),

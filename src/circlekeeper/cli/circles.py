@@ -8,7 +8,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
+from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt, version_number
 from circlekeeper.models.enums import (
     Cadence,
     CircleKind,
@@ -407,6 +407,7 @@ def edit(
         typer.Option(
             "--expect-version",
             metavar="N",
+            callback=version_number,
             help="Refuse the edit if the circle is no longer at this version.",
             show_default=False,
         ),

@@ -16,6 +16,7 @@ from circlekeeper.cli.options import (
     date_option,
     optional_day,
     record_number,
+    version_number,
 )
 from circlekeeper.models.enums import IncidentKind, IncidentSeverity, IncidentStatus
 
@@ -251,6 +252,7 @@ def update(
         typer.Option(
             "--expect-version",
             metavar="N",
+            callback=version_number,
             help="Refuse if it changed since version N.",
             show_default=False,
         ),

@@ -18,6 +18,9 @@ PROGRESS_THRESHOLD = 2000
 PROBLEMS_SHOWN = 50
 """How many problem rows the text report lists; --json always has them all."""
 
+UNKNOWN_COLUMNS_SHOWN = 5
+"""How many ignored columns get a warning line each; the rest are counted in one more line."""
+
 
 def register(app: typer.Typer) -> None:
     """Add the import command to the member sub-app."""
@@ -46,7 +49,8 @@ def register(app: typer.Typer) -> None:
         The header names the columns (any case, any order): name, and email or handle, are
         required; timezone, joined_on and tags are optional, other columns are ignored. A row
         matching a member by email or handle updates that member; duplicates within the file
-        and invalid rows are skipped and listed with their line (the header is line 1).
+        and invalid rows are skipped and listed with their line (the header is line 1). The
+        apostrophe 'export members' puts before a cell such as '@ana is taken off again.
 
         Example: circlekeeper member import roster.csv --dry-run
         """
@@ -55,14 +59,24 @@ def register(app: typer.Typer) -> None:
         from circlekeeper.services.member_import import import_members, read_roster
 
         roster = read_roster(file)
-        for column in roster.unknown_columns:
-            output.warning(f"column {column!r} is not one circlekeeper knows; it was ignored")
+        _warn_unknown(roster.unknown_columns)
         db = open_db(ctx)
         with _progress(len(roster.rows)) as progress:
             report = import_members(db, source=roster, dry_run=dry_run, progress=progress)
         _print_summary(report, with_problems=not as_json)
         if as_json:
             output.emit_json(report)
+
+
+def _warn_unknown(columns: tuple[str, ...]) -> None:
+    """A warning for each ignored column, at most UNKNOWN_COLUMNS_SHOWN lines and one count."""
+    from circlekeeper.cli import output
+
+    for column in columns[:UNKNOWN_COLUMNS_SHOWN]:
+        output.warning(f"column {column!r} is not one circlekeeper knows; it was ignored")
+    hidden = len(columns) - UNKNOWN_COLUMNS_SHOWN
+    if hidden > 0:
+        output.warning(f"… and {hidden} more unknown columns were ignored (--json lists them)")
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt, OutOpt
+from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt, OutOpt, version_number
 from circlekeeper.models.enums import MemberStatus
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def add(
         email=email,
         handle=handle,
         timezone=timezone,
-        joined_on=joined_on,
+        joined_on=_given_day(joined_on, "--joined-on"),
         consent_named=consent_named,
         consent_recognised=consent_recognised,
     )
@@ -295,6 +295,7 @@ def edit(
         typer.Option(
             "--expect-version",
             metavar="N",
+            callback=version_number,
             help="Refuse the edit if the member is no longer at this version.",
             show_default=False,
         ),
@@ -315,7 +316,7 @@ def edit(
         email=email,
         handle=handle,
         timezone=timezone,
-        joined_on=joined_on,
+        joined_on=_given_day(joined_on, "--joined-on"),
         consent_named=consent_named,
         consent_recognised=consent_recognised,
     )
@@ -341,14 +342,27 @@ def _parse_tag_list(text: str) -> dict[str, str]:
         raise InvalidInput(f"tags: {exc}") from exc
 
 
+def _given_day(text: str | None, option: str) -> str | None:
+    """The text of a date option for the model to check; a blank one is refused here, as the
+    model would take it for the option left out."""
+    from circlekeeper.cli.options import refuse_blank_day
+
+    if text is not None:
+        refuse_blank_day(text, option)
+    return text
+
+
 def _parse_date(text: str, option: str) -> dt.date | None:
-    """A YYYY-MM-DD option value as a date, with the models' own wording on error."""
+    """A YYYY-MM-DD option value as a date, with the models' own wording on error; a blank
+    value is refused (it would otherwise read as the option left out)."""
     from pydantic import TypeAdapter, ValidationError
 
+    from circlekeeper.cli.options import refuse_blank_day
     from circlekeeper.models.fields import OptionalDate
     from circlekeeper.services.errors import InvalidInput
     from circlekeeper.services.validation import describe
 
+    refuse_blank_day(text, option)
     try:
         return TypeAdapter(OptionalDate).validate_python(text)
     except ValidationError as exc:
@@ -376,7 +390,7 @@ def pause(
     """
     from circlekeeper.services.members import pause_member
 
-    until_date = _parse_date(until, "--until") if until else None
+    until_date = _parse_date(until, "--until") if until is not None else None
     member = pause_member(open_db(ctx), ref=ref, until=until_date)
     suffix = f" until {member.paused_until}" if member.paused_until else ""
     output.info(f"paused {member.name} (#{member.id}){suffix}")

@@ -22,8 +22,29 @@ OutOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+NUMBER_MAX = 1_000_000_000
+"""The largest offset or version a command takes: far above any real one, far below what SQLite
+can store (a larger whole number would stop the query with an overflow, not a message)."""
 LimitOpt = Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")]
-OffsetOpt = Annotated[int, typer.Option("--offset", help="How many to skip first.")]
+
+
+def bounded_offset(value: int) -> int:
+    """--offset as given, refused above NUMBER_MAX (exit 2, naming the option)."""
+    if value > NUMBER_MAX:
+        raise typer.BadParameter(f"at most {NUMBER_MAX:,}, not {value}")
+    return value
+
+
+def version_number(value: int | None) -> int | None:
+    """--expect-version as given, refused outside 1..NUMBER_MAX (no record has such a version)."""
+    if value is not None and not 1 <= value <= NUMBER_MAX:
+        raise typer.BadParameter(f"versions are numbered 1 to {NUMBER_MAX:,}, not {value}")
+    return value
+
+
+OffsetOpt = Annotated[
+    int, typer.Option("--offset", help="How many to skip first.", callback=bounded_offset)
+]
 AmbassadorArg = Annotated[
     str,
     typer.Argument(
@@ -67,7 +88,16 @@ def parse_day(text: str, option: str) -> dt.date:
     """A YYYY-MM-DD option value as a date, or an error that names the option."""
     from circlekeeper.cli.roles import parse_day as parse_strict_day
 
+    refuse_blank_day(text, option)
     return parse_strict_day(text, option)
+
+
+def refuse_blank_day(text: str, option: str) -> None:
+    """An option given a blank date ("" or spaces) is refused, not read as left out."""
+    if not text.strip():
+        from circlekeeper.services.errors import InvalidInput
+
+        raise InvalidInput(f"{option}: give a date as YYYY-MM-DD (or leave {option} out)")
 
 
 def optional_day(text: str | None, option: str) -> dt.date | None:

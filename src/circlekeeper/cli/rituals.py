@@ -9,7 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt
+from circlekeeper.cli.options import JsonOpt, version_number
 from circlekeeper.models.enums import RitualMode
 
 if TYPE_CHECKING:
@@ -225,6 +225,7 @@ def edit(
         typer.Option(
             "--expect-version",
             metavar="N",
+            callback=version_number,
             help="Refuse the edit if the ritual is no longer at this version.",
             show_default=False,
         ),

@@ -33,7 +33,10 @@ RoleArg = Annotated[
 CapOpt = Annotated[
     int,
     typer.Option(
-        "--cap", metavar="N", help="At most N roles per person in any 4 weeks, across circles."
+        "--cap",
+        metavar="N",
+        min=1,
+        help="At most N roles per person in any 4 weeks, across circles.",
     ),
 ]
 ROTA_COLUMNS = ["id", "date", "role", "who", "deputy"]

@@ -9,7 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
+from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt, version_number
 from circlekeeper.models.enums import SessionStatus
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ ExpectVersionOpt = Annotated[
     typer.Option(
         "--expect-version",
         metavar="N",
+        callback=version_number,
         help="Refuse if the session is no longer at this version.",
         show_default=False,
     ),
@@ -56,10 +57,12 @@ def parse_day(text: str, option: str) -> dt.date:
     """A YYYY-MM-DD option value as a date, or an error that names the option."""
     from pydantic import TypeAdapter, ValidationError
 
+    from circlekeeper.cli.options import refuse_blank_day
     from circlekeeper.models.fields import StrictDate
     from circlekeeper.services.errors import InvalidInput
     from circlekeeper.services.validation import describe
 
+    refuse_blank_day(text, option)
     try:
         return TypeAdapter(StrictDate).validate_python(text)
     except ValidationError as exc:
@@ -72,8 +75,14 @@ def optional_day(text: str | None, option: str) -> dt.date | None:
 
 
 def parse_days(values: list[str] | None, option: str) -> list[dt.date]:
-    """Dates from a repeatable option whose values may also be comma-separated."""
-    return [parse_day(item, option) for item in split_list(values)]
+    """Dates from a repeatable option whose values may also be comma-separated; an option given
+    with no date in it at all ("") is refused rather than read as left out."""
+    items = split_list(values)
+    if values and not items:
+        from circlekeeper.cli.options import refuse_blank_day
+
+        refuse_blank_day("", option)
+    return [parse_day(item, option) for item in items]
 
 
 def split_list(values: list[str] | None) -> list[str]:

@@ -15,18 +15,15 @@ import io
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from circlekeeper.algorithms.roster_csv import FORMULA_STARTS, GUARD, unguard
+
 if TYPE_CHECKING:
     from circlekeeper.services.member_rows import MemberExportRow
 
-FORMULA_STARTS = frozenset("=+-@\t\r\n\0")
-"""First characters that make a spreadsheet read a cell as a formula: OWASP's = + - @ tab and
-carriage return, plus line feed (some importers treat it like carriage return) and NUL (ASVS
-1.2.10), which cost nothing to guard as no honest value starts with them."""
-GUARD = "'"
 MEMBER_COLUMNS = ("name", "email", "handle", "timezone", "joined_on", "status", "tags")
 """The header row: the columns `member import` reads, plus status (which the import ignores), so
-an export can be edited and imported again. The import does not undo the guard: a guarded cell,
-such as a handle written "@ana", comes back with its apostrophe."""
+an export can be edited and imported again. The import takes the guard off again (one apostrophe
+before what `guard` guards), so a handle written '@ana comes back as @ana."""
 ROWS_PER_CHUNK = 500
 
 
@@ -35,9 +32,10 @@ def guard(cell: str) -> str:
 
     That is when it starts with one of FORMULA_STARTS, or does so after leading whitespace:
     LibreOffice (with "trim spaces") and some importers strip leading spaces before deciding, so
-    "  =1+1" is guarded too. Other cells are returned unchanged.
+    "  =1+1" is guarded too. So is a cell the import would take a guard off ("'=x" is written
+    "''=x"), so that every value reads back as it was. Other cells are returned unchanged.
     """
-    if cell[:1] in FORMULA_STARTS or cell.lstrip()[:1] in FORMULA_STARTS:
+    if cell[:1] in FORMULA_STARTS or cell.lstrip()[:1] in FORMULA_STARTS or unguard(cell) != cell:
         return GUARD + cell
     return cell
 

@@ -58,7 +58,8 @@ def _check_handle(value: str | None) -> str | None:
 def _is_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a folder of the zone database ("Europe") or a name too long for a file name.
         return False
     return True
 

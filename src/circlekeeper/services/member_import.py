@@ -33,7 +33,7 @@ from circlekeeper.db import Database
 from circlekeeper.models import MemberCreate
 from circlekeeper.models.fields import TAGS_MAX, parse_tags
 from circlekeeper.services.errors import Conflict, InvalidInput
-from circlekeeper.services.validation import describe
+from circlekeeper.services.validation import describe, shorten
 from circlekeeper.text import handle_key, identity_key, sort_key
 
 Progress = Callable[[int, int], None]
@@ -88,7 +88,7 @@ class ImportReport(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
-class _Row:
+class ValidRow:
     """A validated row; timezone and joined_on are None when the file left them empty."""
 
     keys: Keys
@@ -137,10 +137,15 @@ def read_roster(path: Path) -> Roster:
         raise InvalidInput(f"{path} is a folder, not a CSV file") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    return roster_from_bytes(data, name=str(path))
+
+
+def roster_from_bytes(data: bytes, *, name: str) -> Roster:
+    """Parse a roster's bytes; InvalidInput, starting with `name`, says what is wrong."""
     try:
         return parse_roster(data)
     except RosterError as exc:
-        raise InvalidInput(f"{path}: {exc}") from None
+        raise InvalidInput(f"{name}: {exc}") from None
 
 
 def import_members(
@@ -159,8 +164,8 @@ def import_members(
     """
     roster = source if isinstance(source, Roster) else read_roster(source)
     total = len(roster.rows)
-    problems: list[ImportProblem] = []
-    rows = _validated(roster.rows, problems, progress)
+    checked = check_rows(roster.rows, progress)
+    rows, problems = checked.valid, checked.problems
     with db.raw() as conn:
         conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
@@ -194,13 +199,21 @@ def _rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
-def _validated(
-    rows: Sequence[RosterRow], problems: list[ImportProblem], progress: Progress | None
-) -> list[_Row]:
+@dataclass(frozen=True, slots=True)
+class CheckedRows:
+    """A roster's rows split into the valid ones and the problems of the others."""
+
+    valid: list[ValidRow]
+    problems: list[ImportProblem]
+
+
+def check_rows(rows: Sequence[RosterRow], progress: Progress | None = None) -> CheckedRows:
+    """Validate every row as `member add` would, without a database: valid rows and problems."""
     total = len(rows)
     if progress is not None:
         progress(0, total)
-    valid: list[_Row] = []
+    valid: list[ValidRow] = []
+    problems: list[ImportProblem] = []
     for done, row in enumerate(rows, start=1):
         result = row.problem if row.problem is not None else _validate(row)
         if isinstance(result, str):
@@ -209,10 +222,10 @@ def _validated(
             valid.append(result)
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, total)
-    return valid
+    return CheckedRows(valid=valid, problems=problems)
 
 
-def _validate(row: RosterRow) -> _Row | str:
+def _validate(row: RosterRow) -> ValidRow | str:
     """The row as MemberCreate accepts it, or every reason it does not, in one line."""
     values = row.values
     data: dict[str, Any] = {
@@ -230,14 +243,14 @@ def _validate(row: RosterRow) -> _Row | str:
     try:
         tags = parse_tags(values.get("tags", ""))
     except ValueError as exc:
-        reasons.append(f"tags: {exc}")
+        reasons.append(f"tags: {shorten(str(exc))}")
     try:
         member = MemberCreate.model_validate(data)
     except ValidationError as exc:
         reasons.append(describe(exc).removeprefix("input: "))
     if reasons:
         return "; ".join(reasons)
-    return _Row(
+    return ValidRow(
         keys=Keys(
             line=row.line,
             email_key=identity_key(member.email) if member.email else None,
@@ -254,7 +267,7 @@ def _validate(row: RosterRow) -> _Row | str:
 
 
 def _apply(
-    conn: sqlite3.Connection, rows: list[_Row], problems: list[ImportProblem], *, write: bool
+    conn: sqlite3.Connection, rows: list[ValidRow], problems: list[ImportProblem], *, write: bool
 ) -> _Outcome:
     """Match rows to stored members, decide each one, and (unless a dry run) write them."""
     by_email: dict[str, int] = dict(
@@ -314,7 +327,7 @@ def _columns(stored: _Stored) -> tuple[Any, ...]:
     )
 
 
-def _updated_columns(before: _Stored, row: _Row) -> tuple[Any, ...]:
+def _updated_columns(before: _Stored, row: ValidRow) -> tuple[Any, ...]:
     """The member's columns after the row: contacts are only filled in, never replaced."""
     email, email_key = before.email, before.email_key
     if email is None and row.email is not None:
@@ -356,7 +369,7 @@ def _skipped(conn: sqlite3.Connection, decisions: list[Decision]) -> Iterator[Im
 
 def _write(
     conn: sqlite3.Connection,
-    inserts: list[_Row],
+    inserts: list[ValidRow],
     changes: list[tuple[Any, ...]],
     tag_changes: list[tuple[int, str, str, str]],
 ) -> None:

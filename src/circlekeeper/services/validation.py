@@ -10,13 +10,19 @@ from circlekeeper.services.errors import InvalidInput
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+MESSAGE_MAX = 200
+"""Longest message shown for one field: messages quote the value given, which may be huge."""
+_HEAD = 100
+
 
 def describe(error: ValidationError) -> str:
     """One line per problem: `field: message`, without pydantic's jargon."""
     lines = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        message = shorten(
+            str(item["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        )
         lines.append(f"{field}: {message}" if field else message)
     return "; ".join(lines)
 
@@ -26,9 +32,16 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     result: dict[str, str] = {}
     for item in error.errors():
         field = str(item["loc"][0]) if item["loc"] else ""
-        message = str(item["msg"]).removeprefix("Value error, ")
+        message = shorten(str(item["msg"]).removeprefix("Value error, "))
         result.setdefault(field, message)
     return result
+
+
+def shorten(message: str) -> str:
+    """`message` with its middle left out when it is longer than MESSAGE_MAX characters."""
+    if len(message) <= MESSAGE_MAX:
+        return message
+    return message[:_HEAD] + " … " + message[-(MESSAGE_MAX - _HEAD - 3) :]
 
 
 REASON_MAX = 500
