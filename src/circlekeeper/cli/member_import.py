@@ -50,17 +50,21 @@ def register(app: typer.Typer) -> None:
         required; timezone, joined_on and tags are optional, other columns are ignored. A row
         matching a member by email or handle updates that member; duplicates within the file
         and invalid rows are skipped and listed with their line (the header is line 1). The
-        apostrophe 'export members' puts before a cell such as '@ana is taken off again.
+        apostrophe 'export members' puts before a cell such as '@ana is taken off again. A
+        backup of the database is taken first (not for --dry-run).
 
         Example: circlekeeper member import roster.csv --dry-run
         """
         from circlekeeper.cli import output
         from circlekeeper.cli.context import open_db
+        from circlekeeper.services.backups import backup_before_change
         from circlekeeper.services.member_import import import_members, read_roster
 
         roster = read_roster(file)
         _warn_unknown(roster.unknown_columns)
         db = open_db(ctx)
+        if not dry_run:
+            backup_before_change(db_path=db.path, action="member-import")
         with _progress(len(roster.rows)) as progress:
             report = import_members(db, source=roster, dry_run=dry_run, progress=progress)
         _print_summary(report, with_problems=not as_json)
