@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Input, Select, TextArea
 
 from circlekeeper.models.enums import Cadence, CircleKind, CircleVisibility, Weekday
@@ -147,7 +148,7 @@ class CircleFormScreen(FormScreen):
 
         def fill(found: list[RitualRead]) -> None:
             select = self.query_one("#ritual_id", Select)
-            select.set_options([(r.name, r.id) for r in found])
+            select.set_options([(Content(r.name), r.id) for r in found])
             if current is not None and any(r.id == current for r in found):
                 select.value = current
 

@@ -16,21 +16,27 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from circlekeeper.tui.screens.picker import CIRCLE_COLUMNS, PickerScreen
+from circlekeeper.tui.widgets.paged_table import safe_cell_text
 
 if TYPE_CHECKING:
     from circlekeeper.models import AssignmentRead, RotaRead
     from circlekeeper.tui.app import CircleKeeperApp
 
 
+ROLE_WIDTH = 30
+"""Cells of a role column: a 200-character name is cut with an ellipsis instead of pushing the
+other roles off the board."""
+
+
 def cell_text(assignment: AssignmentRead | None) -> Text:
-    """ "Ana · dep. Bea" as plain Text (names are never markup)."""
+    """ "Ana · dep. Bea" as plain Text (names are never markup), on one line."""
     if assignment is None:
         return Text("—", style="dim")
     if assignment.member_name is None:
         return Text("nobody eligible", style="bold red")
-    text = Text(assignment.member_name)
+    text = Text(safe_cell_text(assignment.member_name), no_wrap=True, overflow="ellipsis")
     if assignment.deputy_name:
-        text.append(f"  · dep. {assignment.deputy_name}", style="dim")
+        text.append(f"  · dep. {safe_cell_text(assignment.deputy_name)}", style="dim")
     return text
 
 
@@ -127,7 +133,7 @@ class RotaScreen(Screen[None]):
         rotating = [role for role in found.roles if role.rotating]
         table.add_column(Text("Session"), key="session")
         for role in rotating:
-            table.add_column(Text(role.name), key=role.name)
+            table.add_column(Text(role.name), key=role.name, width=ROLE_WIDTH)
         sessions: dict[int, dt.date | None] = {}
         for assignment in found.assignments:
             if assignment.session_id is not None:

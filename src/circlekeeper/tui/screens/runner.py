@@ -23,6 +23,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from circlekeeper.text import clean_text
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.runner_state import RunState
 
@@ -300,6 +301,8 @@ class RunnerScreen(Screen[bool]):
             self.state.mood.pop(member_id, None)
 
     def _show_summary(self) -> None:
+        """What will be saved: attendance, and each shared answer as it will be stored (cleaned:
+        an escape sequence pasted into an answer never reaches the terminal from here)."""
         counts = self.state.counts()
         parts: list[str | tuple[str, str]] = [
             ("Attendance", "bold"),
@@ -317,7 +320,7 @@ class RunnerScreen(Screen[bool]):
                 self.state.names.get(member_id, f"#{member_id}"),
                 (f" [{visibility}] ", "dim"),
                 (prompt + ": ", "italic"),
-                answer,
+                clean_text(answer, multiline=True),
                 "\n",
             ]
         self.query_one("#summary", Static).update(Content.assemble(*parts))
