@@ -16,7 +16,7 @@ from circlekeeper.services.recognition import recognize
 
 @pytest.fixture
 def hostile(sample_db: Database) -> list[str]:
-    """Circle 1's members renamed to hostile names, each in the spotlight in public; the names as stored."""
+    """Circle 1's members renamed to hostile names, each in a public spotlight; names as stored."""
     seated = circles.get_circle(sample_db, ref=1).members
     names = []
     for seat, name in zip(seated, HOSTILE_NAMES, strict=False):
