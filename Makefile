@@ -24,7 +24,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=25
 
 snapshots: $(STAMP)
 	$(BIN)/pytest -m snapshot --snapshot-update

@@ -377,3 +377,29 @@ def test_membership_rules_hold_in_the_schema(db: Database) -> None:
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
             conn.execute("DELETE FROM member WHERE id = ?", (member_id,))
         assert conn.execute("SELECT count(*) FROM membership").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "tags"),
+    [
+        ("tz=emea; interest=design", {"tz": "emea", "interest": "design"}),
+        ("languages=en, fr", {"languages": "en, fr"}),
+        ("languages=en,fr;tz=apac", {"languages": "en,fr", "tz": "apac"}),
+        ("a=x;y", {"a": "x;y"}),
+        ("a=1,,b=2", {"a": "1", "b": "2"}),
+    ],
+)
+def test_a_piece_without_equals_belongs_to_the_value_before_it(
+    text: str, tags: dict[str, str]
+) -> None:
+    from circlekeeper.models.fields import format_tags, parse_tags
+
+    assert parse_tags(text) == tags
+    assert parse_tags(format_tags(tags)) == tags
+
+
+def test_a_first_piece_without_equals_is_refused() -> None:
+    from circlekeeper.models.fields import parse_tags
+
+    with pytest.raises(ValueError, match="'team' must be written key=value"):
+        parse_tags("team, tz=emea")

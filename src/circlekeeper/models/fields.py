@@ -118,16 +118,24 @@ def check_tags(tags: dict[str, str]) -> dict[str, str]:
 
 
 def parse_tags(text: str) -> dict[str, str]:
-    """Parse `k=v;k=v` (commas also separate) into a dict; raises ValueError on a bad pair."""
+    """Parse `k=v;k=v` (commas also separate) into a dict; raises ValueError on a bad pair.
+
+    A piece without "=" belongs to the value before it, so `languages=en, fr` (as the command
+    line and an import may store it) reads back as one tag rather than being refused."""
     tags: dict[str, str] = {}
-    for part in re.split(r"[;,]", text or ""):
-        if not part.strip():
-            continue
+    last: str | None = None
+    pieces = re.split(r"([;,])", text or "")
+    for index in range(0, len(pieces), 2):
+        part = pieces[index]
         key, sep, value = part.partition("=")
-        if not sep:
+        if sep:
+            last = key.strip()
+            tags[last] = value
+        elif part.strip() and last is not None:
+            tags[last] += pieces[index - 1] + part
+        elif part.strip():
             raise ValueError(f"tag {part.strip()!r} must be written key=value")
-        tags[key.strip()] = value.strip()
-    return check_tags(tags)
+    return check_tags({key: value.strip() for key, value in tags.items()})
 
 
 def format_tags(tags: dict[str, str]) -> str:
