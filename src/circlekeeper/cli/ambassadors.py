@@ -13,6 +13,7 @@ from circlekeeper.cli.options import (
     AmbassadorArg,
     CapacityChangeOpt,
     CapacityOpt,
+    ExpectVersionOpt,
     FocusOpt,
     JsonOpt,
     MemberArg,
@@ -22,7 +23,6 @@ from circlekeeper.cli.options import (
     date_option,
     optional_day,
     parse_day,
-    version_number,
 )
 from circlekeeper.models.enums import AmbassadorStatus
 
@@ -245,16 +245,7 @@ def edit(
     note: Annotated[
         str | None, typer.Option("--note", help='New note; "" clears it.', show_default=False)
     ] = None,
-    expect_version: Annotated[
-        int | None,
-        typer.Option(
-            "--expect-version",
-            metavar="N",
-            callback=version_number,
-            help="Refuse the edit if the ambassador is no longer at this version.",
-            show_default=False,
-        ),
-    ] = None,
+    expect_version: ExpectVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change an ambassador's focus areas, weekly capacity or note; only what is given changes.

@@ -8,7 +8,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt, version_number
+from circlekeeper.cli.options import ExpectVersionOpt, JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.models.enums import (
     Cadence,
     CircleKind,
@@ -402,16 +402,7 @@ def edit(
     agreements: AgreementsOpt = None,
     ritual: RitualOpt = None,
     week_of_month: WeekOfMonthOpt = None,
-    expect_version: Annotated[
-        int | None,
-        typer.Option(
-            "--expect-version",
-            metavar="N",
-            callback=version_number,
-            help="Refuse the edit if the circle is no longer at this version.",
-            show_default=False,
-        ),
-    ] = None,
+    expect_version: ExpectVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change a circle; only the options given are changed.

@@ -10,13 +10,13 @@ import typer
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
 from circlekeeper.cli.options import (
+    ExpectVersionOpt,
     JsonOpt,
     LimitOpt,
     OffsetOpt,
     date_option,
     optional_day,
     record_number,
-    version_number,
 )
 from circlekeeper.models.enums import IncidentKind, IncidentSeverity, IncidentStatus
 
@@ -247,16 +247,7 @@ def update(
             show_default=False,
         ),
     ] = None,
-    expect_version: Annotated[
-        int | None,
-        typer.Option(
-            "--expect-version",
-            metavar="N",
-            callback=version_number,
-            help="Refuse if it changed since version N.",
-            show_default=False,
-        ),
-    ] = None,
+    expect_version: ExpectVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change an incident: escalate, resolve, reopen, re-date the follow-up, change people.

@@ -9,7 +9,13 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt, OutOpt, version_number
+from circlekeeper.cli.options import (
+    ExpectVersionOpt,
+    JsonOpt,
+    LimitOpt,
+    OffsetOpt,
+    OutOpt,
+)
 from circlekeeper.models.enums import MemberStatus
 
 if TYPE_CHECKING:
@@ -290,16 +296,7 @@ def edit(
     ] = None,
     consent_named: NamedOpt = None,
     consent_recognised: RecognisedOpt = None,
-    expect_version: Annotated[
-        int | None,
-        typer.Option(
-            "--expect-version",
-            metavar="N",
-            callback=version_number,
-            help="Refuse the edit if the member is no longer at this version.",
-            show_default=False,
-        ),
-    ] = None,
+    expect_version: ExpectVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change a member; only the options given are changed.

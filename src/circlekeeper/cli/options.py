@@ -126,3 +126,15 @@ def confirm(question: str, *, yes: bool, refused: str) -> None:
     if not agreed:
         output.error(refused)
         raise typer.Exit(1)
+
+
+ExpectVersionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--expect-version",
+        metavar="N",
+        callback=version_number,
+        help="Refuse the change if the record is no longer at version N (lost-update guard).",
+        show_default=False,
+    ),
+]

@@ -9,7 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, version_number
+from circlekeeper.cli.options import ExpectVersionOpt, JsonOpt
 from circlekeeper.models.enums import RitualMode
 
 if TYPE_CHECKING:
@@ -220,16 +220,7 @@ def edit(
     opening: OpeningOpt = None,
     closing: ClosingOpt = None,
     mode: ModeOpt = None,
-    expect_version: Annotated[
-        int | None,
-        typer.Option(
-            "--expect-version",
-            metavar="N",
-            callback=version_number,
-            help="Refuse the edit if the ritual is no longer at this version.",
-            show_default=False,
-        ),
-    ] = None,
+    expect_version: ExpectVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change a ritual; only the options given are changed (sessions held keep their answers).

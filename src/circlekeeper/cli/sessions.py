@@ -9,7 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt, version_number
+from circlekeeper.cli.options import ExpectVersionOpt, JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.models.enums import SessionStatus
 
 if TYPE_CHECKING:
@@ -30,16 +30,6 @@ ReasonOpt = Annotated[
     str,
     typer.Option(
         "--reason", help="Why (required; kept in the circle's history).", show_default=False
-    ),
-]
-ExpectVersionOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--expect-version",
-        metavar="N",
-        callback=version_number,
-        help="Refuse if the session is no longer at this version.",
-        show_default=False,
     ),
 ]
 
