@@ -7,6 +7,7 @@ import io
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 
 async def settle(pilot: Pilot[object], rounds: int = 40) -> None:
@@ -20,12 +21,21 @@ async def settle(pilot: Pilot[object], rounds: int = 40) -> None:
         running = [worker for worker in app.workers if worker.is_running]
         if not running:
             await pilot.pause()
-            if not any(worker.is_running for worker in app.workers):
+            if not any(worker.is_running for worker in app.workers) and tables_measured(app):
                 return
             continue
         await app.workers.wait_for_complete(running)
         await pilot.pause()
     raise AssertionError("workers did not settle")
+
+
+def tables_measured(app: App[object]) -> bool:
+    """Whether every DataTable on screen has measured the rows added to it: a DataTable sizes
+    its columns when it next goes idle, and draws new cells in the old widths until then."""
+    return not any(
+        table._require_update_dimensions or table._updated_cells
+        for table in app.screen.query(DataTable)
+    )
 
 
 def screen_text(app: App[object]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
@@ -340,6 +341,26 @@ async def test_nominations_accept_and_decline(db: Database, db_path: Path) -> No
         assert decided[declined.id].decision_note == "not now"
     finally:
         check.close()
+
+
+async def test_a_new_long_focus_is_drawn_in_full_before_the_table_goes_idle(
+    db: Database, db_path: Path
+) -> None:
+    """DataTable measures new rows only when idle and keeps the cells it drew before: a focus
+    wider than any shown so far must not be cut to the old column width in the first paint."""
+    _ana_with_a_goal(db)
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        longer = "first-time hosts"
+        ambassadors.add_ambassador(db, member_ref="bea", focus=[longer])
+        screen = app.screen
+        assert isinstance(screen, AmbassadorsScreen)
+        screen._show_list(ambassadors.list_ambassadors(db))
+        table = screen.query_one("#ambassador-table", DataTable)
+        width, height = table.outer_size
+        drawn = "".join(strip.text for strip in table.render_lines(Region(0, 0, width, height)))
+        assert longer in drawn
 
 
 def test_progress_bars_fill_in_proportion_and_only_full_when_met() -> None:

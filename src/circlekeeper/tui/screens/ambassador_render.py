@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
 
@@ -29,6 +30,7 @@ EMPTY = "░"
 RECENT_PROGRESS = 12
 METRIC_CELL = 16
 GOALS_WIDTH = 30
+FOCUS_WIDTH_MAX = 60
 """Wide enough for the metric (cut to METRIC_CELL), the bar and "12/20 a month"."""
 
 
@@ -112,8 +114,21 @@ def row_cells(row: AmbassadorRow) -> tuple[Text, Text, Text, Text]:
         Text(safe_cell_text(row.member_name), no_wrap=True, overflow="ellipsis"),
         goals_cell(row.goals),
         status_cell(row),
-        Text(safe_cell_text(", ".join(row.focus)), no_wrap=True, overflow="ellipsis"),
+        Text(focus_label(row), no_wrap=True, overflow="ellipsis"),
     )
+
+
+def focus_width(rows: Sequence[AmbassadorRow]) -> int:
+    """The Focus column's width: its widest cell, at most FOCUS_WIDTH_MAX (the detail pane shows
+    the rest). DataTable caches cells drawn before it measures new rows, so a column left to size
+    itself can stay as narrow as its header; a set width cannot."""
+    widest = max((cell_len(focus_label(row)) for row in rows), default=0)
+    return max(len("Focus"), min(widest, FOCUS_WIDTH_MAX))
+
+
+def focus_label(row: AmbassadorRow) -> str:
+    """The focus areas on one line, as the table shows them."""
+    return safe_cell_text(", ".join(row.focus))
 
 
 def row_height(row: AmbassadorRow) -> int:

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets.data_table import ColumnKey
 
 from circlekeeper.models.enums import AmbassadorStatus
 from circlekeeper.tui.bridge import run_db
@@ -25,6 +26,7 @@ from circlekeeper.tui.screens.ambassador_render import (
     ambassador_detail_content,
     coverage_content,
     diversity_content,
+    focus_width,
     goal_figures,
     overload_content,
     row_cells,
@@ -171,7 +173,7 @@ class AmbassadorsScreen(SearchBoxMixin):
         table.add_column("Name", key="name", width=18)
         table.add_column("Goals this period", key="goals", width=GOALS_WIDTH)
         table.add_column("Status", key="status", width=17)
-        table.add_column("Focus", key="focus")
+        table.add_column("Focus", key="focus", width=len("Focus"))
         self.watch(self.app, "db_ready", self._db_ready, init=True)
         self.watch(self.app, "data_version", lambda _: self.reload(), init=False)
         table.focus()
@@ -207,6 +209,7 @@ class AmbassadorsScreen(SearchBoxMixin):
         keep = self._follow if self._follow is not None else self._highlighted_member()
         self._follow = None
         table.clear()
+        table.columns[ColumnKey("focus")].width = focus_width(rows)
         self._rows = {}
         for row in rows:
             self._rows[row.member_id] = row

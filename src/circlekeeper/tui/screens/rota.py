@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 
 ROLE_WIDTH = 30
+SESSION_WIDTH = len("Tue 01 Dec")
+"""Every column has a set width: DataTable keeps cells it drew before measuring new rows, so a
+column left to size itself can stay as narrow as its header."""
 """Cells of a role column: a 200-character name is cut with an ellipsis instead of pushing the
 other roles off the board."""
 
@@ -131,7 +134,7 @@ class RotaScreen(Screen[None]):
         cursor = table.cursor_coordinate
         table.clear(columns=True)
         rotating = [role for role in found.roles if role.rotating]
-        table.add_column(Text("Session"), key="session")
+        table.add_column(Text("Session"), key="session", width=SESSION_WIDTH)
         for role in rotating:
             table.add_column(Text(role.name), key=role.name, width=ROLE_WIDTH)
         sessions: dict[int, dt.date | None] = {}
