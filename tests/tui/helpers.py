@@ -6,7 +6,9 @@ import io
 
 from rich.console import Console
 from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 
@@ -36,6 +38,14 @@ def tables_measured(app: App[object]) -> bool:
         table._require_update_dimensions or table._updated_cells
         for table in app.screen.query(DataTable)
     )
+
+
+def drawn_words(widget: Widget) -> str:
+    """Everything `widget` draws, scrolled into view or not, without whitespace (so that where
+    a long name wraps the lines does not matter)."""
+    width, height = widget.outer_size
+    lines = widget.render_lines(Region(0, 0, width, height))
+    return "".join("".join(strip.text for strip in lines).split())
 
 
 def screen_text(app: App[object]) -> str:
