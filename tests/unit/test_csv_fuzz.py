@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import io
 import os
 import random
@@ -436,25 +435,13 @@ def test_any_file_is_reported_or_refused_in_one_line(sample: Sample) -> None:
         check_exact(sample, outcome)
 
 
-@functools.cache
-def _command() -> Any:
-    """The app's click command tree, built once."""
-    import typer
-
-    from circlekeeper.cli.main import app
-
-    return typer.main.get_command(app)
-
-
 def run_cli(*args: str) -> Any:
-    """`circlekeeper ARGS` in-process (the runner would rebuild the click tree every run)."""
+    """`circlekeeper ARGS` in-process."""
     import typer.testing
 
     from circlekeeper.cli.main import app
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(typer.testing, "_get_command", lambda _app: _command())
-        return typer.testing.CliRunner().invoke(app, list(args))
+    return typer.testing.CliRunner().invoke(app, list(args))
 
 
 def member_count(db: Database) -> int:
