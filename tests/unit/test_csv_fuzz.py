@@ -131,7 +131,7 @@ STRAY_BYTES = (
 )
 LINE = re.compile(r"\bline (\d+)\b")
 """How a message names the line to blame."""
-WHOLE_FILE = ("the file is empty", "UTF-16 text")
+WHOLE_FILE = ("the file is empty", "without a byte-order mark")
 """Refusals about the file as a whole, which have no line to name."""
 
 
@@ -262,7 +262,7 @@ def rosters(draw: st.DrawFn, max_rows: int = 8) -> Sample:
     clean = (
         quoted
         and not mutations
-        and encoding in ("utf-8", "utf-8-sig")
+        and encoding in ("utf-8", "utf-8-sig", "utf-16-le", "utf-16-be")
         and all(cell in PLAIN_HEADERS for cell in header)
         and len(set(keys) & set(COLUMNS)) == sum(key in COLUMNS for key in keys)
     )
@@ -348,7 +348,7 @@ def check_refusal(sample: Sample, error: CircleKeeperError) -> None:
         assert lines, f"no line named in {message!r}"
         assert 1 <= lines[0] <= text_lines(sample.data)
     if sample.data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        assert "UTF-16" in message
+        assert "not UTF-8 text" not in message, "a UTF-16 byte-order mark means UTF-16"
         return
     bad = first_bad_byte(sample.data)
     if bad is not None and "UTF-16" not in message:
@@ -511,7 +511,8 @@ def test_the_command_exits_0_or_1_with_one_error_line(
         (b'name,email\nAnn,a@x.org\nBob,"b@x.org\nCid,c@x.org\n', "closing quote is missing", 3),
         (b"name,email\nAnn,a@x.org\nBob," + b"x" * (LIMIT + 1) + b"\n", "longer than", 3),
         (b"n\x00a\x00m\x00e\x00,\x00e\x00", "UTF-16", None),
-        (codecs.BOM_UTF16_BE + "name,email\n".encode("utf-16-be"), "UTF-16", None),
+        (codecs.BOM_UTF16_BE + "name,email\n".encode("utf-16-be"), None, None),
+        (codecs.BOM_UTF16_LE + "name,email\nAnn,".encode("utf-16-le") + b"\x00\xdc", "UTF-16", 2),
     ],
     ids=[
         "empty",
@@ -524,6 +525,7 @@ def test_the_command_exits_0_or_1_with_one_error_line(
         "huge-field",
         "utf16-without-bom",
         "utf16-be-bom",
+        "utf16-lone-surrogate",
     ],
 )
 def test_named_hostile_files(data: bytes, phrase: str | None, line: int | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from circlekeeper.algorithms.roster_csv import (
@@ -33,9 +35,28 @@ class TestDecode:
         with pytest.raises(RosterError, match=r"line 3: the file is not UTF-8"):
             decode(data)
 
-    def test_utf16_is_refused_with_advice(self) -> None:
-        with pytest.raises(RosterError, match="UTF-16"):
-            decode("name,email\n".encode("utf-16"))
+    @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+    def test_utf16_with_its_byte_order_mark_is_read(self, encoding: str) -> None:
+        text = "name\temail\r\nZoë\tz@x.org\r\n"
+        bom = codecs.BOM_UTF16_LE if encoding == "utf-16-le" else codecs.BOM_UTF16_BE
+        assert decode(bom + text.encode(encoding)) == text
+
+    def test_excel_unicode_text_imports_with_its_lines(self) -> None:
+        data = "name\temail\r\nZoë\tz@x.org\r\n\tno-name@x.org\r\n".encode("utf-16")
+        parsed = parse_roster(data)
+        assert [(row.line, dict(row.values)) for row in parsed.rows] == [
+            (2, {"name": "Zoë", "email": "z@x.org"}),
+            (3, {"name": "", "email": "no-name@x.org"}),
+        ]
+
+    def test_utf16_without_a_byte_order_mark_is_refused_with_advice(self) -> None:
+        with pytest.raises(RosterError, match="UTF-16 text without a byte-order mark"):
+            decode("name,email\n".encode("utf-16-le"))
+
+    def test_damaged_utf16_names_its_line(self) -> None:
+        data = "name,email\nAnn,a@x.org\n".encode("utf-16") + b"\x00\xd8,\x00"
+        with pytest.raises(RosterError, match=r"line 3: the file is damaged UTF-16"):
+            decode(data)
 
 
 class TestHeader:

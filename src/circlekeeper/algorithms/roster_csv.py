@@ -37,6 +37,7 @@ _END_MARK = "end"
 unless a quote the file opened is still open, which then swallows it."""
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_TEXT_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class RosterError(ValueError):
@@ -63,10 +64,14 @@ class Roster:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 text of `data` (one leading BOM dropped); anything else is refused with a line."""
-    if data.startswith(_UTF16_BOMS) or _looks_like_utf16(data):
+    """The text of `data`: UTF-8 (one leading BOM dropped), or UTF-16 with its byte-order mark
+    (Excel's "Unicode Text"); anything else is refused with a line."""
+    if data.startswith(_UTF16_BOMS):
+        return _decode_utf16(data)
+    if _looks_like_utf16(data):
         raise RosterError(
-            "the file is UTF-16 text, not UTF-8 — save it as 'CSV UTF-8' and import it again"
+            "the file is UTF-16 text without a byte-order mark — save it as 'CSV UTF-8' and "
+            "import it again"
         )
     try:
         return data.decode("utf-8-sig")
@@ -74,6 +79,19 @@ def decode(data: bytes) -> str:
         raise RosterError(
             f"line {_undecodable_line(data, exc.start)}: the file is not UTF-8 text — save it "
             "as 'CSV UTF-8' (most spreadsheets offer it under Save As) and import it again"
+        ) from None
+
+
+def _decode_utf16(data: bytes) -> str:
+    """UTF-16 text after its byte-order mark (which says the byte order), without the mark."""
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start - exc.start % 2].decode("utf-16", errors="replace")
+        line = len(_TEXT_LINE_BREAK.split(good))
+        raise RosterError(
+            f"line {line}: the file is damaged UTF-16 text — save it as 'CSV UTF-8' and "
+            "import it again"
         ) from None
 
 
