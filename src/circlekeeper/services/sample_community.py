@@ -24,7 +24,7 @@ from circlekeeper.models import (
 )
 from circlekeeper.models.enums import Weekday
 from circlekeeper.models.fields import parse_tags
-from circlekeeper.services import circles, members, rituals, sessions
+from circlekeeper.services import circles, members, rituals, rota, sessions
 from circlekeeper.services.errors import InvalidInput, ServiceError
 from circlekeeper.services.validation import parse
 from circlekeeper.text import handle_key, identity_key
@@ -159,7 +159,8 @@ def _load_circle(
 
 
 def _add_history(db: Database, history: dict[str, Any]) -> int:
-    """Hold the last few sessions of every active circle (with sample answers) and plan ahead.
+    """Hold the last few sessions of every active circle (with sample answers), plan the next
+    ones and who facilitates, keeps time and takes notes at them.
 
     Deterministic: members take the sample answers in turn, every `absent_every`-th seat is
     absent, and the sessions fall on the circle's own meeting days before today.
@@ -203,6 +204,7 @@ def _add_history(db: Database, history: dict[str, Any]) -> int:
             sessions.save_session_run(db, session_id=session.id, checkins=entries)
             held += 1
         sessions.plan_sessions(db, circle_ref=row.id)
+        rota.plan_roles(db, circle_ref=row.id)
     return held
 
 
