@@ -371,8 +371,10 @@ def run_grouping(
     seeds: int = DEFAULT_SEEDS,
     only: Sequence[str] | None = None,
     time_limit: float | None = None,
+    tables: list[str] | None = None,
 ) -> int:
-    """Solve and score every chosen instance, print the table; the exit status (0, 1 or 2)."""
+    """Solve and score every chosen instance, print the table (also appended to `tables`, for
+    BENCHMARKS.md); the exit status (0, 1 or 2)."""
     folder = grouping_dir()
     paths = sorted((folder / "instances").glob("*.json"))
     if not paths or not (folder / "score.py").is_file():
@@ -399,7 +401,10 @@ def run_grouping(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()
-    print(table(outcomes, seeds))
+    printed = table(outcomes, seeds)
+    print(printed)
+    if tables is not None:
+        tables.append(printed)
     failed = sum(1 for outcome in outcomes if outcome.status == "ERROR")
     missed = sum(1 for outcome in outcomes if outcome.status == "MISS")
     print(f"\n{len(outcomes) - failed - missed} of {len(outcomes)} grouping instances on target")
