@@ -355,19 +355,3 @@ def _register_health() -> None:
 
 
 _register_health()
-
-
-def register(root: typer.Typer) -> None:
-    """Join `ambassador`, `goal`, `nominate` and `nomination` to the root app."""
-    from circlekeeper.cli import goals, nominations
-
-    root.add_typer(
-        app, name="ambassador", help="Ambassadors: add, list, show, rest, retire; programme health."
-    )
-    nominations.register(root)
-    root.add_typer(
-        nominations.app, name="nomination", help="List nominations of ambassadors; accept, decline."
-    )
-    root.add_typer(
-        goals.app, name="goal", help="Ambassadors' weekly or monthly goals: set, end, log, status."
-    )

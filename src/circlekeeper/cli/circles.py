@@ -599,3 +599,13 @@ def reopen(ctx: typer.Context, ref: RefArg) -> None:
     Example: circlekeeper circle reopen "Tuesday Builders"
     """
     _move(ctx, ref, CircleStatus.ACTIVE, allowed_from={CircleStatus.PAUSED, CircleStatus.CLOSED})
+
+
+def _register_formation() -> None:
+    """Add `circle form` (kept in its own module) to this sub-app."""
+    from circlekeeper.cli.formation import register
+
+    register(app)
+
+
+_register_formation()

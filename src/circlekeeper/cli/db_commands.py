@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import state
@@ -128,6 +127,8 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 def _print_report(report: CheckReport) -> None:
     """One line per check, each problem indented below it."""
+    from rich.text import Text
+
     for item in report.checks:
         if item.ok:
             output.fields([(item.name, "ok")])

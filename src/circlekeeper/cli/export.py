@@ -150,3 +150,13 @@ def members(
 
     if output.deliver(member_csv_chunks(counted()), out):
         output.info(f"wrote {count} members to {out}")
+
+
+def _register_markdown() -> None:
+    """Add `export markdown` (kept in its own module) to this sub-app."""
+    from circlekeeper.cli.export_markdown import markdown
+
+    app.command("markdown")(markdown)
+
+
+_register_markdown()

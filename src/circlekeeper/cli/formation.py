@@ -6,7 +6,6 @@ import math
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.text import Text
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
@@ -227,6 +226,8 @@ def _show(preview: FormationPreview, *, as_json: bool) -> None:
 
 def _print(preview: FormationPreview) -> None:
     """Each proposed circle: its members, who met before and when, and its balance counts."""
+    from rich.text import Text
+
     for circle in preview.circles:
         output.stdout.print(Text(f"{circle.name} ({len(circle.members)} members)", style="bold"))
         for member in circle.members:

@@ -1,4 +1,8 @@
-"""Printing for the CLI: data to stdout, messages to stderr, user text never parsed as markup."""
+"""Printing for the CLI: data to stdout, messages to stderr, user text never parsed as markup.
+
+Rich is imported on first use, not with this module: `--help` and shell completion load command
+modules (which import this one) but print nothing through it.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,39 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
 
-stdout = Console(highlight=False, markup=False, emoji=False, soft_wrap=False)
-stderr = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+stdout: Console
+"""Data: tables, fields (created on first use, see __getattr__)."""
+stderr: Console
+"""Messages: info, warnings, errors (created on first use, see __getattr__)."""
+
+
+def __getattr__(name: str) -> Console:
+    """Create `stdout` or `stderr` on first use (importing rich only then) and keep it."""
+    if name not in {"stdout", "stderr"}:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rich.console import Console
+
+    console = Console(
+        stderr=name == "stderr",
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=name == "stderr",
+    )
+    globals()[name] = console
+    return console
+
+
+def _console(name: str) -> Console:
+    """`stdout` or `stderr` for this module's own functions (module __getattr__ serves only
+    other modules)."""
+    console: Console | None = globals().get(name)
+    return console if console is not None else __getattr__(name)
 
 
 def emit_json(data: Any) -> None:
@@ -36,35 +65,46 @@ def table(
     columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: str | None = None
 ) -> None:
     """Print a table to stdout; every cell is plain Text, so `[b]x[/]` shows as typed."""
+    from rich.table import Table
+    from rich.text import Text
+
     grid = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for column in columns:
         grid.add_column(Text(column), overflow="fold")
     for row in rows:
         grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
-    stdout.print(grid)
+    _console("stdout").print(grid)
 
 
 def fields(pairs: Iterable[tuple[str, object]]) -> None:
     """Print `label: value` lines to stdout for a `show` command."""
+    from rich.text import Text
+
     for label, value in pairs:
         line = Text(f"{label}: ", style="bold")
         line.append("" if value is None else str(value))
-        stdout.print(line)
+        _console("stdout").print(line)
 
 
 def info(message: str) -> None:
     """A confirmation or progress note, on stderr so stdout stays pure data."""
-    stderr.print(Text(message))
+    from rich.text import Text
+
+    _console("stderr").print(Text(message))
 
 
 def error(message: str) -> None:
     """An error line on stderr."""
-    stderr.print(Text("error: ", style="bold red") + Text(message))
+    from rich.text import Text
+
+    _console("stderr").print(Text("error: ", style="bold red") + Text(message))
 
 
 def warning(message: str) -> None:
     """A warning line on stderr."""
-    stderr.print(Text("warning: ", style="bold yellow") + Text(message))
+    from rich.text import Text
+
+    _console("stderr").print(Text("warning: ", style="bold yellow") + Text(message))
 
 
 def deliver(chunks: str | Iterable[str], out: Path | None) -> bool:

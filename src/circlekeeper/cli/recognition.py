@@ -34,15 +34,6 @@ VisibilityOpt = Annotated[
 ]
 
 
-def register(root: typer.Typer) -> None:
-    """Add `recognize`, `recognition …` and `badge …` to the root app."""
-    root.command("recognize")(recognize)
-    root.add_typer(
-        app, name="recognition", help="Read the recognition log; see and grant suggestions."
-    )
-    root.add_typer(badge_app, name="badge", help="List, add and import badges.")
-
-
 def recognize(
     ctx: typer.Context,
     member: MemberArg,

@@ -1,0 +1,155 @@
+"""`circlekeeper --help` and shell completion load no storage, TUI, pydantic or rich module (they
+must start as fast as a bare Typer app), while every command still lists and runs as before."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.cli_helpers import Cli
+
+HEAVY = frozenset({"sqlmodel", "sqlalchemy", "textual", "pydantic", "rich"})
+HEAVY_OURS = ("circlekeeper.db", "circlekeeper.services", "circlekeeper.tui", "circlekeeper.export")
+LIGHT_MODELS = frozenset({"circlekeeper.models", "circlekeeper.models.enums"})
+"""The models package alone loads nothing (tables load lazily); enums are plain StrEnums."""
+
+RUN_AND_LIST_MODULES = """
+import atexit, os, sys
+def dump():
+    with open(os.environ["MODULES_OUT"], "w", encoding="utf-8") as out:
+        out.write("\\n".join(sorted(sys.modules)))
+atexit.register(dump)
+sys.argv = ["circlekeeper", *sys.argv[1:]]
+from circlekeeper.cli.main import run
+run()
+"""
+"""The real entry point, writing the names of every imported module to MODULES_OUT at exit."""
+
+
+def run_entry_point(
+    args: list[str], tmp_path: Path, extra_env: dict[str, str] | None = None
+) -> tuple[str, set[str]]:
+    """Run `circlekeeper ARGS` in a fresh interpreter; its stdout and the modules it imported."""
+    modules_out = tmp_path / "modules.txt"
+    env = {
+        **os.environ,
+        "CIRCLEKEEPER_DB": str(tmp_path / "unused.db"),
+        "MODULES_OUT": str(modules_out),
+        **(extra_env or {}),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST_MODULES, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not (tmp_path / "unused.db").exists()
+    return result.stdout, set(modules_out.read_text(encoding="utf-8").splitlines())
+
+
+def heavy_imports(modules: set[str]) -> list[str]:
+    """The imported modules that --help and completion must not need."""
+    return sorted(
+        name
+        for name in modules
+        if name.split(".")[0] in HEAVY
+        or any(name == ours or name.startswith(f"{ours}.") for ours in HEAVY_OURS)
+        or (name.startswith("circlekeeper.models") and name not in LIGHT_MODELS)
+    )
+
+
+def bash_completion(line: str) -> dict[str, str]:
+    """What bash's completion function sets when TAB is pressed at the end of `line`."""
+    words = line.split()
+    return {
+        "_CIRCLEKEEPER_COMPLETE": "complete_bash",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(words) if line.endswith(" ") else len(words) - 1),
+    }
+
+
+@pytest.mark.slow
+def test_root_help_imports_no_command_module(tmp_path: Path) -> None:
+    out, modules = run_entry_point(["--help"], tmp_path)
+
+    assert "Usage: circlekeeper [OPTIONS] COMMAND [ARGS]..." in out
+    assert "  member " in out
+    assert heavy_imports(modules) == []
+    assert not any(name.startswith("circlekeeper.cli.members") for name in modules)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("line", "expected", "exact"),
+    [
+        ("circlekeeper mem", {"member"}, True),
+        ("circlekeeper member ", {"add", "list", "show", "edit", "pause", "import"}, False),
+        ("circlekeeper circle ", {"create", "list", "show", "form"}, False),
+    ],
+    ids=["mem<TAB>", "member <TAB>", "circle <TAB>"],
+)
+def test_completion_lists_commands_without_heavy_imports(
+    line: str, expected: set[str], exact: bool, tmp_path: Path
+) -> None:
+    out, modules = run_entry_point([], tmp_path, bash_completion(line))
+
+    words = set(out.split())
+    assert words == expected if exact else words >= expected
+    assert heavy_imports(modules) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("member", "--help"), ["Usage: circlekeeper member", "list", "import"]),
+        (("member", "list", "--help"), ["--limit", "--offset", "--json"]),
+        (("circle", "--help"), ["form", "create"]),
+        (("export", "--help"), ["markdown"]),
+        (("health", "--help"), ["--circle", "members"]),
+        (("recognize", "--help"), ["MEMBER"]),
+    ],
+    ids=" ".join,
+)
+def test_command_help_still_prints_its_options(args: tuple[str, ...], expected: list[str]) -> None:
+    out = Cli(None)(*args).stdout
+
+    assert [text for text in expected if text not in out] == []
+
+
+def test_a_mistyped_command_still_gets_a_suggestion() -> None:
+    result = Cli(None)("membr", code=2)
+
+    assert "No such command 'membr'. Did you mean 'member'?" in result.stderr
+
+
+def test_every_listed_summary_matches_its_command() -> None:
+    from circlekeeper.cli.registry import ROOT_COMMANDS
+
+    for entry in ROOT_COMMANDS:
+        command = entry.load()
+        for limit in (20, 45, 74, 200):
+            assert entry.listed_help(limit) == command.get_short_help_str(limit), entry.name
+
+
+def test_the_root_lists_every_command_once_in_order() -> None:
+    import typer
+
+    from circlekeeper.cli.main import app
+    from circlekeeper.cli.registry import ROOT_COMMANDS
+
+    names = [entry.name for entry in ROOT_COMMANDS]
+    section = Cli(None)("--help").stdout.split("Commands:", 1)[1]
+    listed = [line.split()[0] for line in section.splitlines() if line[2:3].strip()]
+    walked = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+    assert len(set(names)) == len(names)
+    assert listed == names
+    assert list(walked) == names
