@@ -7,6 +7,10 @@ pydantic add on top.
 
     python tests/benchmarks/floor_query.py member-list DB
     python tests/benchmarks/floor_query.py circle-show DB NAME
+    python tests/benchmarks/floor_query.py replay DB STATEMENTS.json
+
+`replay` runs the statements `capture_sql.py` recorded from a service (`health`, `goal status`,
+the digest) in order, fetching every row, and prints them: the floor of those commands.
 """
 
 import json
@@ -77,10 +81,24 @@ def circle_show(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
     return circle
 
 
+def replay(conn: sqlite3.Connection, statements: list[list[Any]]) -> dict[str, Any]:
+    """Run recorded statements in order (their own BEGIN included) and return every row."""
+    results = [conn.execute(sql, params).fetchall() for sql, params in statements]
+    if conn.in_transaction:
+        conn.execute("COMMIT")
+    return {"statements": len(results), "rows": results}
+
+
 def main(argv: list[str]) -> int:
     """Run one command's queries in one read transaction and print the result."""
     command, path, *rest = argv
     conn = connect(path)
+    if command == "replay":
+        with open(rest[0], encoding="utf-8") as handle:
+            recorded = json.load(handle)
+        print(json.dumps(replay(conn, recorded), ensure_ascii=False, default=str))
+        conn.close()
+        return 0
     conn.execute("BEGIN")
     result = member_list(conn) if command == "member-list" else circle_show(conn, rest[0])
     conn.execute("COMMIT")

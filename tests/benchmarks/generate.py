@@ -31,11 +31,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from circlekeeper.db import Database
 
-REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
 DEFAULT_ROOT = REPO / ".bench-data"
 DEFAULT_MEMBERS = 100_000
 DEFAULT_SEED = 20261121
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bump when the shape of the generated data changes (the fingerprint also covers this file)."""
 
 CSV_NAME = "members.csv"
@@ -111,15 +112,25 @@ class Scale:
     circles: int
     memberships: int
     seed: int
+    checkins: int = 0
+    ambassadors: int = 0
+    recognitions: int = 0
 
     @classmethod
     def for_members(cls, members: int, seed: int = DEFAULT_SEED) -> Scale:
-        """The community around `members` people: 0.15 circles and 1.5 stays per member
-        (100,000 members: 15,000 circles, 150,000 memberships, ≈ 7 people per circle)."""
+        """The community around `members` people: 0.15 circles, 1.5 stays, 20 check-ins, 0.05
+        ambassadors and 0.5 recognitions per member (100,000 members: 15,000 circles, 150,000
+        memberships, 2,000,000 check-ins, 5,000 ambassadors, 50,000 recognitions)."""
         if members < 100:
             raise ValueError("generate at least 100 members")
         return cls(
-            members=members, circles=members * 3 // 20, memberships=members * 3 // 2, seed=seed
+            members=members,
+            circles=members * 3 // 20,
+            memberships=members * 3 // 2,
+            seed=seed,
+            checkins=members * 20,
+            ambassadors=members // 20,
+            recognitions=members // 2,
         )
 
 
@@ -151,7 +162,13 @@ class Dataset:
 def fingerprint() -> str:
     """A short hash of this generator and the schema migrations: a change means a rebuild."""
     digest = hashlib.sha256(f"v{GENERATOR_VERSION}".encode())
-    digest.update(Path(__file__).read_bytes())
+    for module in (
+        "generate.py",
+        "generate_activity.py",
+        "generate_programme.py",
+        "generate_checks.py",
+    ):
+        digest.update((HERE / module).read_bytes())
     versions = REPO / "src" / "circlekeeper" / "db" / "migrations" / "versions"
     for path in sorted(versions.glob("*.py")):
         digest.update(path.name.encode())
@@ -216,8 +233,13 @@ def _build(scale: Scale, folder: Path, *, log: bool) -> None:
                     f"import took {report.imported} of {scale.members} rows: {report.problems[:5]}"
                 )
             say(f"imported {report.imported:,} members through services.member_import")
-            facts = _add_circles(db, scale, rng)
+            facts, roster = _add_circles(db, scale, rng)
             say(f"added {scale.circles:,} circles and {scale.memberships:,} memberships")
+            facts |= _add_activity(db, scale, roster, say)
+            facts |= _add_programme(db, scale, roster, say)
+            with db.raw() as conn:
+                _verify_all(conn, scale, facts)
+            say("checked counts, rules, foreign keys and quick_check")
         finally:
             db.close()
         _checkpoint(scratch / DB_NAME)
@@ -318,19 +340,46 @@ def write_roster(path: Path, count: int, rng: random.Random) -> None:
 # ------------------------------------------------------------------------------ circles
 
 
-def _circle_row(index: int, rng: random.Random, stamp: str) -> dict[str, Any]:
-    """One circle's columns by name, as `_INSERT_CIRCLE` takes them."""
+_TODAY = FROZEN_NOW.date()
+
+
+def _lifetime(status: str, rng: random.Random) -> tuple[dt.date, dt.date | None, dt.date]:
+    """A circle's first day, its planned end (time-bound circles) and its last day of meeting,
+    consistent with its status: forming circles have not met, closed ones stopped in the past,
+    paused ones stopped weeks ago and time-bound active ones end ahead."""
+    if status == "forming":
+        first = _TODAY - dt.timedelta(days=rng.randint(0, 45))
+        return first, None, first
+    if status == "closed":
+        first = _day(rng, dt.date(2022, 6, 1), dt.date(2026, 6, 1))
+        last = min(first + dt.timedelta(weeks=rng.randint(6, 80)), _TODAY - dt.timedelta(days=7))
+        return first, last if rng.random() < 0.5 else None, last
+    if rng.random() < 0.2:  # time-bound: 6 weeks, a quarter or half a year, still running
+        weeks = rng.choice((6, 13, 26))
+        first = _TODAY - dt.timedelta(days=rng.randrange(weeks * 7))
+        return first, first + dt.timedelta(weeks=weeks), _TODAY
+    first = _day(rng, dt.date(2022, 1, 1), dt.date(2026, 9, 1))
+    if status == "paused":
+        return first, None, max(first, _TODAY - dt.timedelta(weeks=rng.randint(2, 20)))
+    return first, None, _TODAY
+
+
+def _circle_row(index: int, rng: random.Random) -> dict[str, Any]:
+    """One circle's columns by name, as `_INSERT_CIRCLE` takes them, plus `_first` and `_last`
+    (the days it began and last met, for its stays and sessions; not inserted)."""
     from circlekeeper.text import identity_key
 
     word = rng.choice(_CIRCLE_WORDS)
     name = f"{rng.choice(_DAYS)} {word} {index:05d}"
     if rng.random() < 0.003:
         name = f"[b]{word}[/b] {index:05d}"
-    cadence = rng.choice(("weekly", "weekly", "every-n-weeks", "monthly"))
-    starts = _day(rng, dt.date(2024, 1, 1), dt.date(2026, 11, 1)) if rng.random() < 0.7 else None
-    ends = None
-    if starts is not None and rng.random() < 0.3:
-        ends = starts + dt.timedelta(weeks=rng.choice((6, 13, 26)))
+    cadence = rng.choices(("weekly", "every-n-weeks", "monthly"), (4, 3, 3))[0]
+    status = rng.choices(("forming", "active", "paused", "closed"), (1, 7, 1, 1))[0]
+    first, ends, last = _lifetime(status, rng)
+    starts = first if rng.random() < 0.7 else None
+    if status == "forming" and starts is not None:
+        starts = first + dt.timedelta(days=rng.randint(7, 60))
+    created = dt.datetime.combine(first, dt.time(9, 0)).strftime(_TIMESTAMP)
     return {
         "id": index,
         "name": name,
@@ -348,11 +397,13 @@ def _circle_row(index: int, rng: random.Random, stamp: str) -> dict[str, Any]:
         "timezone": rng.choice(_ZONES[rng.choice(tuple(_ZONES))]),
         "starts_on": starts.isoformat() if starts else None,
         "ends_on": ends.isoformat() if ends else None,
-        "status": rng.choices(("forming", "active", "paused", "closed"), (1, 7, 1, 1))[0],
+        "status": status,
         "agreements": AGREEMENTS,
         "version": 1,
-        "created_at": stamp,
-        "updated_at": stamp,
+        "created_at": created,
+        "updated_at": created,
+        "_first": first,
+        "_last": last,
     }
 
 
@@ -371,10 +422,32 @@ _INSERT_STAY = (
 )
 
 
-def _add_circles(db: Database, scale: Scale, rng: random.Random) -> dict[str, object]:
-    """Circles, open stays (at most max_size, one per member and circle) and past stays."""
+@dataclass
+class Roster:
+    """What later steps build on: the circles' rows and each circle's stays as dates."""
+
+    circles: list[dict[str, Any]]
+    stays: dict[int, list[tuple[int, dt.date, dt.date | None]]]
+    """circle id → (member id, joined on, left on or None) of every stay."""
+    left: set[int]
+    paused: set[int]
+
+
+def _seat_day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
+    """When someone took a seat: most join in a circle's first fortnight, the rest later."""
+    late = max(first, last - dt.timedelta(days=1))
+    if rng.random() < 0.6:
+        return min(first + dt.timedelta(days=rng.randint(0, 14)), late)
+    return _day(rng, first, late)
+
+
+def _add_circles(
+    db: Database, scale: Scale, rng: random.Random
+) -> tuple[dict[str, object], Roster]:
+    """Circles, open stays (at most max_size, one per member and circle) and past stays, inside
+    each circle's lifetime."""
     stamp = FROZEN_NOW.replace(tzinfo=None).strftime(_TIMESTAMP)
-    circles = [_circle_row(index, rng, stamp) for index in range(1, scale.circles + 1)]
+    circles = [_circle_row(index, rng) for index in range(1, scale.circles + 1)]
     member_ids = list(range(1, scale.members + 1))
     left = set(rng.sample(member_ids, scale.members * 4 // 100))
     paused = rng.sample([m for m in member_ids if m not in left], scale.members * 6 // 100)
@@ -390,23 +463,29 @@ def _add_circles(db: Database, scale: Scale, rng: random.Random) -> dict[str, ob
             open_sizes[index] -= 1
             excess -= 1
     stays: list[tuple[object, ...]] = []
+    by_circle: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
     for row, size in zip(circles, open_sizes, strict=True):
         for member_id in rng.sample(seated, size):
-            joined = _day(rng, dt.date(2024, 1, 1), dt.date(2026, 11, 20))
+            joined = _seat_day(rng, row["_first"], _TODAY)
             stays.append((member_id, row["id"], joined.isoformat(), None, None, stamp))
+            by_circle.setdefault(row["id"], []).append((member_id, joined, None))
     for _ in range(scale.memberships - len(stays)):
-        joined = _day(rng, dt.date(2022, 1, 1), dt.date(2026, 6, 1))
-        left_on = joined + dt.timedelta(days=rng.randint(14, 150))
+        row = circles[rng.randrange(len(circles))]
+        first, last = row["_first"], min(row["_last"], _TODAY - dt.timedelta(days=1))
+        joined = _seat_day(rng, first, max(first, last - dt.timedelta(days=14)))
+        left_on = max(joined, min(joined + dt.timedelta(days=rng.randint(14, 150)), last))
+        member_id = rng.choice(member_ids)
         stays.append(
             (
-                rng.choice(member_ids),
-                rng.randint(1, scale.circles),
+                member_id,
+                row["id"],
                 joined.isoformat(),
                 left_on.isoformat(),
                 rng.choice(_REASONS),
                 stamp,
             )
         )
+        by_circle.setdefault(row["id"], []).append((member_id, joined, left_on))
     with db.raw() as conn:
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(_INSERT_CIRCLE, circles)
@@ -418,20 +497,82 @@ def _add_circles(db: Database, scale: Scale, rng: random.Random) -> dict[str, ob
             "UPDATE member SET status = 'paused', paused_until = ?, version = 2 WHERE id = ?",
             (("2027-01-15" if i % 2 else None, m) for i, m in enumerate(paused)),
         )
+        conn.executemany(  # consent to be named and recognised publicly, as members give it
+            "UPDATE member SET consent_named = ?, consent_recognised = ? WHERE id = ?",
+            ((named := rng.random() < 0.6, named or rng.random() < 0.3, m) for m in member_ids),
+        )
         conn.execute("COMMIT")
-        _verify(conn, scale)
         circle_id, size, past = conn.execute(  # the fullest circle, then the longest history
             "SELECT circle_id, sum(left_on IS NULL), sum(left_on IS NOT NULL) FROM membership"
             " GROUP BY circle_id ORDER BY 2 DESC, 3 DESC, circle_id LIMIT 1"
         ).fetchone()
         name = conn.execute("SELECT name FROM circle WHERE id = ?", (circle_id,)).fetchone()[0]
-    return {
+    facts = {
         "circle_name": name,
         "circle_size": size,
         "circle_past_stays": past,
         "left": len(left),
         "paused": len(paused),
     }
+    return facts, Roster(circles, by_circle, left, set(paused))
+
+
+def _add_activity(
+    db: Database, scale: Scale, roster: Roster, say: Callable[[str], None]
+) -> dict[str, object]:
+    """Two years of sessions and `scale.checkins` check-ins (see generate_activity)."""
+    from tests.benchmarks.generate_activity import build_activity, write_activity
+
+    rng = random.Random(scale.seed + 1)
+    activity, figures = build_activity(roster, scale.members, scale.checkins, rng)
+    with db.raw() as conn:
+        write_activity(conn, activity)
+    say(
+        f"added {figures['sessions']:,} sessions ({activity.held:,} held) and "
+        f"{activity.marks:,} check-ins of {figures['possible_checkins']:,} possible"
+    )
+    return {**figures, "checkins": activity.marks}
+
+
+def _add_programme(
+    db: Database, scale: Scale, roster: Roster, say: Callable[[str], None]
+) -> dict[str, object]:
+    """Ambassadors with goals and progress, and the recognition log (see generate_programme)."""
+    from tests.benchmarks.generate_programme import (
+        build_programme,
+        build_recognitions,
+        write_programme,
+    )
+
+    rng = random.Random(scale.seed + 2)
+    with db.raw() as conn:
+        names = dict(conn.execute("SELECT id, name FROM member"))
+        consenting = {
+            row[0] for row in conn.execute("SELECT id FROM member WHERE consent_recognised")
+        }
+        badges = conn.execute("SELECT id, name FROM badge ORDER BY id").fetchall()
+    serving = [m for m in range(1, scale.members + 1) if m not in roster.left]
+    tables = build_programme(serving, scale.ambassadors, rng)
+    tables["recognition"] = build_recognitions(
+        scale.members, scale.recognitions, consenting, badges, names, rng
+    )
+    with db.raw() as conn:
+        write_programme(conn, tables)
+    say(
+        f"added {scale.ambassadors:,} ambassadors, {len(tables['goal']):,} goals, "
+        f"{len(tables['goal_progress']):,} progress logs, {scale.recognitions:,} recognitions"
+    )
+    return {"goals": len(tables["goal"]), "progress_logs": len(tables["goal_progress"])}
+
+
+def _verify_all(conn: sqlite3.Connection, scale: Scale, facts: dict[str, object]) -> None:
+    """The checks of `_verify` plus the activity and programme rules (generate_checks)."""
+    from tests.benchmarks.generate_checks import activity_problems
+
+    _verify(conn, scale)
+    problems = activity_problems(conn, scale, facts)
+    if problems:
+        raise RuntimeError("generated data breaks the rules: " + "; ".join(problems))
 
 
 def _verify(conn: sqlite3.Connection, scale: Scale) -> None:

@@ -30,6 +30,7 @@ from tests.benchmarks.generate import (
     DEFAULT_MEMBERS,
     DEFAULT_ROOT,
     DEFAULT_SEED,
+    FROZEN_NOW,
     Dataset,
     Scale,
     ensure_dataset,
@@ -190,6 +191,136 @@ def bench_jump_end(ctx: Context) -> list[Result]:
     ]
 
 
+DIGEST_MONTH = ("2026-10-01", "2026-10-31")
+"""The month of the digest figure: the last full month before the data set's frozen today."""
+
+
+def _count(db: Path, sql: str, params: tuple[object, ...] = ()) -> int:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return int(conn.execute(sql, params).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _replay_floor(ctx: Context, kind: str, *extra: str) -> Command:
+    """The floor of a data command: its service's recorded SQL replayed through sqlite3."""
+    recorded = ctx.work / f"{kind}.sql.json"
+    capture = [str(PYTHON), "-m", "tests.benchmarks.capture_sql", kind, str(ctx.data.db)]
+    subprocess.run([*capture, str(recorded), *extra], check=True, env=ctx.env, cwd=HERE.parents[1])
+    floor = Command(
+        [str(PYTHON), script("floor_query.py"), "replay", str(ctx.data.db), str(recorded)]
+    )
+    _check_json(floor, ctx.env, lambda out: out["statements"] > 0 and any(out["rows"]))
+    return floor
+
+
+def bench_health(ctx: Context) -> list[Result]:
+    """7. `health --json` vs import sqlmodel + the service's own SQL replayed in sqlite3."""
+    db = ctx.data.db
+    judged = _count(db, "SELECT count(*) FROM circle WHERE status != 'closed'")
+    subject = Command([str(CIRCLEKEEPER), "--db", str(db), "health", "--json"])
+    _check_json(
+        subject,
+        ctx.env,
+        lambda out: len(out) == judged and {"fading", "thriving"} <= {c["status"] for c in out},
+    )
+    pair = paired(subject, _replay_floor(ctx, "health"), ctx.env, runs=ctx.runs, warmup=0)
+    figure = f"7. health --json ({judged:,} circles)"
+    return [from_paired(figure, pair, 1.3, "floor: import sqlmodel + the service's SQL in sqlite3")]
+
+
+def bench_goal_status(ctx: Context) -> list[Result]:
+    """8. `goal status --json` vs import sqlmodel + the service's own SQL replayed in sqlite3."""
+    db = ctx.data.db
+    serving = _count(db, "SELECT count(*) FROM ambassador WHERE status != 'alumni'")
+    subject = Command([str(CIRCLEKEEPER), "--db", str(db), "goal", "status", "--json"])
+    _check_json(
+        subject,
+        ctx.env,
+        lambda out: len(out) >= serving and all("done" in goal and "met" in goal for goal in out),
+    )
+    pair = paired(subject, _replay_floor(ctx, "goal-status"), ctx.env, runs=ctx.runs, warmup=0)
+    figure = f"8. goal status --json ({serving:,} ambassadors)"
+    return [from_paired(figure, pair, 1.3, "floor: import sqlmodel + the service's SQL in sqlite3")]
+
+
+def bench_digest(ctx: Context) -> list[Result]:
+    """9. `export markdown digest` for a month vs import sqlmodel + its SQL in sqlite3."""
+    db, (start, end) = ctx.data.db, DIGEST_MONTH
+    held = _count(
+        db,
+        "SELECT count(*) FROM circle_session WHERE status = 'held' AND local_date BETWEEN ? AND ?",
+        DIGEST_MONTH,
+    )
+    digest = ["export", "markdown", "digest", "--from", start, "--to", end]
+    subject = Command([str(CIRCLEKEEPER), "--db", str(db), *digest])
+    _, text = run_once(subject, ctx.env, capture=True)
+    if f"{held} sessions held" not in text or "## " not in text:
+        raise BenchmarkFailed(f"the digest does not say {held} sessions held: {text[:300]}")
+    floor = _replay_floor(ctx, "digest", start, end)
+    pair = paired(subject, floor, ctx.env, runs=ctx.runs, warmup=0)
+    figure = f"9. export markdown digest ({start[:7]}, {held:,} sessions)"
+    return [from_paired(figure, pair, 1.3, "floor: import sqlmodel + the service's SQL in sqlite3")]
+
+
+def bench_health_query(ctx: Context) -> list[Result]:
+    """10. The health service in-process vs the covering-index GROUP BY of attendance per circle."""
+    module = "tests.benchmarks.health_inprocess"
+    command = Command([str(PYTHON), "-m", module, str(ctx.data.db), str(ctx.runs)])
+    _, out = run_once(command, ctx.env, capture=True)
+    found = json.loads(out)
+    checkins = found["checkins"]
+    return [
+        Result(
+            figure=f"10. health service over {checkins:,} check-ins",
+            median_ms=statistics.median(found["service_ms"]),
+            floor_ms=statistics.median(found["floor_ms"]),
+            budget=2.0,
+            runs=len(found["service_ms"]),
+            note="in-process, warm connection; floor: attendance per circle, one GROUP BY on "
+            f"the covering index ({found['floor_plan']})",
+        )
+    ]
+
+
+def bench_formation(ctx: Context) -> list[Result]:
+    """11. `circle form --dry-run --json`: one round for every active member, circles of 5-6."""
+    db = str(ctx.data.db)
+    form = ["circle", "form", "--prefix", "Round", "--size", "5", "--min", "5", "--max", "6"]
+    limit = ["--time-limit", str(FORM_LIMIT_S)]
+    subject = Command([str(CIRCLEKEEPER), "--db", db, *form, "--dry-run", "--json", *limit])
+    pool = _count(ctx.data.db, "SELECT count(*) FROM member WHERE status = 'active'")
+    samples = []
+    repeats = []
+    for _ in range(max(3, ctx.runs // 2)):
+        sample, out = run_once(subject, ctx.env, capture=True)
+        preview = json.loads(out)
+        sizes = [len(circle["members"]) for circle in preview["circles"]]
+        placed = sum(sizes)
+        if preview["pool_size"] != pool or placed != pool or not 5 <= min(sizes) <= max(sizes) <= 6:
+            raise BenchmarkFailed(f"formation placed {placed} of {pool} in sizes {set(sizes)}")
+        samples.append(sample)
+        repeats.append(preview["repeated_pairs"])
+    return [
+        Result(
+            figure=f"11. circle form, one round ({pool:,} members, 5-6)",
+            median_ms=statistics.median(s.seconds for s in samples) * 1000,
+            budget=FORM_BUDGET_S * 1000,
+            runs=len(samples),
+            peak_mib=statistics.median(s.peak_mib for s in samples),
+            note=f"whole process, --time-limit {FORM_LIMIT_S:g}; repeated pairs "
+            f"{min(repeats)}-{max(repeats)} (pairs who already shared a circle)",
+        )
+    ]
+
+
+FORM_LIMIT_S = 10.0
+"""The solver's own time limit for one round of 100,000 members."""
+FORM_BUDGET_S = 30.0
+"""Budget of the whole `circle form` process: start-up, history, solving, JSON out."""
+
+
 GROUPING = "grouping"
 """`groups solve` on the shared grouping instances (grouping.py): needs no community data."""
 
@@ -200,6 +331,11 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "help": bench_help,
     "first-paint": bench_first_paint,
     "jump-end": bench_jump_end,
+    "health": bench_health,
+    "goal-status": bench_goal_status,
+    "digest": bench_digest,
+    "health-query": bench_health_query,
+    "formation": bench_formation,
 }
 
 
@@ -247,7 +383,7 @@ def community(args: argparse.Namespace, names: list[str]) -> int:
     ctx = Context(
         data=data,
         work=work,
-        env=child_env(work),
+        env={**child_env(work), "CIRCLEKEEPER_NOW": FROZEN_NOW.isoformat()},
         runs=3 if args.quick else args.runs,
         import_runs=1 if args.quick else args.import_runs,
         jump_processes=2 if args.quick else 3,

@@ -1,4 +1,6 @@
-"""Hot queries use their indexes: the member list walks its sort index, sizes use seat indexes."""
+"""Hot queries use their indexes: the member list walks its sort index, sizes use seat indexes,
+circle health walks each circle's sessions newest first and counts marks from a covering index,
+and the digest reads a month's sessions by day."""
 
 from __future__ import annotations
 
@@ -8,12 +10,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from tests.health_helpers import make_circle, seat, tuesdays, weeks_held
 
 from circlekeeper.db import Database
+from circlekeeper.export.reports import build_report
 from circlekeeper.models import CircleCreate, MemberCreate, MemberStatus
 from circlekeeper.services import circles, members
+from circlekeeper.services.health import circle_health
 
 TEMP_SORT = "USE TEMP B-TREE FOR ORDER BY"
+SESSIONS_NEWEST_FIRST = "COVERING INDEX ix_circle_session_circle_day (circle_id=? AND local_date<?)"
+MARKS = "SEARCH checkin USING COVERING INDEX ix_checkin_session_attendance (session_id=?)"
 SEAT_INDEXES = ("ix_membership_circle", "uq_membership_current")
 
 
@@ -106,3 +113,39 @@ def test_circle_list_sorts_by_its_unique_name_index(populated: Database) -> None
         circles.list_circles(populated)
     for sql, params in only(statements, lambda s: "ORDER BY circle.name_key" in s):
         assert TEMP_SORT not in plan(populated, sql, params)
+
+
+@pytest.fixture
+def history(db: Database) -> Database:
+    """Two circles with nine weeks of held sessions and check-ins, so health has windows."""
+    for name in ("Alpha", "Beta"):
+        make_circle(db, name)
+        people = [f"{name.lower()}{i}" for i in range(5)]
+        seat(db, name, *people)
+        weeks_held(db, name, tuesdays(9), people[:4], absent=people[4:])
+    return db
+
+
+def test_circle_health_walks_sessions_newest_first_and_counts_marks_from_a_covering_index(
+    history: Database,
+) -> None:
+    with captured(history) as statements:
+        found = circle_health(history)
+    assert {item.name for item in found} == {"Alpha", "Beta"}
+    [(sql, params)] = only(statements, lambda s: "checkin" in s)
+    steps = plan(history, sql, params)
+    assert SESSIONS_NEWEST_FIRST in steps
+    assert "SCAN circle_session" not in steps
+    assert MARKS in steps
+    assert "SCAN checkin" not in steps
+
+
+def test_digest_reads_the_months_sessions_by_day_and_their_marks_from_a_covering_index(
+    history: Database,
+) -> None:
+    with captured(history) as statements:
+        build_report(history, "digest", circle_ref=None, start=None, end=None, texts={})
+    [(sql, params)] = only(statements, lambda s: "sum(CASE WHEN (checkin.attendance" in s)
+    steps = plan(history, sql, params)
+    assert "SEARCH circle_session USING COVERING INDEX ix_circle_session_day_status" in steps
+    assert MARKS in steps

@@ -51,7 +51,8 @@ class CircleSession(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(sql_in("status", SessionStatus), name="status_valid"),
         CheckConstraint("version >= 1", name="version_positive"),
-        Index("ix_circle_session_circle_day", "circle_id", "local_date"),
+        Index("ix_circle_session_circle_day", "circle_id", "local_date", "starts_at", "status"),
+        Index("ix_circle_session_day_status", "local_date", "status"),
         Index("ix_circle_session_starts_status", "starts_at", "status", "circle_id"),
         Index("uq_circle_session_circle_start", "circle_id", "starts_at", unique=True),
         {"sqlite_autoincrement": True},
@@ -94,6 +95,7 @@ class CheckIn(SQLModel, table=True):
         ),
         Index("ix_checkin_circle_day", "circle_id", "day", "attendance"),
         Index("ix_checkin_member_day", "member_id", "day"),
+        Index("ix_checkin_session_attendance", "session_id", "attendance", "member_id"),
     )
 
     id: int | None = SQLField(default=None, primary_key=True)

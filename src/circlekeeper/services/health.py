@@ -1,10 +1,12 @@
 """Circle health (thriving, steady, fading, dormant) and the members who may need a personal note.
 
-Every figure is counted in SQL: a window function ranks each circle's sessions newest first
-(circle_session(circle_id, local_date)), GROUP BY queries count check-ins at the ranked sessions
-(check-ins joined on circle, day and session) and role assignments; members are read one row each
-with correlated look-ups on check-in(member_id, day). No check-in is loaded into Python;
-algorithms.circle_health turns the figures into a status and reasons.
+Every figure is counted in SQL: per circle, short walks of circle_session(circle_id, local_date,
+starts_at, status) find where its recent and earlier windows begin; the sessions from there on
+are read once, and GROUP BY queries count check-ins at them (the covering index
+checkin(session_id, attendance, member_id)) and role assignments. No window function ranks a
+circle's whole history, so the work grows with the circles, not with years of sessions. Members
+are read one row each with correlated look-ups on check-in(member_id, day). No check-in is loaded
+into Python; algorithms.circle_health turns the figures into a status and reasons.
 
 Closed circles are left out. Paused circles are listed: dormant after a long rest, else steady,
 never judged on attendance, rhythm or size (see algorithms.circle_health).
@@ -15,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, and_, case, func, not_
+from sqlalchemy import CTE, ColumnElement, and_, case, func, not_, or_, tuple_
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 
@@ -44,6 +46,8 @@ from circlekeeper.services.health_models import (
 from circlekeeper.services.health_settings import HealthSettings
 from circlekeeper.services.lookup import find_circle
 
+DAY_CHARS = len("2026-11-21")
+"""A stored date's length: a session's key is its local date followed by its start."""
 JUDGED = (CircleStatus.FORMING, CircleStatus.ACTIVE, CircleStatus.PAUSED)
 """The circles health is judged for; closed ones are history."""
 
@@ -136,11 +140,11 @@ def members_at_risk_overview(
 
 def health_query(scope: ColumnElement[bool], today: dt.date) -> Any:
     """One statement: each circle in `scope` with its size and, outer-joined, the counts over
-    its ranked sessions (the ranking is computed once and shared by the three GROUP BYs)."""
-    ranked = ranked_sessions(scope, today)
-    held = _session_counts(ranked).subquery("held")
-    marks = _checkin_counts(ranked).subquery("marks")
-    roles = _role_counts(ranked).subquery("roles")
+    its latest sessions (read once into `latest` and shared by the three GROUP BYs)."""
+    latest = latest_sessions(scope, today)
+    held = _session_counts(latest).subquery("held")
+    marks = _checkin_counts(latest).subquery("marks")
+    roles = _role_counts(latest).subquery("roles")
     size = (
         sa_select(func.count())
         .where(col(Membership.circle_id) == col(Circle.id), col(Membership.left_on).is_(None))
@@ -170,43 +174,93 @@ def health_query(scope: ColumnElement[bool], today: dt.date) -> Any:
     )
 
 
-def ranked_sessions(scope: ColumnElement[bool], today: dt.date) -> CTE:
-    """The decided (held, cancelled, did-not-happen) sessions up to `today` of the circles in
-    `scope`, each ranked newest first among its circle's sessions (`rank`) and among its
-    circle's held or not-held ones (`held_rank`)."""
-    held = col(CircleSession.status) == SessionStatus.HELD.value
-    newest = (col(CircleSession.local_date).desc(), col(CircleSession.starts_at).desc())
-    circle_id = col(CircleSession.circle_id)
+def _decided(circle_id: Any, today: dt.date) -> list[ColumnElement[bool]]:
+    return [
+        col(CircleSession.circle_id) == circle_id,
+        col(CircleSession.status) != SessionStatus.PLANNED.value,
+        col(CircleSession.local_date) <= today,
+    ]
+
+
+def _nth_newest(today: dt.date, n: int, *, held_only: bool) -> Any:
+    """The key (local date then start, as one string) of the circle's n-th newest decided (or
+    held) session up to `today`; NULL when it has fewer. A short walk of the index
+    circle_session(circle_id, local_date, starts_at, status), newest first."""
+    key = col(CircleSession.local_date).op("||")(col(CircleSession.starts_at))
+    query = sa_select(key).where(*_decided(col(Circle.id), today))
+    if held_only:
+        query = query.where(col(CircleSession.status) == SessionStatus.HELD.value)
     return (
-        sa_select(
-            col(CircleSession.id).label("session_id"),
-            circle_id.label("circle_id"),
-            col(CircleSession.local_date).label("day"),
-            held.label("held"),
-            func.row_number().over(partition_by=circle_id, order_by=newest).label("rank"),
-            func.row_number()
-            .over(partition_by=(circle_id, held), order_by=newest)
-            .label("held_rank"),
-        )
-        .join(Circle, col(Circle.id) == circle_id)
-        .where(
-            scope,
-            col(CircleSession.status) != SessionStatus.PLANNED.value,
-            col(CircleSession.local_date) <= today,
-        )
-        .cte("ranked")
+        query.order_by(col(CircleSession.local_date).desc(), col(CircleSession.starts_at).desc())
+        .limit(1)
+        .offset(n - 1)
+        .correlate(Circle)
+        .scalar_subquery()
     )
 
 
-def _recent(ranked: CTE) -> ColumnElement[bool]:
-    return and_(ranked.c.held, ranked.c.held_rank <= rules.WINDOW)
+def _bounds(scope: ColumnElement[bool], today: dt.date) -> CTE:
+    """Per circle in `scope`, where its windows begin, as (day, start) pairs: the WINDOW-th and
+    2 * WINDOW-th newest held sessions and the WINDOW-th newest decided one ('' when there are
+    fewer, except `recent_*`, NULL then, so that nothing is earlier than recent)."""
+    recent = _nth_newest(today, rules.WINDOW, held_only=True)
+    earlier = func.coalesce(_nth_newest(today, 2 * rules.WINDOW, held_only=True), "")
+    window = func.coalesce(_nth_newest(today, rules.WINDOW, held_only=False), "")
+    keys = sa_select(
+        col(Circle.id).label("circle_id"),
+        recent.label("recent"),
+        earlier.label("earlier"),
+        window.label("window"),
+    ).where(scope)
+    inner = keys.cte("keys").prefix_with("MATERIALIZED")
+    return (
+        sa_select(
+            inner.c.circle_id,
+            func.substr(inner.c.recent, 1, DAY_CHARS).label("recent_day"),
+            func.substr(inner.c.recent, DAY_CHARS + 1).label("recent_at"),
+            func.substr(inner.c.earlier, 1, DAY_CHARS).label("earlier_day"),
+            func.substr(inner.c.earlier, DAY_CHARS + 1).label("earlier_at"),
+            func.substr(inner.c.window, 1, DAY_CHARS).label("window_day"),
+            func.substr(inner.c.window, DAY_CHARS + 1).label("window_at"),
+        )
+        .cte("bounds")
+        .prefix_with("MATERIALIZED")
+    )
 
 
-def _earlier(ranked: CTE) -> ColumnElement[bool]:
-    return and_(
-        ranked.c.held,
-        ranked.c.held_rank > rules.WINDOW,
-        ranked.c.held_rank <= 2 * rules.WINDOW,
+def latest_sessions(scope: ColumnElement[bool], today: dt.date) -> CTE:
+    """The decided (held, cancelled, did-not-happen) sessions up to `today` of the circles in
+    `scope` from their 2 * WINDOW-th newest held one on, each flagged `recent` (among the
+    WINDOW newest held), `earlier` (the WINDOW held before those) and `in_window` (among the
+    WINDOW newest decided). Newest means latest local date, then latest start."""
+    bounds = _bounds(scope, today)
+    b = bounds.c
+    at = tuple_(col(CircleSession.local_date), col(CircleSession.starts_at))
+    held = col(CircleSession.status) == SessionStatus.HELD.value
+    recent_from = tuple_(func.coalesce(b.recent_day, ""), func.coalesce(b.recent_at, ""))
+    return (
+        sa_select(
+            b.circle_id,
+            col(CircleSession.id).label("session_id"),
+            col(CircleSession.local_date).label("day"),
+            held.label("held"),
+            and_(held, at >= recent_from).label("recent"),
+            and_(
+                held,
+                at < tuple_(b.recent_day, b.recent_at),
+                at >= tuple_(b.earlier_day, b.earlier_at),
+            ).label("earlier"),
+            (at >= tuple_(b.window_day, b.window_at)).label("in_window"),
+        )
+        .select_from(bounds)
+        .join(
+            CircleSession,
+            and_(
+                *_decided(b.circle_id, today),
+                col(CircleSession.local_date) >= b.earlier_day,
+            ),
+        )
+        .cte("latest")
     )
 
 
@@ -214,64 +268,75 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _session_counts(ranked: CTE) -> Any:
+def _session_counts(latest: CTE) -> Any:
     """Per circle: the last held day, held sessions in each window, and the last 4 decided
     sessions with how many of them were not held."""
-    r = ranked.c
-    in_window = r.rank <= rules.WINDOW
+    r = latest.c
     return sa_select(
         r.circle_id,
         func.max(case((r.held, r.day))).label("last_held"),
-        _count_if(_recent(ranked)).label("recent"),
-        _count_if(_earlier(ranked)).label("earlier"),
-        _count_if(in_window).label("window"),
-        _count_if(and_(in_window, not_(r.held))).label("missed"),
+        _count_if(r.recent).label("recent"),
+        _count_if(r.earlier).label("earlier"),
+        _count_if(r.in_window).label("window"),
+        _count_if(and_(r.in_window, not_(r.held))).label("missed"),
     ).group_by(r.circle_id)
 
 
-def _checkin_counts(ranked: CTE) -> Any:
-    """Per circle: present and absent marks in each window, and who came and who spoke in the
-    recent one (an answer recorded in their check-in)."""
-    r = ranked.c
-    recent, earlier = _recent(ranked), _earlier(ranked)
+def _checkin_counts(latest: CTE) -> Any:
+    """Per circle: present and absent marks in each window, and who came in the recent one,
+    all from the covering index checkin(session_id, attendance, member_id)."""
+    r = latest.c
     present = col(CheckIn.attendance) == Attendance.PRESENT.value
     absent = col(CheckIn.attendance) == Attendance.ABSENT.value
-    spoke = func.json(col(CheckIn.answers)) != "{}"
-    member = col(CheckIn.member_id)
-    return (
+    came = and_(r.recent, present)
+    marks = (
         sa_select(
             r.circle_id,
-            _count_if(and_(recent, present)).label("recent_present"),
-            _count_if(and_(recent, absent)).label("recent_absent"),
-            _count_if(and_(earlier, present)).label("earlier_present"),
-            _count_if(and_(earlier, absent)).label("earlier_absent"),
-            func.count(func.distinct(case((and_(recent, present), member)))).label("attendees"),
-            func.count(func.distinct(case((and_(recent, present, spoke), member)))).label(
-                "speakers"
-            ),
+            _count_if(came).label("recent_present"),
+            _count_if(and_(r.recent, absent)).label("recent_absent"),
+            _count_if(and_(r.earlier, present)).label("earlier_present"),
+            _count_if(and_(r.earlier, absent)).label("earlier_absent"),
+            func.count(func.distinct(case((came, col(CheckIn.member_id))))).label("attendees"),
         )
-        .select_from(ranked)
+        .select_from(latest)
+        .join(CheckIn, col(CheckIn.session_id) == r.session_id)
+        .where(or_(r.recent, r.earlier))
+        .group_by(r.circle_id)
+        .subquery("counted")
+    )
+    speakers = _speaker_counts(latest).subquery("spoke")
+    return sa_select(*marks.c, speakers.c.speakers).outerjoin(
+        speakers, speakers.c.circle_id == marks.c.circle_id
+    )
+
+
+def _speaker_counts(latest: CTE) -> Any:
+    """Per circle: who spoke at the recent sessions (an answer recorded in their check-in); the
+    only figure that reads check-in rows, and only those of people present."""
+    r = latest.c
+    return (
+        sa_select(r.circle_id, func.count(func.distinct(col(CheckIn.member_id))).label("speakers"))
+        .select_from(latest)
         .join(
             CheckIn,
             and_(
-                col(CheckIn.circle_id) == r.circle_id,
-                col(CheckIn.day) == r.day,
                 col(CheckIn.session_id) == r.session_id,
+                col(CheckIn.attendance) == Attendance.PRESENT.value,
             ),
         )
-        .where(r.held, r.held_rank <= 2 * rules.WINDOW)
+        .where(r.recent, func.json(col(CheckIn.answers)) != "{}")
         .group_by(r.circle_id)
     )
 
 
-def _role_counts(ranked: CTE) -> Any:
+def _role_counts(latest: CTE) -> Any:
     """Per circle: role assignments held by someone at the last 4 held sessions."""
-    r = ranked.c
+    r = latest.c
     return (
         sa_select(r.circle_id, func.count().label("assignments"))
-        .select_from(ranked)
+        .select_from(latest)
         .join(RoleAssignment, col(RoleAssignment.session_id) == r.session_id)
-        .where(_recent(ranked), col(RoleAssignment.member_id).is_not(None))
+        .where(r.recent, col(RoleAssignment.member_id).is_not(None))
         .group_by(r.circle_id)
     )
 

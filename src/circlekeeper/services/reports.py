@@ -203,7 +203,9 @@ def _sessions(session: Session, circle_id: int, scope: ReportPeriod) -> list[Ses
 
 
 def _attendance(session: Session, scope: ReportPeriod, where: Any) -> tuple[int, int]:
-    """Present and expected (not excused) marks at held sessions in the period."""
+    """Present and expected (not excused) marks at held sessions in the period: the period's
+    held sessions (circle_session(local_date, status)), then their marks (the covering index
+    checkin(session_id, attendance, member_id)); a check-in's day is its session's."""
     present = func.coalesce(
         func.sum(case((col(CheckIn.attendance) == Attendance.PRESENT.value, 1), else_=0)), 0
     )
@@ -215,7 +217,7 @@ def _attendance(session: Session, scope: ReportPeriod, where: Any) -> tuple[int,
         .join(CircleSession, col(CircleSession.id) == col(CheckIn.session_id))
         .where(
             where,
-            col(CheckIn.day).between(scope.start, scope.end),
+            col(CircleSession.local_date).between(scope.start, scope.end),
             col(CircleSession.status) == SessionStatus.HELD.value,
         )
     ).one()
@@ -234,15 +236,7 @@ def _quotes(
             shown_name(scope.audience, circle_id=scope.circle_id).label("name"),
         )
         .join(Member, col(Member.id) == col(CheckIn.member_id))
-        .where(
-            col(CheckIn.day).between(scope.start, scope.end),
-            may_read(
-                scope.audience,
-                CheckIn.visibility,
-                own_circle=_own(CheckIn.circle_id == scope.circle_id, scope),
-            ),
-            col(CheckIn.answers) != "{}",
-        )
+        .where(*_readable_answers(scope))
         .order_by(col(CheckIn.day), col(CheckIn.id))
     )
     if circle_id is not None:
@@ -254,6 +248,19 @@ def _quotes(
         if answer.strip()
     ]
     return quotes[-limit:] if limit else quotes
+
+
+def _readable_answers(scope: ReportPeriod) -> list[Any]:
+    """SQL: check-ins in the period with answers whose visibility the audience may read."""
+    return [
+        col(CheckIn.day).between(scope.start, scope.end),
+        may_read(
+            scope.audience,
+            CheckIn.visibility,
+            own_circle=_own(CheckIn.circle_id == scope.circle_id, scope),
+        ),
+        col(CheckIn.answers) != "{}",
+    ]
 
 
 def _themes(quotes: list[Quote]) -> list[Theme]:
@@ -422,14 +429,47 @@ def _highlights(session: Session, scope: ReportPeriod) -> list[CircleHighlight]:
         .group_by(col(Circle.id))
         .order_by(col(Circle.name_key))
     ).all()
+    quotes = _latest_quotes(session, scope, QUOTES_PER_CIRCLE)
     return [
-        CircleHighlight(
-            circle=name,
-            held=count,
-            quotes=_quotes(session, scope, circle_id=circle_id, limit=QUOTES_PER_CIRCLE),
-        )
+        CircleHighlight(circle=name, held=count, quotes=quotes.get(_id(circle_id), []))
         for circle_id, name, count in rows
     ]
+
+
+def _latest_quotes(session: Session, scope: ReportPeriod, limit: int) -> dict[int, list[Quote]]:
+    """Circle id → its `limit` latest readable answers in the period (as `_quotes` gives them for
+    one circle), for every circle in one query: a window function keeps each circle's `limit`
+    latest check-ins with answers, which hold at least `limit` answers between them."""
+    newest = (col(CheckIn.day).desc(), col(CheckIn.id).desc())
+    ranked = (
+        select(  # type: ignore[call-overload]
+            CheckIn.circle_id,
+            CheckIn.day,
+            CheckIn.id,
+            CheckIn.answers,
+            CheckIn.visibility,
+            shown_name(scope.audience, circle_id=scope.circle_id).label("name"),
+            func.row_number()
+            .over(partition_by=col(CheckIn.circle_id), order_by=newest)
+            .label("rank"),
+        )
+        .join(Member, col(Member.id) == col(CheckIn.member_id))
+        .where(*_readable_answers(scope))
+        .subquery("ranked")
+    )
+    r = ranked.c
+    found: dict[int, list[Quote]] = {}
+    for circle_id, day, answers, visibility, name in session.exec(
+        select(r.circle_id, r.day, r.answers, r.visibility, r.name)  # type: ignore[call-overload]
+        .where(r.rank <= limit)
+        .order_by(r.circle_id, r.day, r.id)
+    ).all():
+        found.setdefault(circle_id, []).extend(
+            Quote(day=day, prompt=prompt, answer=answer, member=name, visibility=visibility)
+            for prompt, answer in answers.items()
+            if answer.strip()
+        )
+    return {circle_id: quotes[-limit:] for circle_id, quotes in found.items()}
 
 
 def _seats_open() -> Any:
