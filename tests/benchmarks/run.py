@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks import report, startup
 from tests.benchmarks.generate import (
     DEFAULT_MEMBERS,
     DEFAULT_ROOT,
@@ -144,11 +145,8 @@ def bench_circle_show(ctx: Context) -> list[Result]:
 
 
 def bench_help(ctx: Context) -> list[Result]:
-    """4. `circlekeeper --help` vs a bare Typer app's `--help`."""
-    subject = Command([str(CIRCLEKEEPER), "--help"])
-    floor = Command([str(PYTHON), script("floor_typer.py"), "--help"])
-    pair = paired(subject, floor, ctx.env, runs=ctx.runs + 2, warmup=1)
-    return [from_paired("4. circlekeeper --help", pair, 1.2, "floor: a bare Typer app's --help")]
+    """4. `circlekeeper --help` and bash completion vs a bare Typer app's `--help` (startup.py)."""
+    return startup.bench_help(ctx.env, ctx.runs + 2) + startup.bench_completion(ctx.env, ctx.runs)
 
 
 def bench_first_paint(ctx: Context) -> list[Result]:
@@ -355,23 +353,33 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     chosen = args.only or [*BENCHMARKS, GROUPING]
     status = 0
+    results: list[Result] = []
+    data = ""
     if any(name in BENCHMARKS for name in chosen):
-        status = community(args, [name for name in chosen if name in BENCHMARKS])
+        status, results, data = community(args, [name for name in chosen if name in BENCHMARKS])
         print(flush=True)
+    grouping: list[str] = []
     if GROUPING in chosen and status != 2:
-        status = max(status, run_grouping(seeds=3 if args.quick else DEFAULT_SEEDS))
+        seeds = 3 if args.quick else DEFAULT_SEEDS
+        status = max(status, run_grouping(seeds=seeds, tables=grouping))
+    if args.only is None and status != 2:
+        command = " ".join(["make bench", *(argv or sys.argv[1:])]).strip()
+        text = report.render(results, data=data, command=command, grouping="\n".join(grouping))
+        print(f"wrote {report.write(text).name}")
     return status
 
 
-def community(args: argparse.Namespace, names: list[str]) -> int:
-    """The benchmarks on the generated community data: 0 within budget, 1 missed, 2 failed."""
+def community(args: argparse.Namespace, names: list[str]) -> tuple[int, list[Result], str]:
+    """The benchmarks on the generated community data: the status (0 within budget, 1 missed,
+    2 failed), the figures, and a line saying what data they ran on."""
     started = time.perf_counter()
     scale = Scale.for_members(args.members, args.seed)
-    print(
-        f"data: {scale.members:,} members, {scale.circles:,} circles, "
-        f"{scale.memberships:,} memberships (seed {scale.seed})",
-        flush=True,
+    described = (
+        f"{scale.members:,} members, {scale.circles:,} circles, {scale.memberships:,} memberships, "
+        f"{scale.checkins:,} check-ins, {scale.ambassadors:,} ambassadors, "
+        f"{scale.recognitions:,} recognitions (seed {scale.seed})"
     )
+    print(f"data: {described}", flush=True)
     if not is_cached(scale, args.root):
         # In its own process: a child's peak memory (from wait4) counts its parent's at fork, so
         # the runner must stay small rather than hold the 100,000-row import it just made.
@@ -395,7 +403,7 @@ def community(args: argparse.Namespace, names: list[str]) -> int:
             results.extend(BENCHMARKS[name](ctx))
     except BenchmarkFailed as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 2
+        return 2, results, described
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()
@@ -403,7 +411,7 @@ def community(args: argparse.Namespace, names: list[str]) -> int:
     missed = [result.figure for result in results if not result.passed]
     elapsed = time.perf_counter() - started
     print(f"\n{len(results) - len(missed)} of {len(results)} within budget in {elapsed:.0f} s")
-    return 1 if missed else 0
+    return (1 if missed else 0), results, described
 
 
 if __name__ == "__main__":
