@@ -344,3 +344,14 @@ def test_applying_a_review_backs_up_first(cli: Cli) -> None:
     seats = Cli(folder / before).json("circle", "show", "Tuesday")
     assert len(seats["members"]) == 4  # Bo's seat had not ended yet in the backup
     assert len(cli.json("circle", "show", "Tuesday")["members"]) == 3
+
+
+def test_a_command_on_an_older_database_says_it_is_upgrading_first(cli: Cli) -> None:
+    from tests.unit.test_migrations import step_back
+
+    assert cli.db_path is not None
+    step_back(cli.db_path)
+    first = cli("member", "list")
+    assert f"to {SCHEMA_VERSION} (a backup is taken first" in first.stderr
+    assert "Ana" in first.stdout
+    assert "upgrading" not in cli("member", "list").stderr

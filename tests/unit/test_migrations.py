@@ -176,6 +176,27 @@ def test_an_older_database_is_backed_up_before_it_is_migrated(db: Database) -> N
     assert read_file(path, "SELECT version_num FROM alembic_version") == [(head_revision(),)]
 
 
+def test_an_upgrade_is_announced_before_it_starts_and_only_then(db: Database) -> None:
+    path = db.path
+    db.close()
+    step_back(path)
+    old_version = read_file(path, "PRAGMA user_version")[0][0]
+    heard: list[tuple[str, int]] = []
+
+    def told(message: str) -> None:
+        heard.append((message, read_file(path, "PRAGMA user_version")[0][0]))
+
+    open_database(path, on_upgrade=told).close()
+    open_database(path, on_upgrade=told).close()
+    assert heard == [
+        (
+            f"upgrading {path.name} from schema {old_version} to {SCHEMA_VERSION} (a backup is "
+            "taken first; a large database can take a minute)…",
+            old_version,
+        )
+    ]
+
+
 def test_a_current_database_is_opened_without_a_backup(db: Database) -> None:
     path = db.path
     db.close()

@@ -33,6 +33,11 @@ def open_db(ctx: typer.Context, *, automatic_backup: bool = True) -> Database:
     from circlekeeper.cli import output
     from circlekeeper.services.workspace import open_workspace
 
-    db = open_workspace(state(ctx).db_path, automatic_backup=automatic_backup, warn=output.warning)
+    db = open_workspace(
+        state(ctx).db_path,
+        automatic_backup=automatic_backup,
+        warn=output.warning,
+        inform=output.info,
+    )
     ctx.call_on_close(db.close)
     return db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from circlekeeper.db.errors import (
     damaged_message,
 )
 from circlekeeper.db.identify import identify
+from circlekeeper.db.schema import SCHEMA_VERSION
 from circlekeeper.paths import private_mkdir
 
 _WRITE_OPTION = "circlekeeper_write"
@@ -147,15 +148,32 @@ def storage_error(path: Path, exc: BaseException) -> StorageError | None:
     return None
 
 
-def open_database(path: Path, *, busy_timeout_ms: int | None = None) -> Database:
+def open_database(
+    path: Path,
+    *,
+    busy_timeout_ms: int | None = None,
+    on_upgrade: Callable[[str], None] | None = None,
+) -> Database:
     """Open an existing database, migrating it (after a backup) if its schema is older.
 
-    Raises DatabaseMissing for a path with no file, and refuses foreign or newer files untouched.
+    `on_upgrade` is told, before a migration starts, what is about to happen: on a large
+    database building new indexes takes a while, and silence would look like a hang. Raises
+    DatabaseMissing for a path with no file, and refuses foreign or newer files untouched.
     """
     state = identify(path)
     if state.needs_migration:
+        if on_upgrade is not None:
+            on_upgrade(upgrade_notice(path, state.user_version))
         _migrate(path, state.user_version)
     return Database(path, busy_timeout_ms=busy_timeout_ms)
+
+
+def upgrade_notice(path: Path, version: int) -> str:
+    """What a user reads while `path` is upgraded from schema `version`."""
+    return (
+        f"upgrading {path.name} from schema {version} to {SCHEMA_VERSION} (a backup is taken "
+        "first; a large database can take a minute)…"
+    )
 
 
 def _migrate(path: Path, version: int) -> None:

@@ -33,16 +33,18 @@ def open_workspace(
     *,
     automatic_backup: bool = True,
     warn: Callable[[str], None] | None = None,
+    inform: Callable[[str], None] | None = None,
 ) -> Database:
     """Open the database the user means for work; only the default database is created on
     first use.
 
     Opening checks once whether the daily automatic backup is due (services/backups.py) and
     whether the database sits in a synced or network folder; each problem found is passed to
-    `warn`. `automatic_backup=False` is for `member forget`, which must not take a backup first
-    (it would keep what the member asked to erase). A database created just now is not backed
-    up. When two processes create the default database at once (a TUI and a CLI run on first
-    use), the one whose file lands second opens the winner's file instead of failing.
+    `warn`; `inform` hears of a schema upgrade before it starts. `automatic_backup=False` is for
+    `member forget`, which must not take a backup first (it would keep what the member asked to
+    erase). A database created just now is not backed up. When two processes create the default
+    database at once (a TUI and a CLI run on first use), the one whose file lands second opens the
+    winner's file instead of failing.
     """
     from circlekeeper.services.backups import opening_checks
 
@@ -52,7 +54,7 @@ def open_workspace(
         if created is not None:
             _tell(opening_checks(path, automatic_backup=False), warn)
             return created
-    db = open_database(path)
+    db = open_database(path, on_upgrade=inform)
     try:
         _tell(opening_checks(path, automatic_backup=automatic_backup), warn)
     except BaseException:
