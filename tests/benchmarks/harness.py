@@ -170,25 +170,26 @@ def from_paired(figure: str, pair: Paired, budget: float, note: str = "") -> Res
 HEADERS = ("figure", "median", "floor", "ratio", "budget", "result", "runs", "peak MiB")
 
 
+def row_cells(result: Result) -> tuple[str, ...]:
+    """One result as the table's cells, in HEADERS order (plain text, shared by BENCHMARKS.md)."""
+    peak = "" if result.peak_mib is None else f"{result.peak_mib:.0f}"
+    if result.floor_peak_mib is not None:
+        peak += f" / {result.floor_peak_mib:.0f}"
+    return (
+        result.figure,
+        f"{result.median_ms:,.0f} ms",
+        "—" if result.floor_ms is None else f"{result.floor_ms:,.0f} ms",
+        "—" if result.ratio is None else f"{result.ratio:.2f}x",
+        result.budget_text,
+        "PASS" if result.passed else "MISS",
+        str(result.runs),
+        peak,
+    )
+
+
 def table(results: Sequence[Result]) -> str:
     """The results as a plain-text table, one line per figure, notes underneath."""
-    rows = [HEADERS]
-    for result in results:
-        peak = "" if result.peak_mib is None else f"{result.peak_mib:.0f}"
-        if result.floor_peak_mib is not None:
-            peak += f" / {result.floor_peak_mib:.0f}"
-        rows.append(
-            (
-                result.figure,
-                f"{result.median_ms:,.0f} ms",
-                "—" if result.floor_ms is None else f"{result.floor_ms:,.0f} ms",
-                "—" if result.ratio is None else f"{result.ratio:.2f}x",
-                result.budget_text,
-                "PASS" if result.passed else "MISS",
-                str(result.runs),
-                peak,
-            )
-        )
+    rows = [HEADERS, *(row_cells(result) for result in results)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(HEADERS))]
     right = {1, 2, 3, 6, 7}
     lines = []

@@ -13,29 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 from circlekeeper import clock
+from tests.benchmarks.floor_query import connect
 
 TODAY = dt.date(2026, 11, 21)
 ATTENDANCE = (
     "SELECT circle_id, sum(attendance = 'present'), sum(attendance = 'absent') FROM checkin"
     " WHERE day BETWEEN ? AND ? GROUP BY circle_id"
 )
-
-
-def floor_connection(path: Path) -> sqlite3.Connection:
-    """A read-write sqlite3 connection with circlekeeper's pragmas (see floor_query.py)."""
-    from tests.benchmarks.floor_query import PRAGMAS
-
-    conn = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, isolation_level=None)
-    for pragma in PRAGMAS:
-        conn.execute(pragma)
-    return conn
 
 
 def main(argv: list[str]) -> int:
@@ -46,7 +35,7 @@ def main(argv: list[str]) -> int:
     path, runs = Path(argv[0]), int(argv[1])
     clock.freeze(dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC))
     db = open_database(path)
-    conn = floor_connection(path)
+    conn = connect(str(path))
     window = ((TODAY - dt.timedelta(days=89)).isoformat(), TODAY.isoformat())
 
     def floor() -> int:

@@ -12,7 +12,7 @@ import platform
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.benchmarks.harness import Result
+from tests.benchmarks.harness import HEADERS, Result, row_cells
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = REPO / "BENCHMARKS.md"
@@ -26,24 +26,11 @@ def _cell(text: str) -> str:
 def markdown_table(results: Sequence[Result]) -> str:
     """The community figures as a Markdown table, with each figure's note as its last column."""
     lines = [
-        "| figure | median | floor | ratio | budget | result | runs | peak MiB | note |",
+        "| " + " | ".join((*HEADERS, "note")) + " |",
         "|---|--:|--:|--:|---|---|--:|--:|---|",
     ]
     for result in results:
-        peak = "" if result.peak_mib is None else f"{result.peak_mib:.0f}"
-        if result.floor_peak_mib is not None:
-            peak += f" / {result.floor_peak_mib:.0f}"
-        cells = (
-            result.figure,
-            f"{result.median_ms:,.0f} ms",
-            "—" if result.floor_ms is None else f"{result.floor_ms:,.0f} ms",
-            "—" if result.ratio is None else f"{result.ratio:.2f}x",
-            result.budget_text,
-            "**PASS**" if result.passed else "**MISS**",
-            str(result.runs),
-            peak,
-            result.note,
-        )
+        cells = (*row_cells(result), result.note)
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     return "\n".join(lines)
 
