@@ -1,9 +1,12 @@
 """Hot queries use their indexes: the member list walks its sort index, sizes use seat indexes,
 circle health walks each circle's sessions newest first and counts marks from a covering index,
-and the digest reads a month's sessions by day."""
+counts who spoke from a partial index of answered check-ins, the digest reads a month's sessions
+by day and its quotes from answered check-ins by day, and goal status sums a period's progress
+from a covering index by day without walking the member-name index."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,16 +15,21 @@ import pytest
 from sqlalchemy import event
 from tests.health_helpers import make_circle, seat, tuesdays, weeks_held
 
+from circlekeeper.algorithms.goal_periods import Period
 from circlekeeper.db import Database
 from circlekeeper.export.reports import build_report
-from circlekeeper.models import CircleCreate, MemberCreate, MemberStatus
-from circlekeeper.services import circles, members
+from circlekeeper.models import CircleCreate, GoalPer, MemberCreate, MemberStatus
+from circlekeeper.services import ambassadors, circles, goals, members
 from circlekeeper.services.health import circle_health
+from circlekeeper.services.programme_settings import ProgrammeSettings
 
 TEMP_SORT = "USE TEMP B-TREE FOR ORDER BY"
 SESSIONS_NEWEST_FIRST = "COVERING INDEX ix_circle_session_circle_day (circle_id=? AND local_date<?)"
 MARKS = "SEARCH checkin USING COVERING INDEX ix_checkin_session_attendance (session_id=?)"
 SEAT_INDEXES = ("ix_membership_circle", "uq_membership_current")
+SPEAKERS = "SEARCH checkin USING INDEX ix_checkin_session_spoke (session_id=? AND attendance=?)"
+QUOTES = "SEARCH checkin USING INDEX ix_checkin_day_answered (day>? AND day<?)"
+PERIOD_SUMS = "SEARCH goal_progress USING COVERING INDEX ix_goal_progress_day (day>? AND day<?)"
 
 
 @pytest.fixture
@@ -149,3 +157,61 @@ def test_digest_reads_the_months_sessions_by_day_and_their_marks_from_a_covering
     steps = plan(history, sql, params)
     assert "SEARCH circle_session USING COVERING INDEX ix_circle_session_day_status" in steps
     assert MARKS in steps
+
+
+def test_circle_health_counts_speakers_from_the_partial_index_of_answered_checkins(
+    history: Database,
+) -> None:
+    with captured(history) as statements:
+        circle_health(history)
+    [(sql, params)] = only(statements, lambda s: "json(checkin.answers)" in s)
+    assert SPEAKERS in plan(history, sql, params)
+
+
+def test_digest_reads_quotes_from_answered_checkins_by_day(history: Database) -> None:
+    with captured(history) as statements:
+        build_report(history, "digest", circle_ref=None, start=None, end=None, texts={})
+    quotes = only(statements, lambda s: "row_number()" in s and "checkin.answers" in s)
+    for sql, params in quotes:
+        steps = plan(history, sql, params)
+        assert QUOTES in steps
+        assert "ix_checkin_circle_day" not in steps
+
+
+@pytest.fixture
+def programme(populated: Database) -> Database:
+    """Two ambassadors with weekly goals and some progress this week."""
+    utc = ProgrammeSettings(timezone="UTC")
+    for handle in ("p1", "p2"):
+        ambassadors.add_ambassador(populated, member_ref=handle, focus=["welcome"], settings=utc)
+        goals.set_goal(
+            populated, ref=handle, metric="welcome", target=2, per=GoalPer.WEEK, settings=utc
+        )
+        goals.log_progress(populated, ref=handle, metric="welcome", count=1, settings=utc)
+    return populated
+
+
+def test_goal_status_finds_ambassadors_without_walking_the_member_name_index(
+    programme: Database,
+) -> None:
+    with captured(programme) as statements:
+        found = goals.goal_status(programme, settings=ProgrammeSettings(timezone="UTC"))
+    assert {status.done for status in found} == {1}
+    [(sql, params)] = only(statements, lambda s: s.startswith("SELECT ambassador.id, member.name"))
+    steps = plan(programme, sql, params)
+    assert "ix_member_name_key_id" not in steps
+    assert TEMP_SORT not in steps
+
+
+def test_progress_sums_for_a_whole_programme_read_only_the_periods_from_a_covering_index(
+    programme: Database,
+) -> None:
+    """With thousands of ambassadors (as goal status at community scale asks), each period is
+    one range of goal_progress(day, ambassador_id, metric_key, count), not every history."""
+    week = Period(start=dt.date(2026, 11, 16), end=dt.date(2026, 11, 22))
+    month = Period(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30))
+    with captured(programme) as statements, programme.read() as session:
+        sums = goals.progress_sums(session, ambassador_ids=range(1, 5001), periods=[week, month])
+    assert set(sums.values()) == {1}
+    [(sql, params)] = only(statements, lambda s: "sum(goal_progress.count)" in s)
+    assert PERIOD_SUMS in plan(programme, sql, params)

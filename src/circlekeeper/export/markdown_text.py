@@ -11,7 +11,9 @@ PUNCTUATION = r"""\`*_[]<>#!|~&$@"""
 """Punctuation that can start markup anywhere in a line, escaped with a backslash wherever it
 appears: emphasis, code, links and images, raw HTML and entities, tables, strikethrough, math,
 mentions and issue links. Other punctuation stays as typed so the Markdown reads naturally."""
-_ESCAPE = re.compile("([" + re.escape(PUNCTUATION) + "])")
+_MARKUP = re.compile("[" + re.escape(PUNCTUATION) + "]")
+_ESCAPE = str.maketrans({mark: "\\" + mark for mark in PUNCTUATION})
+"""Each punctuation mark preceded by a backslash, in one pass (str.translate, not a regex)."""
 _LINE_START = re.compile(r"^(?:([-+=:])|(\d+)([.)]))")
 """What starts a block only at the beginning of a line: list items, setext underlines, the
 delimiter row of a table (a line such as ":---" under a line holding a pipe) and ordered-list
@@ -25,11 +27,14 @@ the text still shows "@everyone"."""
 
 def inline(text: str) -> str:
     """`text` as inline Markdown on one line: punctuation escaped, mass mentions defused,
-    newlines turned into spaces."""
-    flat = _SPACE.sub(" ", text)
-    defused = _MENTION.sub(lambda m: "@" + ZERO_WIDTH_JOINER + m.group(1), flat).strip()
-    escaped = _ESCAPE.sub(r"\\\1", defused)
-    return _LINE_START.sub(_escape_start, escaped)
+    newlines turned into spaces (each regex runs only when its trigger character is there, so
+    the thousands of plain names and sentences in a digest stay cheap)."""
+    flat = _SPACE.sub(" ", text) if "\n" in text or "\r" in text else text
+    if "@" in flat:
+        flat = _MENTION.sub(lambda m: "@" + ZERO_WIDTH_JOINER + m.group(1), flat)
+    stripped = flat.strip()
+    escaped = stripped.translate(_ESCAPE) if _MARKUP.search(stripped) else stripped
+    return _LINE_START.sub(_escape_start, escaped) if _LINE_START.match(escaped) else escaped
 
 
 def _escape_start(match: re.Match[str]) -> str:

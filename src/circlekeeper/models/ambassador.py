@@ -132,7 +132,7 @@ class GoalProgress(SQLModel, table=True):
         CheckConstraint(f"length(metric) BETWEEN 1 AND {METRIC_MAX}", name="metric_length"),
         CheckConstraint(f"count BETWEEN 1 AND {COUNT_MAX}", name="count_range"),
         Index("ix_goal_progress_ambassador", "ambassador_id", "metric_key", "day"),
-        Index("ix_goal_progress_day", "day", "ambassador_id", "count"),
+        Index("ix_goal_progress_day", "day", "ambassador_id", "metric_key", "count"),
     )
 
     id: int | None = SQLField(default=None, primary_key=True)

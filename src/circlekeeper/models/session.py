@@ -96,6 +96,14 @@ class CheckIn(SQLModel, table=True):
         Index("ix_checkin_circle_day", "circle_id", "day", "attendance"),
         Index("ix_checkin_member_day", "member_id", "day"),
         Index("ix_checkin_session_attendance", "session_id", "attendance", "member_id"),
+        Index(
+            "ix_checkin_session_spoke",
+            "session_id",
+            "attendance",
+            "member_id",
+            sqlite_where=text("json(answers) != '{}'"),
+        ),
+        Index("ix_checkin_day_answered", "day", "circle_id", sqlite_where=text("answers != '{}'")),
     )
 
     id: int | None = SQLField(default=None, primary_key=True)

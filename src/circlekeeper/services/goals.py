@@ -272,7 +272,10 @@ class GoalSpan:
 
 
 def load_who(session: Session, where: ColumnElement[bool]) -> dict[int, Who]:
-    """The ambassadors matching `where` (over Ambassador and Member), in member-name order."""
+    """The ambassadors matching `where` (over Ambassador and Member), in member-name order.
+
+    Sorted here, not in SQL: an ORDER BY on the member's name made SQLite walk the whole
+    member-name index (100,000 members) to find a few thousand ambassadors."""
     rows = session.exec(
         select(  # type: ignore[call-overload]
             Ambassador.id,
@@ -282,12 +285,14 @@ def load_who(session: Session, where: ColumnElement[bool]) -> dict[int, Who]:
             Ambassador.resting_until,
             Ambassador.started_on,
             Ambassador.retired_on,
+            Member.id,
         )
+        .select_from(Ambassador)
         .join(Member, col(Member.id) == col(Ambassador.member_id))
         .where(where)
-        .order_by(col(Member.name_key), col(Member.id))
     ).all()
-    return {row[0]: Who(*row) for row in rows}
+    ordered = sorted(rows, key=lambda row: (row[2], row[7]))
+    return {row[0]: Who(*row[:7]) for row in ordered}
 
 
 def _ids_of(where: ColumnElement[bool]) -> ColumnElement[int]:
@@ -450,7 +455,9 @@ def progress_sums(
     over a VALUES table of the periods (one GROUP BY however many ambassadors and periods).
 
     The day is bounded only by each period's own ends: an overall bound as well made SQLite
-    scan the whole window once per period.
+    scan the whole window once per period. Each period is one range of the covering index
+    goal_progress(day, ambassador_id, metric_key, count), so no ambassador's older history and
+    no progress row is read.
     """
     distinct = sorted(set(periods))
     if not distinct or not ambassador_ids:

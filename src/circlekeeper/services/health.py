@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, and_, case, func, not_, or_, tuple_
+from sqlalchemy import CTE, ColumnElement, and_, case, func, literal_column, not_, or_, tuple_
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 
@@ -38,7 +38,6 @@ from circlekeeper.models import (
 )
 from circlekeeper.services.errors import Conflict, InvalidInput
 from circlekeeper.services.health_models import (
-    CircleFiguresRead,
     CircleHealth,
     MemberAtRisk,
     MembersAtRisk,
@@ -76,7 +75,7 @@ def circle_health(
             scope = col(Circle.id) == circle.id
         else:
             scope = col(Circle.status).in_([status.value for status in JUDGED])
-        rows = session.execute(health_query(scope, day)).all()
+        rows = session.connection().execute(health_query(scope, day)).all()
     found = [_judged(row, day, settings) for row in rows]
     order = {status: index for index, status in enumerate(rules.ATTENTION_ORDER)}
     return [item for _, _, item in sorted(found, key=lambda f: (order[f[2].status], f[0], f[1]))]
@@ -261,6 +260,7 @@ def latest_sessions(scope: ColumnElement[bool], today: dt.date) -> CTE:
             ),
         )
         .cte("latest")
+        .prefix_with("MATERIALIZED")
     )
 
 
@@ -311,21 +311,25 @@ def _checkin_counts(latest: CTE) -> Any:
 
 
 def _speaker_counts(latest: CTE) -> Any:
-    """Per circle: who spoke at the recent sessions (an answer recorded in their check-in); the
-    only figure that reads check-in rows, and only those of people present."""
+    """Per circle: who spoke at the recent sessions (present, with an answer recorded), counted
+    from the partial index checkin(session_id, member_id) WHERE SPOKE, so no check-in row is
+    read."""
     r = latest.c
     return (
         sa_select(r.circle_id, func.count(func.distinct(col(CheckIn.member_id))).label("speakers"))
         .select_from(latest)
-        .join(
-            CheckIn,
-            and_(
-                col(CheckIn.session_id) == r.session_id,
-                col(CheckIn.attendance) == Attendance.PRESENT.value,
-            ),
-        )
-        .where(r.recent, func.json(col(CheckIn.answers)) != "{}")
+        .join(CheckIn, and_(col(CheckIn.session_id) == r.session_id, spoke()))
+        .where(r.recent)
         .group_by(r.circle_id)
+    )
+
+
+def spoke() -> ColumnElement[bool]:
+    """A check-in of someone present who answered a prompt, spelt exactly as the partial index
+    ix_checkin_session_spoke says it (literals, not parameters, so SQLite can match it)."""
+    return and_(
+        col(CheckIn.attendance) == literal_column(f"'{Attendance.PRESENT.value}'"),
+        func.json(col(CheckIn.answers)) != literal_column("'{}'"),
     )
 
 
@@ -345,7 +349,8 @@ def _role_counts(latest: CTE) -> Any:
 
 
 def _judged(row: Any, today: dt.date, settings: HealthSettings) -> tuple[str, int, CircleHealth]:
-    """The circle's sort key (name, id) and its health, from its row of `health_query`."""
+    """The circle's sort key (name, id) and its health, from its row of `health_query` (the
+    figures go in as a dict: pydantic builds the nested model in the same validation call)."""
     started = row.starts_on or _utc_date(row.created_at)
     last_held = _as_date(row.last_held)
     size = int(row.size)
@@ -373,24 +378,24 @@ def _judged(row: Any, today: dt.date, settings: HealthSettings) -> tuple[str, in
         lifecycle=CircleStatus(row.status),
         status=status,
         reasons=tuple(reasons),
-        figures=CircleFiguresRead(
-            as_of=today,
-            age_days=figures.age_days,
-            cadence_days=figures.cadence_days,
-            size=figures.size,
-            min_size=figures.min_size,
-            max_size=figures.max_size,
-            recent_attendance=figures.recent_attendance,
-            earlier_attendance=figures.earlier_attendance,
-            recent_sessions=figures.recent_sessions,
-            earlier_sessions=figures.earlier_sessions,
-            window_sessions=figures.window_sessions,
-            missed_sessions=figures.missed_sessions,
-            last_held_on=last_held,
-            days_since_held=figures.days_since_held,
-            speaking_share=figures.speaking_share,
-            role_load=figures.role_load,
-        ),
+        figures={
+            "as_of": today,
+            "age_days": figures.age_days,
+            "cadence_days": figures.cadence_days,
+            "size": figures.size,
+            "min_size": figures.min_size,
+            "max_size": figures.max_size,
+            "recent_attendance": figures.recent_attendance,
+            "earlier_attendance": figures.earlier_attendance,
+            "recent_sessions": figures.recent_sessions,
+            "earlier_sessions": figures.earlier_sessions,
+            "window_sessions": figures.window_sessions,
+            "missed_sessions": figures.missed_sessions,
+            "last_held_on": last_held,
+            "days_since_held": figures.days_since_held,
+            "speaking_share": figures.speaking_share,
+            "role_load": figures.role_load,
+        },
     )
     return row.name_key, row.id, read
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import and_, case, func, literal, literal_column, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -251,7 +251,9 @@ def _quotes(
 
 
 def _readable_answers(scope: ReportPeriod) -> list[Any]:
-    """SQL: check-ins in the period with answers whose visibility the audience may read."""
+    """SQL: check-ins in the period with answers whose visibility the audience may read; "with
+    answers" is spelt as the partial index checkin(day, circle_id) WHERE answers != '{}' says
+    it (a literal, not a parameter), so the period is one range of that index."""
     return [
         col(CheckIn.day).between(scope.start, scope.end),
         may_read(
@@ -259,7 +261,7 @@ def _readable_answers(scope: ReportPeriod) -> list[Any]:
             CheckIn.visibility,
             own_circle=_own(CheckIn.circle_id == scope.circle_id, scope),
         ),
-        col(CheckIn.answers) != "{}",
+        col(CheckIn.answers) != literal_column("'{}'"),
     ]
 
 
@@ -458,18 +460,24 @@ def _latest_quotes(session: Session, scope: ReportPeriod, limit: int) -> dict[in
         .subquery("ranked")
     )
     r = ranked.c
-    found: dict[int, list[Quote]] = {}
+    found: dict[int, list[tuple[Any, str, str, str, str]]] = {}
     for circle_id, day, answers, visibility, name in session.exec(
         select(r.circle_id, r.day, r.answers, r.visibility, r.name)  # type: ignore[call-overload]
         .where(r.rank <= limit)
         .order_by(r.circle_id, r.day, r.id)
     ).all():
         found.setdefault(circle_id, []).extend(
-            Quote(day=day, prompt=prompt, answer=answer, member=name, visibility=visibility)
+            (day, prompt, answer, name, visibility)
             for prompt, answer in answers.items()
             if answer.strip()
         )
-    return {circle_id: quotes[-limit:] for circle_id, quotes in found.items()}
+    return {
+        circle_id: [
+            Quote(day=day, prompt=prompt, answer=answer, member=name, visibility=visibility)
+            for day, prompt, answer, name, visibility in kept[-limit:]
+        ]
+        for circle_id, kept in found.items()
+    }
 
 
 def _seats_open() -> Any:
