@@ -54,7 +54,10 @@ def heading(level: int, text: str) -> str:
 
 def paragraph(text: str) -> str:
     """Multi-line `text` as paragraphs: each line escaped, a blank line between paragraphs kept,
-    a single newline kept as a hard line break (a backslash at the line's end)."""
+    a single newline kept as a hard line break (a backslash at the line's end). Text on one
+    line, as most answers are, is one inline paragraph without the block split."""
+    if "\n" not in text and "\r" not in text:
+        return inline(text) if text.strip() else ""
     blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
     rendered = []
     for block in blocks:

@@ -6,7 +6,8 @@ are read once, and GROUP BY queries count check-ins at them (the covering index
 checkin(session_id, attendance, member_id)) and role assignments. No window function ranks a
 circle's whole history, so the work grows with the circles, not with years of sessions. Members
 are read one row each with correlated look-ups on check-in(member_id, day). No check-in is loaded
-into Python; algorithms.circle_health turns the figures into a status and reasons.
+into Python; algorithms.circle_health turns the figures into a status and reasons. Queries
+are built from the Core tables of services.health_tables, so no ORM model is imported for them.
 
 Closed circles are left out. Paused circles are listed: dormant after a long rest, else steady,
 never judged on attendance, rhythm or size (see algorithms.circle_health).
@@ -17,25 +18,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, and_, case, func, literal_column, not_, or_, tuple_
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    func,
+    literal_column,
+    not_,
+    or_,
+    tuple_,
+)
 from sqlalchemy import select as sa_select
-from sqlmodel import col
 
 from circlekeeper import clock
 from circlekeeper.algorithms import circle_health as rules
 from circlekeeper.db import Database
-from circlekeeper.models import (
-    Attendance,
-    CheckIn,
-    Circle,
-    CircleSession,
-    CircleStatus,
-    Member,
-    Membership,
-    MemberStatus,
-    RoleAssignment,
-    SessionStatus,
-)
+from circlekeeper.models.enums import Attendance, CircleStatus, MemberStatus, SessionStatus
 from circlekeeper.services.errors import Conflict, InvalidInput
 from circlekeeper.services.health_models import (
     CircleHealth,
@@ -43,7 +43,14 @@ from circlekeeper.services.health_models import (
     MembersAtRisk,
 )
 from circlekeeper.services.health_settings import HealthSettings
-from circlekeeper.services.lookup import find_circle
+from circlekeeper.services.health_tables import (
+    CHECKIN,
+    CIRCLE,
+    CIRCLE_SESSION,
+    MEMBER,
+    MEMBERSHIP,
+    ROLE_ASSIGNMENT,
+)
 
 DAY_CHARS = len("2026-11-21")
 """A stored date's length: a session's key is its local date followed by its start."""
@@ -66,16 +73,18 @@ def circle_health(
     day = today or clock.today()
     with db.read() as session:
         if circle_ref is not None:
+            from circlekeeper.services.lookup import find_circle
+
             circle = find_circle(session, circle_ref)
             if circle.status == CircleStatus.CLOSED:
                 raise Conflict(
                     f"circle {circle.name!r} is closed — health is judged for forming, active "
                     "and paused circles ('circle reopen' brings it back)"
                 )
-            scope = col(Circle.id) == circle.id
+            scope = CIRCLE.c.id == circle.id
         else:
-            scope = col(Circle.status).in_([status.value for status in JUDGED])
-        rows = session.connection().execute(health_query(scope, day)).all()
+            scope = CIRCLE.c.status.in_([status.value for status in JUDGED])
+        rows = _plain_rows(session.connection(), health_query(scope, day))
     found = [_judged(row, day, settings) for row in rows]
     order = {status: index for index, status in enumerate(rules.ATTENTION_ORDER)}
     return [item for _, _, item in sorted(found, key=lambda f: (order[f[2].status], f[0], f[1]))]
@@ -146,38 +155,38 @@ def health_query(scope: ColumnElement[bool], today: dt.date) -> Any:
     roles = _role_counts(latest).subquery("roles")
     size = (
         sa_select(func.count())
-        .where(col(Membership.circle_id) == col(Circle.id), col(Membership.left_on).is_(None))
-        .correlate(Circle)
+        .where(MEMBERSHIP.c.circle_id == CIRCLE.c.id, MEMBERSHIP.c.left_on.is_(None))
+        .correlate(CIRCLE)
         .scalar_subquery()
     )
     counts = [c for c in (*held.c, *marks.c, *roles.c) if c.name != "circle_id"]
     return (
         sa_select(
-            col(Circle.id),
-            col(Circle.name),
-            col(Circle.name_key),
-            col(Circle.status),
-            col(Circle.cadence),
-            col(Circle.cadence_interval),
-            col(Circle.min_size),
-            col(Circle.max_size),
-            col(Circle.starts_on),
-            col(Circle.created_at),
+            CIRCLE.c.id,
+            CIRCLE.c.name,
+            CIRCLE.c.name_key,
+            CIRCLE.c.status,
+            CIRCLE.c.cadence,
+            CIRCLE.c.cadence_interval,
+            CIRCLE.c.min_size,
+            CIRCLE.c.max_size,
+            CIRCLE.c.starts_on,
+            CIRCLE.c.created_at,
             size.label("size"),
             *counts,
         )
-        .outerjoin(held, held.c.circle_id == col(Circle.id))
-        .outerjoin(marks, marks.c.circle_id == col(Circle.id))
-        .outerjoin(roles, roles.c.circle_id == col(Circle.id))
+        .outerjoin(held, held.c.circle_id == CIRCLE.c.id)
+        .outerjoin(marks, marks.c.circle_id == CIRCLE.c.id)
+        .outerjoin(roles, roles.c.circle_id == CIRCLE.c.id)
         .where(scope)
     )
 
 
 def _decided(circle_id: Any, today: dt.date) -> list[ColumnElement[bool]]:
     return [
-        col(CircleSession.circle_id) == circle_id,
-        col(CircleSession.status) != SessionStatus.PLANNED.value,
-        col(CircleSession.local_date) <= today,
+        CIRCLE_SESSION.c.circle_id == circle_id,
+        CIRCLE_SESSION.c.status != SessionStatus.PLANNED.value,
+        CIRCLE_SESSION.c.local_date <= today,
     ]
 
 
@@ -185,15 +194,15 @@ def _nth_newest(today: dt.date, n: int, *, held_only: bool) -> Any:
     """The key (local date then start, as one string) of the circle's n-th newest decided (or
     held) session up to `today`; NULL when it has fewer. A short walk of the index
     circle_session(circle_id, local_date, starts_at, status), newest first."""
-    key = col(CircleSession.local_date).op("||")(col(CircleSession.starts_at))
-    query = sa_select(key).where(*_decided(col(Circle.id), today))
+    key = CIRCLE_SESSION.c.local_date.op("||")(CIRCLE_SESSION.c.starts_at)
+    query = sa_select(key).where(*_decided(CIRCLE.c.id, today))
     if held_only:
-        query = query.where(col(CircleSession.status) == SessionStatus.HELD.value)
+        query = query.where(CIRCLE_SESSION.c.status == SessionStatus.HELD.value)
     return (
-        query.order_by(col(CircleSession.local_date).desc(), col(CircleSession.starts_at).desc())
+        query.order_by(CIRCLE_SESSION.c.local_date.desc(), CIRCLE_SESSION.c.starts_at.desc())
         .limit(1)
         .offset(n - 1)
-        .correlate(Circle)
+        .correlate(CIRCLE)
         .scalar_subquery()
     )
 
@@ -206,7 +215,7 @@ def _bounds(scope: ColumnElement[bool], today: dt.date) -> CTE:
     earlier = func.coalesce(_nth_newest(today, 2 * rules.WINDOW, held_only=True), "")
     window = func.coalesce(_nth_newest(today, rules.WINDOW, held_only=False), "")
     keys = sa_select(
-        col(Circle.id).label("circle_id"),
+        CIRCLE.c.id.label("circle_id"),
         recent.label("recent"),
         earlier.label("earlier"),
         window.label("window"),
@@ -234,14 +243,14 @@ def latest_sessions(scope: ColumnElement[bool], today: dt.date) -> CTE:
     WINDOW newest decided). Newest means latest local date, then latest start."""
     bounds = _bounds(scope, today)
     b = bounds.c
-    at = tuple_(col(CircleSession.local_date), col(CircleSession.starts_at))
-    held = col(CircleSession.status) == SessionStatus.HELD.value
+    at = tuple_(CIRCLE_SESSION.c.local_date, CIRCLE_SESSION.c.starts_at)
+    held = CIRCLE_SESSION.c.status == SessionStatus.HELD.value
     recent_from = tuple_(func.coalesce(b.recent_day, ""), func.coalesce(b.recent_at, ""))
     return (
         sa_select(
             b.circle_id,
-            col(CircleSession.id).label("session_id"),
-            col(CircleSession.local_date).label("day"),
+            CIRCLE_SESSION.c.id.label("session_id"),
+            CIRCLE_SESSION.c.local_date.label("day"),
             held.label("held"),
             and_(held, at >= recent_from).label("recent"),
             and_(
@@ -253,10 +262,10 @@ def latest_sessions(scope: ColumnElement[bool], today: dt.date) -> CTE:
         )
         .select_from(bounds)
         .join(
-            CircleSession,
+            CIRCLE_SESSION,
             and_(
                 *_decided(b.circle_id, today),
-                col(CircleSession.local_date) >= b.earlier_day,
+                CIRCLE_SESSION.c.local_date >= b.earlier_day,
             ),
         )
         .cte("latest")
@@ -286,8 +295,8 @@ def _checkin_counts(latest: CTE) -> Any:
     """Per circle: present and absent marks in each window, and who came in the recent one,
     all from the covering index checkin(session_id, attendance, member_id)."""
     r = latest.c
-    present = col(CheckIn.attendance) == Attendance.PRESENT.value
-    absent = col(CheckIn.attendance) == Attendance.ABSENT.value
+    present = CHECKIN.c.attendance == Attendance.PRESENT.value
+    absent = CHECKIN.c.attendance == Attendance.ABSENT.value
     came = and_(r.recent, present)
     marks = (
         sa_select(
@@ -296,10 +305,10 @@ def _checkin_counts(latest: CTE) -> Any:
             _count_if(and_(r.recent, absent)).label("recent_absent"),
             _count_if(and_(r.earlier, present)).label("earlier_present"),
             _count_if(and_(r.earlier, absent)).label("earlier_absent"),
-            func.count(func.distinct(case((came, col(CheckIn.member_id))))).label("attendees"),
+            func.count(func.distinct(case((came, CHECKIN.c.member_id)))).label("attendees"),
         )
         .select_from(latest)
-        .join(CheckIn, col(CheckIn.session_id) == r.session_id)
+        .join(CHECKIN, CHECKIN.c.session_id == r.session_id)
         .where(or_(r.recent, r.earlier))
         .group_by(r.circle_id)
         .subquery("counted")
@@ -316,9 +325,9 @@ def _speaker_counts(latest: CTE) -> Any:
     read."""
     r = latest.c
     return (
-        sa_select(r.circle_id, func.count(func.distinct(col(CheckIn.member_id))).label("speakers"))
+        sa_select(r.circle_id, func.count(func.distinct(CHECKIN.c.member_id)).label("speakers"))
         .select_from(latest)
-        .join(CheckIn, and_(col(CheckIn.session_id) == r.session_id, spoke()))
+        .join(CHECKIN, and_(CHECKIN.c.session_id == r.session_id, spoke()))
         .where(r.recent)
         .group_by(r.circle_id)
     )
@@ -328,8 +337,8 @@ def spoke() -> ColumnElement[bool]:
     """A check-in of someone present who answered a prompt, spelt exactly as the partial index
     ix_checkin_session_spoke says it (literals, not parameters, so SQLite can match it)."""
     return and_(
-        col(CheckIn.attendance) == literal_column(f"'{Attendance.PRESENT.value}'"),
-        func.json(col(CheckIn.answers)) != literal_column("'{}'"),
+        CHECKIN.c.attendance == literal_column(f"'{Attendance.PRESENT.value}'"),
+        func.json(CHECKIN.c.answers) != literal_column("'{}'"),
     )
 
 
@@ -339,43 +348,82 @@ def _role_counts(latest: CTE) -> Any:
     return (
         sa_select(r.circle_id, func.count().label("assignments"))
         .select_from(latest)
-        .join(RoleAssignment, col(RoleAssignment.session_id) == r.session_id)
-        .where(r.recent, col(RoleAssignment.member_id).is_not(None))
+        .join(ROLE_ASSIGNMENT, ROLE_ASSIGNMENT.c.session_id == r.session_id)
+        .where(r.recent, ROLE_ASSIGNMENT.c.member_id.is_not(None))
         .group_by(r.circle_id)
     )
 
 
+def _plain_rows(connection: Connection, statement: Any) -> list[tuple[Any, ...]]:
+    """The statement's rows as plain driver tuples: its values are rendered inline (they are
+    dates, statuses and ids this module chose, never user text), so no bind or result processor
+    runs for each of the thousands of rows and columns are read by position."""
+    sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    return list(connection.exec_driver_sql(str(sql)).all())
+
+
 # --- circles: judging ----------------------------------------------------------------------
 
+LIFECYCLES = {status.value: status for status in CircleStatus}
+"""Circle statuses by their stored value, for reading rows without an enum call each."""
 
-def _judged(row: Any, today: dt.date, settings: HealthSettings) -> tuple[str, int, CircleHealth]:
-    """The circle's sort key (name, id) and its health, from its row of `health_query` (the
-    figures go in as a dict: pydantic builds the nested model in the same validation call)."""
-    started = row.starts_on or _utc_date(row.created_at)
-    last_held = _as_date(row.last_held)
-    size = int(row.size)
+
+def _judged(
+    row: tuple[Any, ...], today: dt.date, settings: HealthSettings
+) -> tuple[str, int, CircleHealth]:
+    """The circle's sort key (name, id) and its health, from its row of `health_query` (plain
+    driver values, read by position; the figures go in as a dict: pydantic builds the nested
+    model in the same validation call)."""
+    (
+        circle_id,
+        name,
+        name_key,
+        lifecycle,
+        cadence,
+        cadence_interval,
+        min_size,
+        max_size,
+        starts_on,
+        created_at,
+        size,
+        last_held_text,
+        recent,
+        earlier,
+        window,
+        missed,
+        recent_present,
+        recent_absent,
+        earlier_present,
+        earlier_absent,
+        attendees,
+        speakers,
+        assignments,
+    ) = row
+    started = _as_date(starts_on) or _utc_date(_as_datetime(created_at))
+    last_held = _as_date(last_held_text)
+    size = int(size)
     figures = rules.CircleFigures(
-        lifecycle=row.status,
+        lifecycle=lifecycle,
         age_days=(today - started).days,
-        cadence_days=rules.cadence_days(row.cadence, row.cadence_interval),
+        cadence_days=rules.cadence_days(cadence, cadence_interval),
         size=size,
-        min_size=row.min_size,
-        max_size=row.max_size,
-        recent_attendance=_attendance(row.recent_present, row.recent_absent),
-        earlier_attendance=_attendance(row.earlier_present, row.earlier_absent),
-        recent_sessions=int(row.recent or 0),
-        earlier_sessions=int(row.earlier or 0),
-        window_sessions=int(row.window or 0),
-        missed_sessions=int(row.missed or 0),
+        min_size=min_size,
+        max_size=max_size,
+        recent_attendance=_attendance(recent_present, recent_absent),
+        earlier_attendance=_attendance(earlier_present, earlier_absent),
+        recent_sessions=int(recent or 0),
+        earlier_sessions=int(earlier or 0),
+        window_sessions=int(window or 0),
+        missed_sessions=int(missed or 0),
         days_since_held=(today - last_held).days if last_held is not None else None,
-        speaking_share=rules.rate(row.speakers, row.attendees) if row.speakers else None,
-        role_load=rules.rate(int(row.assignments or 0), size),
+        speaking_share=rules.rate(speakers, attendees) if speakers else None,
+        role_load=rules.rate(int(assignments or 0), size),
     )
     status, reasons = rules.judge(figures, settings)
     read = CircleHealth(
-        circle_id=row.id,
-        name=row.name,
-        lifecycle=CircleStatus(row.status),
+        circle_id=circle_id,
+        name=name,
+        lifecycle=LIFECYCLES[lifecycle],
         status=status,
         reasons=tuple(reasons),
         figures={
@@ -397,7 +445,7 @@ def _judged(row: Any, today: dt.date, settings: HealthSettings) -> tuple[str, in
             "role_load": figures.role_load,
         },
     )
-    return row.name_key, row.id, read
+    return name_key, circle_id, read
 
 
 def _attendance(present: int | None, absent: int | None) -> float | None:
@@ -412,44 +460,42 @@ def member_figures_query(today: dt.date) -> Any:
     """One row per active or paused member with their seats and check-in figures as of `today`;
     the check-in look-ups run for active members only, each a search of check-in(member_id,
     day)."""
-    active = col(Member.status) == MemberStatus.ACTIVE.value
+    active = MEMBER.c.status == MemberStatus.ACTIVE.value
     return sa_select(
-        col(Member.id),
-        col(Member.name),
-        col(Member.name_key),
-        col(Member.status),
-        col(Member.paused_until),
+        MEMBER.c.id,
+        MEMBER.c.name,
+        MEMBER.c.name_key,
+        MEMBER.c.status,
+        MEMBER.c.paused_until,
         _seats(CircleStatus.ACTIVE).label("active_circles"),
         _seats(CircleStatus.FORMING).label("forming_circles"),
         _seats(CircleStatus.PAUSED).label("paused_circles"),
         _active_since().label("active_since"),
         case((active, _last_present(today))).label("last_present"),
         case((active, _absent_streak(today)), else_=0).label("absent_streak"),
-    ).where(col(Member.status).in_([MemberStatus.ACTIVE.value, MemberStatus.PAUSED.value]))
+    ).where(MEMBER.c.status.in_([MemberStatus.ACTIVE.value, MemberStatus.PAUSED.value]))
 
 
 def _open_seats() -> Any:
     return (
         sa_select(func.count())
-        .select_from(Membership)
-        .join(Circle, col(Circle.id) == col(Membership.circle_id))
-        .where(col(Membership.member_id) == col(Member.id), col(Membership.left_on).is_(None))
+        .select_from(MEMBERSHIP)
+        .join(CIRCLE, CIRCLE.c.id == MEMBERSHIP.c.circle_id)
+        .where(MEMBERSHIP.c.member_id == MEMBER.c.id, MEMBERSHIP.c.left_on.is_(None))
     )
 
 
 def _seats(status: CircleStatus) -> Any:
-    return (
-        _open_seats().where(col(Circle.status) == status.value).correlate(Member).scalar_subquery()
-    )
+    return _open_seats().where(CIRCLE.c.status == status.value).correlate(MEMBER).scalar_subquery()
 
 
 def _active_since() -> Any:
     """The day the member joined the earliest of their current active circles."""
     return (
         _open_seats()
-        .with_only_columns(func.min(col(Membership.joined_on)))
-        .where(col(Circle.status) == CircleStatus.ACTIVE.value)
-        .correlate(Member)
+        .with_only_columns(func.min(MEMBERSHIP.c.joined_on))
+        .where(CIRCLE.c.status == CircleStatus.ACTIVE.value)
+        .correlate(MEMBER)
         .scalar_subquery()
     )
 
@@ -457,55 +503,55 @@ def _active_since() -> Any:
 def _last_present(today: dt.date) -> Any:
     """The member's last day present at a session or with a written check-in."""
     return (
-        sa_select(col(CheckIn.day))
+        sa_select(CHECKIN.c.day)
         .where(
-            col(CheckIn.member_id) == col(Member.id),
-            col(CheckIn.day) <= today,
-            col(CheckIn.attendance) == Attendance.PRESENT.value,
+            CHECKIN.c.member_id == MEMBER.c.id,
+            CHECKIN.c.day <= today,
+            CHECKIN.c.attendance == Attendance.PRESENT.value,
         )
-        .order_by(col(CheckIn.day).desc())
+        .order_by(CHECKIN.c.day.desc())
         .limit(1)
-        .correlate(Member)
+        .correlate(MEMBER)
         .scalar_subquery()
     )
 
 
 def _held_checkins(today: dt.date) -> list[ColumnElement[bool]]:
     """The member's check-ins at held sessions up to `today` of the circles they sit in now."""
-    current = sa_select(col(Membership.circle_id)).where(
-        col(Membership.member_id) == col(Member.id), col(Membership.left_on).is_(None)
+    current = sa_select(MEMBERSHIP.c.circle_id).where(
+        MEMBERSHIP.c.member_id == MEMBER.c.id, MEMBERSHIP.c.left_on.is_(None)
     )
     return [
-        col(CheckIn.member_id) == col(Member.id),
-        col(CheckIn.day) <= today,
-        col(CircleSession.status) == SessionStatus.HELD.value,
-        col(CheckIn.circle_id).in_(current.correlate(Member)),
+        CHECKIN.c.member_id == MEMBER.c.id,
+        CHECKIN.c.day <= today,
+        CIRCLE_SESSION.c.status == SessionStatus.HELD.value,
+        CHECKIN.c.circle_id.in_(current.correlate(MEMBER)),
     ]
 
 
 def _absent_streak(today: dt.date) -> Any:
     """How many of the member's latest held-session check-ins in a row say absent: those after
     the last one that does not (excused breaks the run too)."""
-    joined = col(CircleSession.id) == col(CheckIn.session_id)
+    joined = CIRCLE_SESSION.c.id == CHECKIN.c.session_id
     last_unbroken = (
-        sa_select(col(CheckIn.day))
-        .join(CircleSession, joined)
-        .where(*_held_checkins(today), col(CheckIn.attendance) != Attendance.ABSENT.value)
-        .order_by(col(CheckIn.day).desc())
+        sa_select(CHECKIN.c.day)
+        .join(CIRCLE_SESSION, joined)
+        .where(*_held_checkins(today), CHECKIN.c.attendance != Attendance.ABSENT.value)
+        .order_by(CHECKIN.c.day.desc())
         .limit(1)
-        .correlate(Member)
+        .correlate(MEMBER)
         .scalar_subquery()
     )
     return (
         sa_select(func.count())
-        .select_from(CheckIn)
-        .join(CircleSession, joined)
+        .select_from(CHECKIN)
+        .join(CIRCLE_SESSION, joined)
         .where(
             *_held_checkins(today),
-            col(CheckIn.attendance) == Attendance.ABSENT.value,
-            col(CheckIn.day) > func.coalesce(last_unbroken, dt.date.min),
+            CHECKIN.c.attendance == Attendance.ABSENT.value,
+            CHECKIN.c.day > func.coalesce(last_unbroken, dt.date.min),
         )
-        .correlate(Member)
+        .correlate(MEMBER)
         .scalar_subquery()
     )
 
@@ -538,6 +584,13 @@ def _as_date(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+def _as_datetime(value: object) -> dt.datetime:
+    """A timestamp from SQL: plain driver rows hold it as ISO text."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
 
 
 def _utc_date(moment: dt.datetime) -> dt.date:

@@ -8,9 +8,10 @@ the database, so no renderer can leak it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, literal_column, or_
+from sqlalchemy import String, and_, case, func, literal, literal_column, or_, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -460,24 +461,42 @@ def _latest_quotes(session: Session, scope: ReportPeriod, limit: int) -> dict[in
         .subquery("ranked")
     )
     r = ranked.c
-    found: dict[int, list[tuple[Any, str, str, str, str]]] = {}
+    rows: dict[int, list[tuple[str, str, str, str]]] = {}
     for circle_id, day, answers, visibility, name in session.exec(
-        select(r.circle_id, r.day, r.answers, r.visibility, r.name)  # type: ignore[call-overload]
+        select(  # type: ignore[call-overload]
+            r.circle_id,
+            type_coerce(r.day, String),
+            type_coerce(r.answers, String),
+            r.visibility,
+            r.name,
+        )
         .where(r.rank <= limit)
         .order_by(r.circle_id, r.day, r.id)
     ).all():
-        found.setdefault(circle_id, []).extend(
-            (day, prompt, answer, name, visibility)
-            for prompt, answer in answers.items()
-            if answer.strip()
-        )
-    return {
-        circle_id: [
-            Quote(day=day, prompt=prompt, answer=answer, member=name, visibility=visibility)
-            for day, prompt, answer, name, visibility in kept[-limit:]
-        ]
-        for circle_id, kept in found.items()
-    }
+        rows.setdefault(circle_id, []).append((day, answers, visibility, name))
+    return {circle_id: _newest_quotes(kept, limit) for circle_id, kept in rows.items()}
+
+
+def _newest_quotes(rows: list[tuple[str, str, str, str]], limit: int) -> list[Quote]:
+    """The `limit` latest non-blank answers of one circle's check-in rows (day and answers as
+    stored text, oldest first), oldest first: rows are decoded newest first and only until
+    `limit` answers are found, so most of a digest's check-ins are never parsed."""
+    kept: list[Quote] = []
+    for day, answers, visibility, name in reversed(rows):
+        for prompt, answer in reversed(json.loads(answers).items()):
+            if answer.strip():
+                kept.append(
+                    Quote(
+                        day=dt.date.fromisoformat(day),
+                        prompt=prompt,
+                        answer=answer,
+                        member=name,
+                        visibility=visibility,
+                    )
+                )
+                if len(kept) == limit:
+                    return kept[::-1]
+    return kept[::-1]
 
 
 def _seats_open() -> Any:
