@@ -470,3 +470,26 @@ def test_fit_cell_cuts_and_pads_by_cell_width() -> None:
     for text in HOSTILE:
         for width in range(1, 12):
             assert cell_len(fit_cell(text, width)) == width
+
+
+@async_test
+async def test_prefetched_edges_make_end_and_home_need_no_query() -> None:
+    """With prefetch_edges the last page is read once the first is shown, so `end` paints the
+    last row without asking the loader again, and `home` comes back without a query either."""
+    source = FakeSource()
+    app = TableApp(source, prefetch_edges=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert source.calls == [(0, 200), (99_800, 200)]
+        table = app.table
+        assert table.highlighted == source.make_row(0)
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == ROWS - 1
+        assert table.highlighted == source.make_row(ROWS - 1)
+        assert app.highlighted[-1] == source.make_row(ROWS - 1)
+        assert "Member 099999" in screen_lines(table)[-1]
+        await pilot.press("home")
+        await pilot.pause()
+        assert "Member 000000" in screen_lines(table)[1]
+        assert source.calls == [(0, 200), (99_800, 200)]

@@ -1,9 +1,16 @@
-"""The circlekeeper TUI: members and circles screens over one database opened off the UI thread."""
+"""The circlekeeper TUI: members and circles screens over one database opened off the UI thread.
+
+Start-up is ordered for a fast first screen: the app imports only textual and SQLModel-free
+modules, the dashboard's first figures are read with plain sqlite3 (`db.glance`) and painted,
+and only then does a worker import the full stack (SQLAlchemy, SQLModel, pydantic), open the
+database and import the other screens, which the modes build on first use.
+"""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+import importlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -13,25 +20,53 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from circlekeeper.tui.bridge import error_message, run_db
-from circlekeeper.tui.screens.ambassadors import AmbassadorsScreen
-from circlekeeper.tui.screens.circles import CirclesScreen
 from circlekeeper.tui.screens.dashboard import DashboardScreen
 from circlekeeper.tui.screens.dialogs import MessageScreen
-from circlekeeper.tui.screens.export import ExportScreen
-from circlekeeper.tui.screens.health import HealthScreen
 from circlekeeper.tui.screens.help import HelpScreen
-from circlekeeper.tui.screens.incidents import IncidentsScreen
-from circlekeeper.tui.screens.members import MembersScreen
-from circlekeeper.tui.screens.recognition import RecognitionScreen
-from circlekeeper.tui.screens.rota import RotaScreen
-from circlekeeper.tui.screens.sessions import SessionsScreen
 from circlekeeper.tui.screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from circlekeeper.db import Database
+    from circlekeeper.db.glance import Glance
     from circlekeeper.services.workspace import OpenedWorkspace
 
 DEFAULT_THEME = "circlekeeper-dark"
+
+GLANCE_TIMEOUT_S = 0.2
+"""How long the first figures may wait for a locked database file before the dashboard does
+without them (they then come with the full read)."""
+
+LAZY_SCREENS = {
+    "health": ("health", "HealthScreen"),
+    "incidents": ("incidents", "IncidentsScreen"),
+    "members": ("members", "MembersScreen"),
+    "circles": ("circles", "CirclesScreen"),
+    "sessions": ("sessions", "SessionsScreen"),
+    "rota": ("rota", "RotaScreen"),
+    "ambassadors": ("ambassadors", "AmbassadorsScreen"),
+    "recognition": ("recognition", "RecognitionScreen"),
+    "export": ("export", "ExportScreen"),
+}
+"""Mode -> (module under tui.screens, class): screens whose modules import the data stack, so
+they are imported after the first paint (by `import_screens`) rather than with the app."""
+
+
+def lazy_screen(module: str, name: str) -> Callable[[], Screen]:
+    """A mode factory that imports `circlekeeper.tui.screens.<module>` when the mode opens."""
+
+    def make() -> Screen:
+        screen_class = getattr(importlib.import_module(f"circlekeeper.tui.screens.{module}"), name)
+        return screen_class()
+
+    make.__doc__ = f"Build the {name} (imported on first use)."
+    return make
+
+
+def import_screens() -> None:
+    """Import every lazily built screen's module (run in a worker once the first screen shows)."""
+    for module, _ in LAZY_SCREENS.values():
+        importlib.import_module(f"circlekeeper.tui.screens.{module}")
+
 
 SCREENS = Binding.Group("Screens", compact=True)
 """The screen keys share one footer label; `?` lists each with its own description."""
@@ -42,17 +77,9 @@ class CircleKeeperApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "circlekeeper"
-    MODES: ClassVar[dict[str, type[Screen]]] = {  # type: ignore[assignment]
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "dashboard": DashboardScreen,
-        "health": HealthScreen,
-        "incidents": IncidentsScreen,
-        "members": MembersScreen,
-        "circles": CirclesScreen,
-        "sessions": SessionsScreen,
-        "rota": RotaScreen,
-        "ambassadors": AmbassadorsScreen,
-        "recognition": RecognitionScreen,
-        "export": ExportScreen,
+        **{mode: lazy_screen(*where) for mode, where in LAZY_SCREENS.items()},
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -149,6 +176,9 @@ class CircleKeeperApp(App[None]):
     data_version: reactive[int] = reactive(0)
     """Bumped after any change so every screen reloads what it shows."""
 
+    glance: reactive[Glance | None] = reactive(None)
+    """The dashboard's first figures, read with plain sqlite3 before the database is opened."""
+
     def __init__(self, *, db_path: Path | None = None, demo: bool = False) -> None:
         super().__init__()
         self.db_path = db_path
@@ -161,12 +191,29 @@ class CircleKeeperApp(App[None]):
         self.call_after_refresh(gc.enable)
         self._apply_themes()
         self.sub_title = "opening…"
+        self.glance = self._glance()
+        self.call_after_refresh(self._open_database)
+
+    def _glance(self) -> Glance | None:
+        """The dashboard's first figures, read here on the UI thread: a few milliseconds of
+        indexed counts (given up after `GLANCE_TIMEOUT_S` if the file is locked) that let the
+        very first frame show real data; nothing else could be painted meanwhile anyway."""
+        from circlekeeper import paths
+        from circlekeeper.db.glance import first_glance
+
+        path = paths.explicit_db_path(self.db_path) or paths.default_db_path()
+        return first_glance(path, timeout_s=GLANCE_TIMEOUT_S)
+
+    def _open_database(self) -> None:
+        """Import the data stack and open the database in a worker, after the first frame."""
         run_db(self, self._open, self._opened, on_error=self._open_failed, group="open")
 
     def _open(self) -> OpenedWorkspace:
         from circlekeeper.services.workspace import open_for_tui
 
-        return open_for_tui(self.db_path)
+        opened = open_for_tui(self.db_path)
+        import_screens()
+        return opened
 
     def _opened(self, opened: OpenedWorkspace) -> None:
         self.db = opened.db

@@ -1,5 +1,9 @@
 """The Dashboard, the first screen: this week's sessions, what needs attention ranked by urgency
-(Enter opens the place to act), 12 weeks of attendance and a few key counts."""
+(Enter opens the place to act), 12 weeks of attendance and a few key counts.
+
+Its count line is painted twice at start-up: first from the app's `glance` (plain sqlite3, before
+the data stack is imported), then with everything once the full read model arrives.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
@@ -16,6 +21,7 @@ from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
+    from circlekeeper.db.glance import Glance
     from circlekeeper.services.dashboard_models import Alert, Dashboard
     from circlekeeper.tui.app import CircleKeeperApp
 
@@ -34,6 +40,17 @@ def alert_rows(alerts: list[Alert]) -> list[Row]:
         Row(index, (URGENCY_MARKS.get(a.urgency, ""), a.kind, a.title, a.detail), a)
         for index, a in enumerate(alerts)
     ]
+
+
+def counts_text(
+    active_members: int, active_circles: int, week_sessions: int, alerts: int | None
+) -> Content:
+    """The count line; `alerts` is None while the alerts are still being worked out."""
+    alert_text = "checking what needs attention…" if alerts is None else f"{alerts} alerts"
+    return Content(
+        f"{active_members:,} active members · {active_circles:,} active circles · "
+        f"{week_sessions} sessions this week · {alert_text}"
+    )
 
 
 def week_text(found: Dashboard) -> Content:
@@ -70,6 +87,14 @@ class DashboardScreen(Screen[None]):
         Binding("enter", "open_alert", "Open", id="dashboard.open", tooltip="Go where to act"),
     ]
 
+    class FiguresShown(Message):
+        """The count line now shows real figures: the glance's (`complete` False) or all of the
+        dashboard's (`complete` True)."""
+
+        def __init__(self, complete: bool) -> None:
+            super().__init__()
+            self.complete = complete
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[Row] = []
@@ -94,9 +119,19 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "glance", self.show_glance, init=True)
         self.watch(self.app, "db_ready", self._db_ready, init=True)
         self.watch(self.app, "data_version", lambda _: self.action_refresh(), init=False)
         self.query_one(PagedTable).focus()
+
+    def show_glance(self, glance: Glance | None) -> None:
+        """Paint the first figures, unless the full dashboard is already on show."""
+        if glance is None or self.shown is not None:
+            return
+        self.query_one("#dashboard-counts", Label).update(
+            counts_text(glance.active_members, glance.active_circles, glance.week_sessions, None)
+        )
+        self.post_message(self.FiguresShown(complete=False))
 
     def _db_ready(self, ready: bool) -> None:
         if ready:
@@ -121,10 +156,8 @@ class DashboardScreen(Screen[None]):
         self.shown = found
         self._rows = alert_rows(found.alerts)
         self.query_one("#dashboard-counts", Label).update(
-            Content(
-                f"{found.active_members:,} active members · {found.active_circles:,} active "
-                f"circles · {len(found.sessions)} sessions this week · "
-                f"{len(found.alerts)} alerts"
+            counts_text(
+                found.active_members, found.active_circles, len(found.sessions), len(found.alerts)
             )
         )
         self.query_one("#week-sessions", Static).update(week_text(found))
@@ -132,6 +165,7 @@ class DashboardScreen(Screen[None]):
         self.query_one(Sparkline).data = [w.rate or 0.0 for w in found.attendance]
         table = self.query_one(PagedTable)
         table.set_loader(self._load)
+        self.post_message(self.FiguresShown(complete=True))
 
     def _load(self, offset: int, limit: int) -> tuple[list[Row], int]:
         rows = self._rows

@@ -50,7 +50,12 @@ class ListDetailScreen(SearchBoxMixin):
                 if self.search_placeholder is not None:
                     yield Input(placeholder=self.search_placeholder, id="search")
                 yield Label("loading…", id="count", classes="count")
-                yield PagedTable(self.columns, id="list-table", empty_message=self.empty_message)
+                yield PagedTable(
+                    self.columns,
+                    id="list-table",
+                    empty_message=self.empty_message,
+                    prefetch_edges=True,
+                )
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content(self.detail_hint), id="detail")
         yield Footer()

@@ -265,6 +265,7 @@ class PagedTable(ScrollView, can_focus=True):
         page_size: int = 200,
         max_cached_pages: int = 20,
         empty_message: str = "Nothing to show",
+        prefetch_edges: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -278,6 +279,9 @@ class PagedTable(ScrollView, can_focus=True):
         self.page_size = page_size
         self.max_cached_pages = max(2, max_cached_pages)
         self.empty_message = empty_message
+        self.prefetch_edges = prefetch_edges
+        """Also fetch (and keep) the first and last pages once what is on screen has arrived,
+        so `home` and `end` paint in the next frame instead of waiting for a query."""
         self.total = 0
         """Rows in the source; known once the first page has arrived (see `total_known`)."""
         self.total_known = False
@@ -484,7 +488,8 @@ class PagedTable(ScrollView, can_focus=True):
         lower = max(0, first - visible) // size
         upper = min(self.total - 1, last + visible) // size
         near = [page for page in range(lower, upper + 1) if page not in on_screen]
-        return on_screen + near
+        edges = [0, (self.total - 1) // size] if self.prefetch_edges else []
+        return on_screen + near + [page for page in edges if page not in on_screen + near]
 
     def _request_needed(self) -> None:
         if self._loader is None or self._inflight is not None or not self.is_mounted:
