@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks import report, startup
+from tests.benchmarks import report, startup, tui_bench
 from tests.benchmarks.generate import (
     DEFAULT_MEMBERS,
     DEFAULT_ROOT,
@@ -63,7 +63,6 @@ class Context:
     env: dict[str, str]
     runs: int
     import_runs: int
-    jump_processes: int
 
 
 def script(name: str) -> str:
@@ -149,44 +148,10 @@ def bench_help(ctx: Context) -> list[Result]:
     return startup.bench_help(ctx.env, ctx.runs + 2) + startup.bench_completion(ctx.env, ctx.runs)
 
 
-def bench_first_paint(ctx: Context) -> list[Result]:
-    """5. The TUI's first page of members on screen vs a bare Textual app's first paint."""
-    db, total = str(ctx.data.db), ctx.data.scale.members
-    subject = Command([str(PYTHON), script("tui_first_paint.py"), db])
-    floor = Command([str(PYTHON), script("floor_textual.py")])
-    _check_json(subject, ctx.env, lambda out: out.get("total") == total)
-    pair = paired(subject, floor, ctx.env, runs=ctx.runs, warmup=1)
-    figure = f"5. TUI first paint ({total:,} members)"
-    return [from_paired(figure, pair, 2.5, "issue 10 wants ≤ 1.5x; floor: bare Textual app")]
-
-
-def bench_jump_end(ctx: Context) -> list[Result]:
-    """6. Pressing `end` until the last member is painted, timed inside the app (ms)."""
-    command = Command([str(PYTHON), script("tui_jump_end.py"), str(ctx.data.db), "3"])
-    first: list[float] = []
-    again: list[float] = []
-    for _ in range(ctx.jump_processes):
-        _, out = run_once(command, ctx.env, capture=True)
-        times = json.loads(out)["ms"]
-        first.append(times[0])
-        again.extend(times[1:])
-    total = ctx.data.scale.members
-    return [
-        Result(
-            figure=f"6. TUI end → last of {total:,}, first jump",
-            median_ms=statistics.median(first),
-            budget=250,
-            runs=len(first),
-            note=f"in-process, ms; worst {max(first):.0f} ms",
-        ),
-        Result(
-            figure=f"6. TUI end → last of {total:,}, later jumps",
-            median_ms=statistics.median(again),
-            budget=250,
-            runs=len(again),
-            note=f"in-process, cached pages dropped before each; worst {max(again):.0f} ms",
-        ),
-    ]
+def bench_tui(ctx: Context) -> list[Result]:
+    """5-6. The TUI: first paint, screen switches, `end` to the last member, peak memory
+    (tui_bench.py), each against a bare Textual app measured in the same run."""
+    return tui_bench.bench_tui(ctx.data.db, ctx.data.scale.members, ctx.env, ctx.runs)
 
 
 DIGEST_MONTH = ("2026-10-01", "2026-10-31")
@@ -327,8 +292,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "member-list": bench_member_list,
     "circle-show": bench_circle_show,
     "help": bench_help,
-    "first-paint": bench_first_paint,
-    "jump-end": bench_jump_end,
+    "tui": bench_tui,
     "health": bench_health,
     "goal-status": bench_goal_status,
     "digest": bench_digest,
@@ -394,7 +358,6 @@ def community(args: argparse.Namespace, names: list[str]) -> tuple[int, list[Res
         env={**child_env(work), "CIRCLEKEEPER_NOW": FROZEN_NOW.isoformat()},
         runs=3 if args.quick else args.runs,
         import_runs=1 if args.quick else args.import_runs,
-        jump_processes=2 if args.quick else 3,
     )
     results: list[Result] = []
     try:
