@@ -51,6 +51,7 @@ class PickerScreen(ModalScreen[int | None]):
         self._columns = columns
         self._placeholder = placeholder
         self._timer: Timer | None = None
+        self._searched = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -71,15 +72,22 @@ class PickerScreen(ModalScreen[int | None]):
         if self._timer is not None:
             self._timer.stop()
         value = event.value.strip()
-        self._timer = self.set_timer(
-            0.2, lambda: self.query_one(PagedTable).set_loader(self._loader_for(value))
-        )
+        self._timer = self.set_timer(0.2, lambda: self._search(value))
 
     @on(Input.Submitted, "#picker-search")
     def _submitted(self, event: Input.Submitted) -> None:
-        table = self.query_one(PagedTable)
-        table.set_loader(self._loader_for(event.value.strip()))
-        table.focus()
+        if self._timer is not None:
+            self._timer.stop()
+        self._search(event.value.strip())
+        self.query_one(PagedTable).focus()
+
+    def _search(self, value: str) -> None:
+        """List the rows matching `value`, unless they are listed already: reloading would drop
+        the row the user has just moved to (a late debounce after Enter did)."""
+        if value == self._searched:
+            return
+        self._searched = value
+        self.query_one(PagedTable).set_loader(self._loader_for(value))
 
     @on(PagedTable.RowSelected, "#picker-table")
     def _selected(self, event: PagedTable.RowSelected) -> None:
