@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner, Result
 
 from circlekeeper.cli import output
@@ -29,6 +31,20 @@ HOSTILE_NAMES = (
 def shown(name: str) -> str:
     """How a hostile name is stored and shown: terminal escapes are removed on the way in."""
     return clean_text(name)
+
+
+def leaf_commands() -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every leaf command of the app, as its path of names and the click command."""
+
+    def walk(path: tuple[str, ...], command: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
+        children = getattr(command, "commands", None)
+        if children is None:
+            yield path, command
+            return
+        for name, child in sorted(children.items()):
+            yield from walk((*path, name), child)
+
+    yield from walk((), typer.main.get_command(app))
 
 
 class Cli:

@@ -6,35 +6,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 
-from circlekeeper.cli.main import app
 from circlekeeper.db import Database
-from tests.cli.cli_helpers import Cli
+from tests.cli.cli_helpers import Cli, leaf_commands
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "json.md"
 
 
-def _commands() -> Iterator[tuple[tuple[str, ...], Any]]:
-    """Every leaf command of the app, as its path of names and the click command."""
-
-    def walk(path: tuple[str, ...], command: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
-        children = getattr(command, "commands", None)
-        if children is None:
-            yield path, command
-            return
-        for name, child in sorted(children.items()):
-            yield from walk((*path, name), child)
-
-    yield from walk((), typer.main.get_command(app))
-
-
-COMMANDS = dict(_commands())
+COMMANDS = dict(leaf_commands())
 
 
 def test_the_walk_finds_the_commands_this_file_is_about() -> None:
@@ -204,7 +187,7 @@ AMBASSADOR_COMMANDS = {
 }
 
 
-def test_the_walk_finds_the_ambassador_commands() -> None:
+def test_the_walk_finds_the_ambassadorleaf_commands() -> None:
     assert set(COMMANDS) >= AMBASSADOR_COMMANDS
 
 

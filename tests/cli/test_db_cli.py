@@ -19,6 +19,7 @@ from circlekeeper.db import Database, create_database
 from circlekeeper.db import backup as db_backup
 from circlekeeper.db.schema import SCHEMA_VERSION
 from tests.cli.cli_helpers import Cli
+from tests.migration_helpers import step_back
 
 
 @pytest.fixture
@@ -347,8 +348,6 @@ def test_applying_a_review_backs_up_first(cli: Cli) -> None:
 
 
 def test_a_command_on_an_older_database_says_it_is_upgrading_first(cli: Cli) -> None:
-    from tests.unit.test_migrations import step_back
-
     assert cli.db_path is not None
     step_back(cli.db_path)
     first = cli("member", "list")

@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from circlekeeper import clock
 from circlekeeper.cli import output
 from circlekeeper.cli.main import app
+from tests.cli.cli_helpers import leaf_commands
 from tests.conftest import FROZEN_NOW
 
 DATE_NAMES = frozenset(
@@ -139,20 +140,6 @@ SKIPPED: dict[tuple[str, ...], str] = {}
 """Commands left out, with the reason (none so far: every argument has a plausible value)."""
 
 
-def _commands() -> Iterator[tuple[tuple[str, ...], Any]]:
-    """Every leaf command of the app, as its path of names and the click command."""
-
-    def walk(path: tuple[str, ...], command: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
-        children = getattr(command, "commands", None)
-        if children is None:
-            yield path, command
-            return
-        for name, child in sorted(children.items()):
-            yield from walk((*path, name), child)
-
-    yield from walk((), typer.main.get_command(app))
-
-
 def _base(annotation: Any) -> Any:
     """The type inside Optional[...] / X | None / list[...]."""
     origin = typing.get_origin(annotation)
@@ -233,7 +220,7 @@ def _required(param: Any) -> str | None:
 
 def _cases() -> Iterator[Case]:
     """Every (command, parameter, value) case, its other arguments and options filled in."""
-    for path, command in _commands():
+    for path, command in leaf_commands():
         if path in SKIPPED:
             continue
         arguments = [param for param in command.params if param.param_type_name == "argument"]
@@ -276,7 +263,7 @@ COMMAND = typer.main.get_command(app)
 def test_every_required_option_gets_a_value() -> None:
     missing = [
         (path, param.opts[0])
-        for path, command in _commands()
+        for path, command in leaf_commands()
         if path not in SKIPPED and any(kind_of(other) for other in command.params)
         for param in command.params
         if param.param_type_name == "option" and param.required and _required(param) is None
@@ -287,7 +274,7 @@ def test_every_required_option_gets_a_value() -> None:
 def test_every_positional_argument_gets_a_value_or_its_command_is_skipped() -> None:
     missing = [
         (path, param.metavar)
-        for path, command in _commands()
+        for path, command in leaf_commands()
         if path not in SKIPPED
         for param in command.params
         if param.param_type_name == "argument"

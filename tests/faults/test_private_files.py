@@ -18,7 +18,7 @@ from circlekeeper import paths
 from circlekeeper.cli.errors import describe_exception
 from circlekeeper.db import Database
 from tests.cli.cli_helpers import Cli
-from tests.unit.test_migrations import step_back
+from tests.migration_helpers import step_back
 
 
 @pytest.fixture(params=[0o022, 0o002], ids=["umask 022", "umask 002"])

@@ -11,20 +11,18 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from circlekeeper import paths
-from circlekeeper.db import Database, migrate, open_database
+from circlekeeper.db import Database, open_database
 from circlekeeper.db.errors import StorageError
-from circlekeeper.db.migrate import head_revision
 from circlekeeper.db.schema import SCHEMA_VERSION
 from circlekeeper.models import MemberCreate
 from circlekeeper.services import members
 from tests.cli.cli_helpers import Cli
 from tests.faults.helpers import assert_one_line_error, query, sha256
-from tests.unit.test_migrations import step_back
+from tests.migration_helpers import add_revision_after_head, step_back
 
 ROSTER = ("Ana Lima", "Bea Costa", "Caio Reis")
 
@@ -119,19 +117,9 @@ def downgrade() -> None:
 @pytest.fixture
 def failing_last_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Add a revision after the real head that changes things, then fails."""
-    extra = tmp_path / "extra_versions"
-    extra.mkdir()
-    (extra / "9999_fails.py").write_text(FAILING_REVISION.format(head=head_revision()))
-    real_config = migrate._alembic_config
-
-    def config_with_failing_revision() -> Any:
-        config = real_config()
-        versions = Path(migrate.__file__).with_name("migrations") / "versions"
-        config.set_main_option("path_separator", "os")
-        config.set_main_option("version_locations", os.pathsep.join([str(versions), str(extra)]))
-        return config
-
-    monkeypatch.setattr(migrate, "_alembic_config", config_with_failing_revision)
+    add_revision_after_head(
+        tmp_path / "extra_versions", monkeypatch, "9999_fails.py", FAILING_REVISION
+    )
 
 
 def test_a_migration_failing_halfway_leaves_the_old_revision_and_its_backup(

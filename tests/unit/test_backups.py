@@ -10,14 +10,13 @@ import stat
 from pathlib import Path
 
 import pytest
+from tests.migration_helpers import step_back
 
 from circlekeeper import clock, paths
 from circlekeeper.config import BackupSettings, load_backup_settings
 from circlekeeper.db import Database, DatabaseCorrupt, create_database, open_database
 from circlekeeper.db import backup as db_backup
-from circlekeeper.db.connection import connect
 from circlekeeper.db.identify import identify
-from circlekeeper.db.migrate import _alembic_config
 from circlekeeper.db.restore import DatabaseInUse
 from circlekeeper.db.schema import SCHEMA_VERSION
 from circlekeeper.models import MemberCreate
@@ -253,25 +252,6 @@ def test_a_refused_restore_where_there_was_no_database_leaves_no_folder(tmp_path
         backups.restore(db_path=target, source=source)
 
     assert sorted(os.listdir(tmp_path)) == before
-
-
-def step_back(path: Path) -> None:
-    """Downgrade the file at `path` by one migration (a faithful older backup)."""
-    from alembic import command
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    engine = create_engine("sqlite://", creator=lambda: connect(path), poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            config = _alembic_config()
-            config.attributes["connection"] = conn
-            command.downgrade(config, "-1")
-            conn.exec_driver_sql("COMMIT")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        engine.dispose()
 
 
 def test_an_older_backup_is_upgraded_as_it_is_restored(db: Database, saved: Path) -> None:

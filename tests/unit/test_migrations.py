@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import stat
@@ -10,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import CheckConstraint, Index, create_engine, inspect
-from sqlalchemy.pool import NullPool
+from sqlalchemy import CheckConstraint, Index, inspect
 from sqlmodel import SQLModel
+from tests.migration_helpers import add_revision_after_head, step_back
 
 from circlekeeper import paths
 from circlekeeper.db import Database, migrate, open_database
@@ -119,22 +117,6 @@ def test_every_revision_sets_its_own_schema_version() -> None:
     assert versions[-1] == SCHEMA_VERSION
 
 
-def step_back(path: Path, revision: str = "-1") -> None:
-    """Run the real downgrades (of the newest migration, or down to `revision`), leaving a
-    faithful file of that older schema."""
-    engine = create_engine("sqlite://", creator=lambda: connect(path), poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            config = _alembic_config()
-            config.attributes["connection"] = conn
-            command.downgrade(config, revision)
-            conn.exec_driver_sql("COMMIT")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        engine.dispose()
-
-
 def read_file(path: Path, sql: str) -> Any:
     """Run one query on `path` through a read-only plain connection."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -233,19 +215,9 @@ def test_a_migration_that_rebuilds_referenced_tables_keeps_tags_and_stays(
     circles.create_circle(db, data=CircleCreate(name="One"))
     circles.add_member_to_circle(db, circle_ref="One", member_ref="ana@x.org")
     db.close()
-    extra = tmp_path / "extra_versions"
-    extra.mkdir()
-    (extra / "9999_rebuild.py").write_text(REBUILD_REVISION.format(head=head_revision()))
-    real_config = migrate._alembic_config
-
-    def config_with_extra_revision() -> Any:
-        config = real_config()
-        versions = Path(migrate.__file__).with_name("migrations") / "versions"
-        config.set_main_option("path_separator", "os")
-        config.set_main_option("version_locations", os.pathsep.join([str(versions), str(extra)]))
-        return config
-
-    monkeypatch.setattr(migrate, "_alembic_config", config_with_extra_revision)
+    add_revision_after_head(
+        tmp_path / "extra_versions", monkeypatch, "9999_rebuild.py", REBUILD_REVISION
+    )
 
     migrate.upgrade_to_head(db.path)
 
