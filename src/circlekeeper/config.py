@@ -238,12 +238,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    paths.sync_folder(folder)
 
 
 def load_report_texts(path: Path | None = None) -> tuple[dict[str, dict[str, str]], list[str]]:

@@ -79,3 +79,26 @@ def private_mkdir(path: Path) -> Path:
     for folder in missing:
         os.chmod(folder, 0o700)
     return path
+
+
+def fsync_file(path: Path) -> None:
+    """Flush `path`'s contents to disk, so a rename that follows cannot outlive its data."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (a no-op where folders cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -15,7 +15,7 @@ from pathlib import Path
 from circlekeeper import clock
 from circlekeeper.db.connection import connect
 from circlekeeper.db.errors import DatabaseCorrupt, StorageError
-from circlekeeper.paths import backups_dir, private_mkdir
+from circlekeeper.paths import backups_dir, fsync_file, private_mkdir
 
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 """The UTC time in a backup's name: 20261121T120000Z."""
@@ -161,11 +161,7 @@ def _copy_from(src: sqlite3.Connection, source: Path, target: Path) -> None:
         raise _failure(source, exc) from exc
     finally:
         dest.close()
-    fd = os.open(target, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_file(target)
 
 
 def _failure(source: Path, exc: sqlite3.DatabaseError) -> StorageError:

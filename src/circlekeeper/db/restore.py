@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from circlekeeper import paths
 from circlekeeper.db.backup import backup_connection, backup_names
 from circlekeeper.db.connection import BUSY_TIMEOUT_MS, connect, file_uri, is_busy_error
 from circlekeeper.db.errors import (
@@ -121,7 +122,7 @@ def _stage(source: Path, scratch: Path) -> int:
     for suffix in SIDE_FILES:
         Path(f"{scratch}{suffix}").unlink(missing_ok=True)
     os.chmod(scratch, 0o600)
-    _fsync(scratch)
+    paths.fsync_file(scratch)
     return state.user_version
 
 
@@ -166,7 +167,7 @@ def _swap(target: Path, scratch: Path, *, wait_ms: int, keep_label: str) -> Path
         old = os.open(target, os.O_RDWR)
         try:
             os.replace(scratch, target)
-            _sync_folder(target.parent)
+            paths.sync_folder(target.parent)
             if os.fstat(old).st_nlink == 0:
                 os.lseek(old, 0, os.SEEK_SET)
                 os.write(old, bytes(100))
@@ -253,23 +254,4 @@ def _link_new(scratch: Path, target: Path) -> None:
         ) from exc
     except OSError:  # a file system without hard links
         os.replace(scratch, target)
-    _sync_folder(target.parent)
-
-
-def _fsync(path: Path) -> None:
-    """Flush the staged file to disk before it takes the database's name."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable (where the system allows opening folders)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    paths.sync_folder(target.parent)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from circlekeeper.paths import sync_folder
 
 PRIVATE_FILE_MODE = 0o600
 
@@ -38,10 +39,5 @@ def write_atomic_chunks(path: Path, chunks: Iterable[str | bytes]) -> Path:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    sync_folder(folder)
     return path

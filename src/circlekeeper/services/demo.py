@@ -35,25 +35,16 @@ def build_demo_database(path: Path, *, sample_dir: Path | None = None) -> Path:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()
-        _fsync(scratch)
+        paths.fsync_file(scratch)
         _remove_side_files(scratch)
         _remove_side_files(path)
         os.replace(scratch, path)
-        _sync_folder(folder)
+        paths.sync_folder(folder)
     except BaseException:
         for name in (scratch, *(Path(f"{scratch}{suffix}") for suffix in SIDE_FILES)):
             name.unlink(missing_ok=True)
         raise
     return path
-
-
-def _fsync(path: Path) -> None:
-    """Flush the scratch file (built unsynced) to disk before it replaces the demo."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _refuse_real_database(path: Path) -> None:
@@ -69,17 +60,3 @@ def _remove_side_files(path: Path) -> None:
     """Delete the WAL and shared-memory files of `path`: a stale WAL must never meet a new file."""
     for suffix in SIDE_FILES:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (a no-op where folders cannot be opened, as on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
