@@ -31,9 +31,10 @@ from circlekeeper.models import RoleAssignment
 from circlekeeper.models.enums import CircleStatus, MemberStatus, SessionStatus
 from circlekeeper.services import circles, members, rota, sessions
 from circlekeeper.services.errors import Conflict, InvalidInput
-from circlekeeper.services.health import circle_health, members_at_risk
+from circlekeeper.services.health import circle_health
 from circlekeeper.services.health_models import CircleHealth, MemberAtRisk
 from circlekeeper.services.health_settings import HealthSettings, health_settings
+from circlekeeper.services.member_risk import members_at_risk
 
 FIVE = ("ana", "bo", "cy", "dee", "eli")
 

@@ -75,8 +75,8 @@ def members(
     \b
     Example: circlekeeper health members --limit 20
     """
-    from circlekeeper.services.health import members_at_risk
     from circlekeeper.services.health_settings import health_settings
+    from circlekeeper.services.member_risk import members_at_risk
 
     found = members_at_risk(open_db(ctx), settings=health_settings(), limit=limit)
     if as_json:

@@ -190,7 +190,7 @@ def _member_alerts(
     db: Database, settings: HealthSettings, today: dt.date
 ) -> tuple[list[Alert], int]:
     """The most urgent members at risk, and how many are at risk in all."""
-    from circlekeeper.services.health import members_at_risk_overview
+    from circlekeeper.services.member_risk import members_at_risk_overview
 
     overview = members_at_risk_overview(db, settings=settings, today=today, limit=PER_KIND)
     alerts = [

@@ -1,4 +1,5 @@
-"""Circle health (thriving, steady, fading, dormant) and the members who may need a personal note.
+"""Circle health: thriving, steady, fading or dormant, with the reasons (members at risk are
+services.member_risk).
 
 Every figure is counted in SQL: per circle, short walks of circle_session(circle_id, local_date,
 starts_at, status) find where its recent and earlier windows begin; the sessions from there on
@@ -35,22 +36,20 @@ from sqlalchemy import select as sa_select
 from circlekeeper import clock
 from circlekeeper.algorithms import circle_health as rules
 from circlekeeper.db import Database
-from circlekeeper.models.enums import Attendance, CircleStatus, MemberStatus, SessionStatus
-from circlekeeper.services.errors import Conflict, InvalidInput
+from circlekeeper.models.enums import Attendance, CircleStatus, SessionStatus
+from circlekeeper.services.errors import Conflict
 from circlekeeper.services.health_models import (
     CircleHealth,
-    MemberAtRisk,
-    MembersAtRisk,
 )
 from circlekeeper.services.health_settings import HealthSettings
 from circlekeeper.services.health_tables import (
     CHECKIN,
     CIRCLE,
     CIRCLE_SESSION,
-    MEMBER,
     MEMBERSHIP,
     ROLE_ASSIGNMENT,
 )
+from circlekeeper.services.sql_values import as_date, as_datetime, utc_date
 
 DAY_CHARS = len("2026-11-21")
 """A stored date's length: a session's key is its local date followed by its start."""
@@ -88,59 +87,6 @@ def circle_health(
     found = [_judged(row, day, settings) for row in rows]
     order = {status: index for index, status in enumerate(rules.ATTENTION_ORDER)}
     return [item for _, _, item in sorted(found, key=lambda f: (order[f[2].status], f[0], f[1]))]
-
-
-def members_at_risk(
-    db: Database,
-    *,
-    settings: HealthSettings = HealthSettings(),  # noqa: B008 - frozen, so sharing it is safe
-    today: dt.date | None = None,
-    limit: int | None = None,
-) -> list[MemberAtRisk]:
-    """Active and paused members who are at risk as of `today` (default clock.today()), most
-    urgent first, then by name; at most `limit` of them when given."""
-    return members_at_risk_overview(db, settings=settings, today=today, limit=limit).members
-
-
-def members_at_risk_overview(
-    db: Database,
-    *,
-    settings: HealthSettings = HealthSettings(),  # noqa: B008 - frozen, so sharing it is safe
-    today: dt.date | None = None,
-    limit: int | None = None,
-) -> MembersAtRisk:
-    """How many members are at risk, with the `limit` most urgent of them in full (read models
-    are built for those only, so a community with thousands at risk stays quick to summarise)."""
-    if limit is not None and limit < 1:
-        raise InvalidInput("limit must be at least 1")
-    day = today or clock.today()
-    with db.read() as session:
-        rows = session.execute(member_figures_query(day)).all()
-    found: list[tuple[tuple[int, str, int], Any, rules.MemberFigures, Any, rules.MemberRisk]] = []
-    for row in rows:
-        figures, last_check_in = _member_figures(row, day)
-        risk = rules.assess_member(figures, settings)
-        if risk.kinds:
-            order = (-risk.urgency, row.name_key, row.id)
-            found.append((order, row, figures, last_check_in, risk))
-    found.sort(key=lambda entry: entry[0])
-    members = [
-        MemberAtRisk(
-            member_id=row.id,
-            name=row.name,
-            member_status=MemberStatus(row.status),
-            kinds=risk.kinds,
-            reasons=risk.reasons,
-            urgency=risk.urgency,
-            absent_streak=figures.absent_streak,
-            last_check_in=last_check_in,
-            quiet_days=figures.quiet_days,
-            active_circles=figures.active_circles,
-            paused_until=row.paused_until,
-        )
-        for _, row, figures, last_check_in, risk in found[:limit]
-    ]
-    return MembersAtRisk(total=len(found), members=members)
 
 
 # --- circles: queries ----------------------------------------------------------------------
@@ -399,8 +345,8 @@ def _judged(
         speakers,
         assignments,
     ) = row
-    started = _as_date(starts_on) or _utc_date(_as_datetime(created_at))
-    last_held = _as_date(last_held_text)
+    started = as_date(starts_on) or utc_date(as_datetime(created_at))
+    last_held = as_date(last_held_text)
     size = int(size)
     figures = rules.CircleFigures(
         lifecycle=lifecycle,
@@ -451,148 +397,3 @@ def _judged(
 def _attendance(present: int | None, absent: int | None) -> float | None:
     """Present over present + absent; None when the circle has no such marks."""
     return rules.rate(int(present or 0), int(present or 0) + int(absent or 0))
-
-
-# --- members -------------------------------------------------------------------------------
-
-
-def member_figures_query(today: dt.date) -> Any:
-    """One row per active or paused member with their seats and check-in figures as of `today`;
-    the check-in look-ups run for active members only, each a search of check-in(member_id,
-    day)."""
-    active = MEMBER.c.status == MemberStatus.ACTIVE.value
-    return sa_select(
-        MEMBER.c.id,
-        MEMBER.c.name,
-        MEMBER.c.name_key,
-        MEMBER.c.status,
-        MEMBER.c.paused_until,
-        _seats(CircleStatus.ACTIVE).label("active_circles"),
-        _seats(CircleStatus.FORMING).label("forming_circles"),
-        _seats(CircleStatus.PAUSED).label("paused_circles"),
-        _active_since().label("active_since"),
-        case((active, _last_present(today))).label("last_present"),
-        case((active, _absent_streak(today)), else_=0).label("absent_streak"),
-    ).where(MEMBER.c.status.in_([MemberStatus.ACTIVE.value, MemberStatus.PAUSED.value]))
-
-
-def _open_seats() -> Any:
-    return (
-        sa_select(func.count())
-        .select_from(MEMBERSHIP)
-        .join(CIRCLE, CIRCLE.c.id == MEMBERSHIP.c.circle_id)
-        .where(MEMBERSHIP.c.member_id == MEMBER.c.id, MEMBERSHIP.c.left_on.is_(None))
-    )
-
-
-def _seats(status: CircleStatus) -> Any:
-    return _open_seats().where(CIRCLE.c.status == status.value).correlate(MEMBER).scalar_subquery()
-
-
-def _active_since() -> Any:
-    """The day the member joined the earliest of their current active circles."""
-    return (
-        _open_seats()
-        .with_only_columns(func.min(MEMBERSHIP.c.joined_on))
-        .where(CIRCLE.c.status == CircleStatus.ACTIVE.value)
-        .correlate(MEMBER)
-        .scalar_subquery()
-    )
-
-
-def _last_present(today: dt.date) -> Any:
-    """The member's last day present at a session or with a written check-in."""
-    return (
-        sa_select(CHECKIN.c.day)
-        .where(
-            CHECKIN.c.member_id == MEMBER.c.id,
-            CHECKIN.c.day <= today,
-            CHECKIN.c.attendance == Attendance.PRESENT.value,
-        )
-        .order_by(CHECKIN.c.day.desc())
-        .limit(1)
-        .correlate(MEMBER)
-        .scalar_subquery()
-    )
-
-
-def _held_checkins(today: dt.date) -> list[ColumnElement[bool]]:
-    """The member's check-ins at held sessions up to `today` of the circles they sit in now."""
-    current = sa_select(MEMBERSHIP.c.circle_id).where(
-        MEMBERSHIP.c.member_id == MEMBER.c.id, MEMBERSHIP.c.left_on.is_(None)
-    )
-    return [
-        CHECKIN.c.member_id == MEMBER.c.id,
-        CHECKIN.c.day <= today,
-        CIRCLE_SESSION.c.status == SessionStatus.HELD.value,
-        CHECKIN.c.circle_id.in_(current.correlate(MEMBER)),
-    ]
-
-
-def _absent_streak(today: dt.date) -> Any:
-    """How many of the member's latest held-session check-ins in a row say absent: those after
-    the last one that does not (excused breaks the run too)."""
-    joined = CIRCLE_SESSION.c.id == CHECKIN.c.session_id
-    last_unbroken = (
-        sa_select(CHECKIN.c.day)
-        .join(CIRCLE_SESSION, joined)
-        .where(*_held_checkins(today), CHECKIN.c.attendance != Attendance.ABSENT.value)
-        .order_by(CHECKIN.c.day.desc())
-        .limit(1)
-        .correlate(MEMBER)
-        .scalar_subquery()
-    )
-    return (
-        sa_select(func.count())
-        .select_from(CHECKIN)
-        .join(CIRCLE_SESSION, joined)
-        .where(
-            *_held_checkins(today),
-            CHECKIN.c.attendance == Attendance.ABSENT.value,
-            CHECKIN.c.day > func.coalesce(last_unbroken, dt.date.min),
-        )
-        .correlate(MEMBER)
-        .scalar_subquery()
-    )
-
-
-def _member_figures(row: Any, today: dt.date) -> tuple[rules.MemberFigures, dt.date | None]:
-    """The rules' figures for one member row, and their last day present."""
-    last_present = _as_date(row.last_present)
-    active_since = _as_date(row.active_since)
-    quiet, from_check_in = rules.quiet_days(last_present, active_since, today)
-    paused_until = row.paused_until if row.status == MemberStatus.PAUSED else None
-    figures = rules.MemberFigures(
-        status=row.status,
-        absent_streak=int(row.absent_streak or 0),
-        quiet_days=quiet,
-        checked_in_since_joining=from_check_in,
-        active_circles=int(row.active_circles),
-        forming_circles=int(row.forming_circles),
-        paused_circles=int(row.paused_circles),
-        paused_until=paused_until,
-        pause_days_left=(paused_until - today).days if paused_until is not None else None,
-    )
-    return figures, last_present
-
-
-# --- values --------------------------------------------------------------------------------
-
-
-def _as_date(value: object) -> dt.date | None:
-    """A date from SQL: aggregates over a Date column may come back as ISO text."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
-def _as_datetime(value: object) -> dt.datetime:
-    """A timestamp from SQL: plain driver rows hold it as ISO text."""
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
-
-
-def _utc_date(moment: dt.datetime) -> dt.date:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(dt.UTC).date()

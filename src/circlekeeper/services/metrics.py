@@ -35,6 +35,7 @@ from circlekeeper.services.metrics_models import (
     CommunityMetrics,
     FirstCheckIn,
 )
+from circlekeeper.services.sql_values import as_date
 
 RETENTION_MONTHS = (1, 3, 6)
 DEFAULT_DAYS = 90
@@ -107,7 +108,9 @@ def _first_days(
         .where(col(Member.joined_on).between(start, end))
         .group_by(col(Member.id))
     ).all()
-    return [(joined, _day(first), _day(first_present)) for joined, first, first_present in rows]
+    return [
+        (joined, as_date(first), as_date(first_present)) for joined, first, first_present in rows
+    ]
 
 
 def _retention(
@@ -139,7 +142,7 @@ def _retention(
     for row in rows:
         label, joined, newest = row[0], row[1], row[2]
         kept = [int(count or 0) for count in row[3:]]
-        newest_day = _day(newest)
+        newest_day = as_date(newest)
         assert newest_day is not None
         figures = [
             count if _add_months(newest_day, k) <= today else None
@@ -178,16 +181,9 @@ def _closed_off(session: Session, today: dt.date, weeks: int) -> list[ClosedOffC
         .order_by(col(Circle.name_key))
     ).all()
     return [
-        ClosedOffCircle(circle_id=cid, name=name, last_shareable=_day(last))
+        ClosedOffCircle(circle_id=cid, name=name, last_shareable=as_date(last))
         for cid, name, last in rows
     ]
-
-
-def _day(value: object) -> dt.date | None:
-    """A date from SQLite, which returns aggregates over dates as ISO text."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

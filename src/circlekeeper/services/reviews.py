@@ -40,6 +40,7 @@ from circlekeeper.services.review_models import (
     ReviewsStarted,
 )
 from circlekeeper.services.sessions import DEFAULT_MEETING_TIME
+from circlekeeper.services.sql_values import as_date
 from circlekeeper.services.versioning import versioned_update
 from circlekeeper.text import clean_text, identity_key
 
@@ -247,7 +248,7 @@ def reviews_due(
         ).all()
     due: list[ReviewDue] = []
     for circle_id, name, starts_on, ends_on, created_at, last in rows:
-        last_on = _as_date(last)
+        last_on = as_date(last)
         reasons: list[tuple[dt.date, str]] = []
         if last_on is not None:
             why = f"{weeks} weeks since the last review on {last_on}"
@@ -540,12 +541,6 @@ def _choice(value: ReviewChoice | str) -> ReviewChoice:
     except ValueError:
         allowed = ", ".join(choice.value for choice in ReviewChoice)
         raise InvalidInput(f"choice: give one of {allowed}, not {value!r}") from None
-
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
 
 
 def _as_utc(moment: dt.datetime) -> dt.datetime:
