@@ -1,5 +1,5 @@
 """`python -m circlekeeper` runs the same entry point as the `circlekeeper` script."""
 
-from circlekeeper.cli.main import run
+from circlekeeper.cli.entry import run
 
 run()

@@ -1,7 +1,7 @@
 """The TUI's first paint at community scale, as one whole process: `circlekeeper --db DB`.
 
-Runs the real entry point (`circlekeeper.cli.main.run`, so typer, the CLI and textual are all
-imported as a user's start-up imports them), with the app made headless at a fixed size. It
+Runs the real entry point (`circlekeeper.cli.entry.run`, so every module a user's start-up
+imports is imported the same way), with the app made headless at a fixed size. It
 opens on the dashboard, as a user's does, and exits right after the refresh that follows the
 dashboard's count line showing real figures (`DashboardScreen.FiguresShown`): with `--complete`
 only once the whole dashboard (alerts, week, attendance) is on show. Prints the figures shown,
@@ -24,7 +24,7 @@ SIZE = (120, 40)
 
 def main(db: str, complete: bool) -> int:
     """Open the app on `db`, wait for the dashboard's figures (all of them if `complete`), exit."""
-    from circlekeeper.cli import main as cli
+    from circlekeeper.cli import entry as cli
     from circlekeeper.tui import app as tui_app
     from circlekeeper.tui.screens.dashboard import DashboardScreen
 

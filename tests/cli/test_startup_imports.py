@@ -24,16 +24,17 @@ def dump():
         out.write("\\n".join(sorted(sys.modules)))
 atexit.register(dump)
 sys.argv = ["circlekeeper", *sys.argv[1:]]
-from circlekeeper.cli.main import run
+from circlekeeper.cli.entry import run
 run()
 """
 """The real entry point, writing the names of every imported module to MODULES_OUT at exit."""
 
 
 def run_entry_point(
-    args: list[str], tmp_path: Path, extra_env: dict[str, str] | None = None
+    args: list[str], tmp_path: Path, extra_env: dict[str, str] | None = None, code: int = 0
 ) -> tuple[str, set[str]]:
-    """Run `circlekeeper ARGS` in a fresh interpreter; its stdout and the modules it imported."""
+    """Run `circlekeeper ARGS` in a fresh interpreter, expecting exit status `code`; its stdout
+    (stderr when `code` is not 0) and the modules it imported."""
     modules_out = tmp_path / "modules.txt"
     env = {
         **os.environ,
@@ -50,9 +51,10 @@ def run_entry_point(
         timeout=120,
         check=False,
     )
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == code, result.stderr[-2000:]
     assert not (tmp_path / "unused.db").exists()
-    return result.stdout, set(modules_out.read_text(encoding="utf-8").splitlines())
+    said = result.stdout if code == 0 else result.stderr
+    return said, set(modules_out.read_text(encoding="utf-8").splitlines())
 
 
 def heavy_imports(modules: set[str]) -> list[str]:
@@ -153,3 +155,56 @@ def test_the_root_lists_every_command_once_in_order() -> None:
     assert len(set(names)) == len(names)
     assert listed == names
     assert list(walked) == names
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args", [["--db", "{missing}"], ["--db={missing}"]], ids=["--db P", "--db=P"]
+)
+def test_opening_the_tui_starts_without_typer_and_keeps_the_cli_error(
+    args: list[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.db"
+
+    said, modules = run_entry_point([arg.format(missing=missing) for arg in args], tmp_path, code=1)
+
+    assert f"no database at {missing}" in said
+    assert "Traceback" not in said
+    assert sorted(name for name in modules if name.split(".")[0] in {"typer", "pydantic"}) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "path"),
+    [
+        ([], None),
+        (["--db", "a.db"], "a.db"),
+        (["--db=b.db"], "b.db"),
+    ],
+)
+def test_plain_tui_starts_are_recognised(args: list[str], path: str | None) -> None:
+    from circlekeeper.cli.entry import tui_only
+
+    found = tui_only(args)
+
+    assert found is not None
+    assert found.path == (Path(path) if path else None)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["--db"],
+        ["--db="],
+        ["--db", "--help"],
+        ["--db", "a.db", "member", "list"],
+        ["member"],
+        ["--version"],
+        ["--db", "a.db", "--db", "b.db"],
+    ],
+    ids=" ".join,
+)
+def test_anything_else_goes_through_typer(args: list[str]) -> None:
+    from circlekeeper.cli.entry import tui_only
+
+    assert tui_only(args) is None

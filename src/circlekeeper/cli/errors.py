@@ -1,4 +1,5 @@
-"""The CLI's one error boundary: known errors become a message and an exit code, no traceback."""
+"""What the CLI says when a command fails: known errors become one line and an exit code, a
+surprise is logged to a private file. Typer-free, so the TUI's start-up path can use it too."""
 
 from __future__ import annotations
 
@@ -6,10 +7,6 @@ import datetime as dt
 import errno
 import os
 import traceback
-from typing import Any
-
-import typer
-from typer.core import TyperGroup
 
 EXIT_OK = 0
 EXIT_USER = 1
@@ -17,23 +14,21 @@ EXIT_USAGE = 2
 EXIT_BUSY = 75
 
 
-class GuardedGroup(TyperGroup):
-    """A Typer group whose invoke turns CircleKeeperError (and surprises) into exit codes."""
+EXIT_INTERRUPTED = 130
 
-    def invoke(self, ctx: Any) -> Any:
-        from circlekeeper.cli import output
 
-        try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
-        except KeyboardInterrupt:
-            output.error("interrupted")
-            raise typer.Exit(130) from None
-        except Exception as exc:
-            code, message = describe_exception(exc)
-            output.error(message)
-            raise typer.Exit(code) from None
+def report_failure(exc: BaseException) -> int:
+    """Print the one line that `exc` deserves to stderr and return the exit code for it."""
+    from circlekeeper.cli import output
+
+    if isinstance(exc, KeyboardInterrupt):
+        output.error("interrupted")
+        return EXIT_INTERRUPTED
+    if not isinstance(exc, Exception):
+        raise exc
+    code, message = describe_exception(exc)
+    output.error(message)
+    return code
 
 
 def describe_exception(exc: Exception) -> tuple[int, str]:

@@ -18,7 +18,19 @@ from typer._click.utils import make_default_short_help
 from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 from typer.core import TyperGroup, _TyperParameter
 
-from circlekeeper.cli.errors import GuardedGroup
+from circlekeeper.cli.errors import report_failure
+
+
+class GuardedGroup(TyperGroup):
+    """A Typer group whose invoke turns CircleKeeperError (and surprises) into exit codes."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except (KeyboardInterrupt, Exception) as exc:
+            raise typer.Exit(report_failure(exc)) from None
 
 
 @dataclass(frozen=True)

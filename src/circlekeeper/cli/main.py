@@ -3,8 +3,6 @@ imported only when used, so `--help` and shell completion stay as light as a bar
 
 from __future__ import annotations
 
-import atexit
-import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -57,15 +55,3 @@ def main(
         from circlekeeper.cli.launch import launch_tui
 
         launch_tui(ctx.obj.db_path)
-
-
-def run() -> None:
-    """Console-script entry point.
-
-    A command lives for well under a second, so the cyclic garbage collector is off while it runs
-    and the objects still alive at exit are frozen instead of collected (a measured 150 to 250 ms of
-    a `member list`); the TUI turns collection back on once it has painted.
-    """
-    gc.disable()
-    atexit.register(gc.freeze)
-    app()
