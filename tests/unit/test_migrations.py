@@ -179,6 +179,24 @@ def test_an_upgrade_is_announced_before_it_starts_and_only_then(db: Database) ->
     ]
 
 
+def test_the_tui_hears_of_an_upgrade_before_it_starts(db: Database) -> None:
+    from circlekeeper.services.workspace import open_for_tui
+
+    path = db.path
+    db.close()
+    step_back(path)
+    old_version = read_file(path, "PRAGMA user_version")[0][0]
+    heard: list[int] = []
+
+    opened = open_for_tui(
+        path, inform=lambda _: heard.append(read_file(path, "PRAGMA user_version")[0][0])
+    )
+    opened.db.close()
+
+    assert heard == [old_version]
+    assert read_file(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
 def test_a_current_database_is_opened_without_a_backup(db: Database) -> None:
     path = db.path
     db.close()

@@ -104,10 +104,15 @@ class OpenedWorkspace:
     """Show each as a notification: a synced or network folder, a failed automatic backup."""
 
 
-def open_for_tui(cli_value: str | os.PathLike[str] | None = None) -> OpenedWorkspace:
-    """Open (or on first use create) the database, and say whether it is still empty."""
+def open_for_tui(
+    cli_value: str | os.PathLike[str] | None = None,
+    *,
+    inform: Callable[[str], None] | None = None,
+) -> OpenedWorkspace:
+    """Open (or on first use create) the database, and say whether it is still empty; `inform`
+    hears of a schema upgrade before it starts (it runs on the caller's thread)."""
     warnings: list[str] = []
-    db = open_workspace(cli_value, warn=warnings.append)
+    db = open_workspace(cli_value, warn=warnings.append, inform=inform)
     from sqlalchemy import text
 
     with db.read() as session:
