@@ -10,6 +10,9 @@ per key (`1` to `4`), each a screen with one Static, and each key is timed from 
 is pressed to the refresh after its screen (built on this first visit) has mounted — the
 same key-to-painted span `tui_switch.py` times, with no data and no widgets of our own. Prints
 `{"ms": [...]}`, one time per switch; its peak memory is the floor for the TUI's.
+
+`--stack` (with `--switch`) first imports what the TUI cannot run without: SQLModel (SQLAlchemy,
+pydantic) and circlekeeper's models, so its peak memory is the floor of the stack itself.
 """
 
 import asyncio
@@ -85,7 +88,16 @@ async def switch_times() -> list[float]:
     return times
 
 
+def import_stack() -> None:
+    """Import SQLModel and circlekeeper's table and read models, as the TUI does."""
+    import sqlmodel  # noqa: F401
+
+    import circlekeeper.models  # noqa: F401
+
+
 if __name__ == "__main__":
+    if "--stack" in sys.argv[1:]:
+        import_stack()
     if "--switch" in sys.argv[1:]:
         print(json.dumps({"ms": asyncio.run(switch_times())}))
     else:

@@ -124,41 +124,43 @@ def median_mib(samples: Sequence[Sample]) -> float:
 
 @dataclass(frozen=True)
 class Result:
-    """One line of the table: a figure in ms, its floor, and whether it is within budget."""
+    """One line of the table: a figure (in `unit`, milliseconds unless told), its floor in the
+    same unit, and whether it is within budget."""
 
     figure: str
-    median_ms: float
+    median: float
     budget: float
-    floor_ms: float | None = None
+    floor: float | None = None
     runs: int = 0
     peak_mib: float | None = None
     floor_peak_mib: float | None = None
     note: str = ""
+    unit: str = "ms"
 
     @property
     def ratio(self) -> float | None:
         """Subject over floor, or None for a figure with an absolute budget."""
-        return None if self.floor_ms is None else self.median_ms / self.floor_ms
+        return None if self.floor is None else self.median / self.floor
 
     @property
     def passed(self) -> bool:
         """Within budget: ratio ≤ budget, or (no floor) milliseconds below budget."""
         if self.ratio is not None:
             return self.ratio <= self.budget
-        return self.median_ms < self.budget
+        return self.median < self.budget
 
     @property
     def budget_text(self) -> str:
         """The budget as the table shows it."""
-        return f"≤ {self.budget:g}x" if self.floor_ms is not None else f"< {self.budget:g} ms"
+        return f"≤ {self.budget:g}x" if self.floor is not None else f"< {self.budget:g} {self.unit}"
 
 
 def from_paired(figure: str, pair: Paired, budget: float, note: str = "") -> Result:
     """A table line from paired samples."""
     return Result(
         figure=figure,
-        median_ms=median_seconds(pair.subject) * 1000,
-        floor_ms=median_seconds(pair.floor) * 1000,
+        median=median_seconds(pair.subject) * 1000,
+        floor=median_seconds(pair.floor) * 1000,
         budget=budget,
         runs=len(pair.subject),
         peak_mib=median_mib(pair.subject),
@@ -177,8 +179,8 @@ def row_cells(result: Result) -> tuple[str, ...]:
         peak += f" / {result.floor_peak_mib:.0f}"
     return (
         result.figure,
-        f"{result.median_ms:,.0f} ms",
-        "—" if result.floor_ms is None else f"{result.floor_ms:,.0f} ms",
+        f"{result.median:,.0f} {result.unit}",
+        "—" if result.floor is None else f"{result.floor:,.0f} {result.unit}",
         "—" if result.ratio is None else f"{result.ratio:.2f}x",
         result.budget_text,
         "PASS" if result.passed else "MISS",

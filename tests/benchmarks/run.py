@@ -237,8 +237,8 @@ def bench_health_query(ctx: Context) -> list[Result]:
     return [
         Result(
             figure=f"10. health service over {checkins:,} check-ins",
-            median_ms=statistics.median(found["service_ms"]),
-            floor_ms=statistics.median(found["floor_ms"]),
+            median=statistics.median(found["service_ms"]),
+            floor=statistics.median(found["floor_ms"]),
             budget=2.0,
             runs=len(found["service_ms"]),
             note="in-process, warm connection; floor: attendance per circle, one GROUP BY on "
@@ -268,7 +268,7 @@ def bench_formation(ctx: Context) -> list[Result]:
     return [
         Result(
             figure=f"11. circle form, one round ({pool:,} members, 5-6)",
-            median_ms=statistics.median(s.seconds for s in samples) * 1000,
+            median=statistics.median(s.seconds for s in samples) * 1000,
             budget=FORM_BUDGET_S * 1000,
             runs=len(samples),
             peak_mib=statistics.median(s.peak_mib for s in samples),

@@ -44,6 +44,15 @@ def seed(db: Database) -> None:
     circles.add_member_to_circle(db, circle_ref="Tuesday Builders", member_ref="bea")
 
 
+@pytest.fixture(autouse=True)
+def _no_prebuild(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps under test build screens on demand: pre-building four more screens would cost each
+    of the hundreds of apps these tests start (tests/tui/test_prebuild.py turns it on)."""
+    from circlekeeper.tui.app import CircleKeeperApp
+
+    monkeypatch.setattr(CircleKeeperApp, "prebuild_screens", False)
+
+
 @pytest.fixture
 def seeded_path(db: Database, db_path: Path) -> Path:
     """The path of a seeded database (closed, so the app opens it itself)."""

@@ -396,3 +396,32 @@ def test_goal_cells_keep_markup_in_metrics_as_plain_text() -> None:
     cell = goals_cell([goal])
     assert cell.plain == "[b]x[/b]         ██░░░ 1/2 a month (not due)"
     assert [str(span.style) for span in cell.spans] == ["dim"]
+
+
+def test_the_overload_panel_names_the_first_ones_and_counts_the_rest() -> None:
+    """Thousands can be over capacity at community scale: the panel lists OVERLOAD_SHOWN of
+    them (hostile names as plain text) and says how many more there are."""
+    import datetime as dt
+
+    from circlekeeper.models import Overload, ProgrammeHealth
+    from circlekeeper.tui.screens.ambassador_render import OVERLOAD_SHOWN, overload_content
+
+    names = [f"{HOSTILE_NAMES[i % len(HOSTILE_NAMES)]} {i:04d}" for i in range(OVERLOAD_SHOWN + 7)]
+    people = [
+        Overload(
+            ambassador_id=index,
+            member_name=name,
+            capacity_per_week=2,
+            goal_load=3,
+            role_load=0,
+            behind_streak=0,
+            reasons=["3 units this week, capacity 2"],
+        )
+        for index, name in enumerate(names)
+    ]
+    health = ProgrammeHealth.model_construct(as_of=dt.date(2026, 11, 21), overload=people)
+    text = overload_content(health).plain
+    assert [name for name in names if name in text] == names[:OVERLOAD_SHOWN]
+    assert "… and 7 more over capacity or behind" in text
+    few = ProgrammeHealth.model_construct(as_of=dt.date(2026, 11, 21), overload=people[:3])
+    assert "more over capacity" not in overload_content(few).plain

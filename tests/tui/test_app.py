@@ -237,3 +237,22 @@ async def test_f5_shows_what_another_program_wrote_meanwhile(seeded_path: Path) 
         await settle(pilot)
         assert "Zed Written Elsewhere" in screen_text(app)
         assert "Refresh" in screen_text(app)
+
+
+async def test_an_older_database_is_announced_while_it_upgrades(seeded_path: Path) -> None:
+    from circlekeeper.db.schema import SCHEMA_VERSION
+    from tests.migration_helpers import step_back
+
+    step_back(seeded_path)
+    app = CircleKeeperApp(db_path=seeded_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notices = [str(n.message) for n in app._notifications]
+        assert [n for n in notices if n.startswith(f"upgrading {seeded_path.name} from schema")]
+        await pilot.press("m")
+        await settle(pilot)
+        assert "Ana Lima" in screen_text(app)
+    with open_database(seeded_path).read() as session:
+        assert (
+            session.connection().exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
+        )

@@ -493,3 +493,43 @@ async def test_prefetched_edges_make_end_and_home_need_no_query() -> None:
         await pilot.pause()
         assert "Member 000000" in screen_lines(table)[1]
         assert source.calls == [(0, 200), (99_800, 200)]
+
+
+class SwitchableGate(FakeSource):
+    """A FakeSource that blocks inside the loader only while `blocking` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocking = False
+        self.gate = threading.Event()
+
+    def __call__(self, offset: int, limit: int) -> tuple[list[Row], int]:
+        if self.blocking:
+            self.gate.wait(timeout=10)
+        return super().__call__(offset, limit)
+
+
+@async_test
+async def test_revalidate_paints_the_held_rows_until_the_new_read_arrives() -> None:
+    """A screen shown again keeps its rows on screen (no placeholders) while they are read
+    again, keeps the cursor on its row, and then shows what changed."""
+    source = SwitchableGate()
+    app = TableApp(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.table
+        table.cursor_row = 3
+        await pilot.pause()
+        source.prefix = "Changed"
+        source.blocking = True
+        table.revalidate()
+        await pilot.pause()
+        assert table.is_loading
+        assert table.has_rows
+        assert "Member 000003" in screen_lines(table)[4]
+        assert table.highlighted == Row(3, ("3", "Member 000003", "C3", "3"))
+        source.gate.set()
+        await settle(pilot)
+        assert "Changed 000003" in screen_lines(table)[4]
+        assert table.cursor_row == 3
+        assert app.highlighted[-1] == source.make_row(3)

@@ -11,8 +11,8 @@ from tests.unit.markdown_reading import headings, tables
 
 WHEN = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
 RESULTS = [
-    Result("member list --json", 330.0, 1.3, floor_ms=300.0, runs=7, peak_mib=80),
-    Result("help | completion", 250.0, 1.2, floor_ms=200.0, runs=9, note="floor: bare | Typer"),
+    Result("member list --json", 330.0, 1.3, floor=300.0, runs=7, peak_mib=80),
+    Result("help | completion", 250.0, 1.2, floor=200.0, runs=9, note="floor: bare | Typer"),
     Result("end → last member", 12.0, 16.7, runs=3, note="in-process"),
 ]
 

@@ -16,14 +16,18 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import NoScreen
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount, Widget
+from textual.worker import Worker
 
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.dashboard import DashboardScreen
 from circlekeeper.tui.screens.dialogs import MessageScreen
 from circlekeeper.tui.screens.help import HelpScreen
 from circlekeeper.tui.screens.welcome import WelcomeScreen
+from circlekeeper.tui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from circlekeeper.db import Database
@@ -50,6 +54,10 @@ LAZY_SCREENS = {
 """Mode -> (module under tui.screens, class): screens whose modules import the data stack, so
 they are imported after the first paint (by `import_screens`) rather than with the app."""
 
+PREBUILT_MODES = ("members", "circles", "health", "ambassadors")
+"""Screens built and filled in the background, one at a time in this order, once the dashboard
+has loaded: pressing their key then shows a screen that is already there (see `prebuild`)."""
+
 
 def lazy_screen(module: str, name: str) -> Callable[[], Screen]:
     """A mode factory that imports `circlekeeper.tui.screens.<module>` when the mode opens."""
@@ -66,6 +74,19 @@ def import_screens() -> None:
     """Import every lazily built screen's module (run in a worker once the first screen shows)."""
     for module, _ in LAZY_SCREENS.values():
         importlib.import_module(f"circlekeeper.tui.screens.{module}")
+
+
+def _worker_screen(worker: Worker[object]) -> object:
+    """The screen of the node that started `worker` (None for the app's own workers)."""
+    node = worker.node
+    if isinstance(node, Screen):
+        return node
+    if not isinstance(node, Widget):
+        return None
+    try:
+        return node.screen
+    except NoScreen:
+        return None
 
 
 SCREENS = Binding.Group("Screens", compact=True)
@@ -179,10 +200,18 @@ class CircleKeeperApp(App[None]):
     glance: reactive[Glance | None] = reactive(None)
     """The dashboard's first figures, read with plain sqlite3 before the database is opened."""
 
-    def __init__(self, *, db_path: Path | None = None, demo: bool = False) -> None:
+    prebuild_screens: ClassVar[bool] = True
+    """The default of `prebuild` (the TUI tests' fixtures turn it off: each of their hundreds of
+    apps would otherwise build four more screens)."""
+
+    def __init__(
+        self, *, db_path: Path | None = None, demo: bool = False, prebuild: bool | None = None
+    ) -> None:
         super().__init__()
         self.db_path = db_path
         self.demo = demo
+        self.prebuild = self.prebuild_screens if prebuild is None else prebuild
+        """Whether the PREBUILT_MODES screens are built and filled once the dashboard has loaded."""
         self.db: Database | None = None
         self._theme_warnings: list[str] = []
         self._config_loaded = False
@@ -211,9 +240,19 @@ class CircleKeeperApp(App[None]):
     def _open(self) -> OpenedWorkspace:
         from circlekeeper.services.workspace import open_for_tui
 
-        opened = open_for_tui(self.db_path)
+        opened = open_for_tui(self.db_path, inform=self._upgrading)
         import_screens()
         return opened
+
+    def _upgrading(self, notice: str) -> None:
+        """Say, from the opening worker, that the schema upgrade is starting: on a large
+        database it takes a while, and a silent "opening…" would look like a hang."""
+
+        def show() -> None:
+            self.sub_title = "upgrading the database…"
+            self.notify(notice, title="Database", markup=False, timeout=30)
+
+        self.call_from_thread(show)
 
     def _opened(self, opened: OpenedWorkspace) -> None:
         self.db = opened.db
@@ -241,6 +280,60 @@ class CircleKeeperApp(App[None]):
         self.push_screen(
             MessageScreen("Cannot open the database", error_message(exc), quit_on_close=True)
         )
+
+    def on_dashboard_screen_figures_shown(self, event: DashboardScreen.FiguresShown) -> None:
+        """Once the whole dashboard is on show, build the other main screens in the background."""
+        if event.complete and self.prebuild:
+            self.prebuild = False
+            self.run_worker(self._prebuild_all(), group="prebuild", exit_on_error=False)
+
+    async def _prebuild_all(self) -> None:
+        """Build and fill each PREBUILT_MODES screen in turn, waiting until one has read its
+        data (its thread workers are done) before the next, so they never compete. What is then
+        alive (the stack, the screens, their rows) is frozen out of the cyclic collector: a full
+        collection over it stalled the UI thread 0.2 to 0.7 s at random moments, switches too."""
+        for mode in PREBUILT_MODES:
+            if not self._screen_stacks.get(mode):
+                await self._until_idle(await self.prebuild_mode(mode))
+        gc.collect()
+        gc.freeze()
+
+    async def prebuild_mode(self, mode: str) -> Screen:
+        """Build the base screen of `mode` without showing it: composed, laid out at the app's
+        size and reading its data, so that `switch_mode` only has to paint it. Its widgets are
+        styled as they mount, under the current stylesheet: marking it up to date spares the
+        switch the restyling of the whole app that Textual does for a screen built on demand."""
+        stack = self._screen_stacks.get(mode)
+        if stack:
+            return stack[0]
+        factory = self.MODES[mode]
+        screen, mounted = self._get_screen(factory() if callable(factory) else factory)
+        self._screen_stacks[mode] = [screen]
+        self._load_screen_css(screen)
+        await mounted
+        screen._css_update_count = self._css_update_count
+        screen._refresh_layout(self.size)
+        for footer in screen.query(StableFooter):
+            footer.prepare()
+        return screen
+
+    async def _until_idle(self, screen: Screen) -> None:
+        """Wait until no worker started by `screen` or its widgets is running."""
+        while True:
+            running = [w for w in self.workers if w.is_running and _worker_screen(w) is screen]
+            if not running:
+                return
+            await self.workers.wait_for_complete(running)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Switch to `mode`; a screen built before (pre-built, or visited) reads its data again
+        so that nothing stale stays on show, painting what it holds meanwhile."""
+        stack = self._screen_stacks.get(mode)
+        if stack and mode != self.current_mode:
+            reread = getattr(stack[0], "reread", None)
+            if callable(reread):
+                reread()
+        return super().switch_mode(mode)
 
     def action_refresh(self) -> None:
         """Reload every screen from the database, e.g. after the CLI changed it meanwhile."""

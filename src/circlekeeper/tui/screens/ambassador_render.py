@@ -32,6 +32,9 @@ METRIC_CELL = 16
 GOALS_WIDTH = 30
 FOCUS_WIDTH_MAX = 60
 """Wide enough for the metric (cut to METRIC_CELL), the bar and "12/20 a month"."""
+OVERLOAD_SHOWN = 40
+"""People the overload panel lists by name: at community scale thousands can be over capacity,
+and laying out tens of thousands of lines took the UI thread seconds for a panel 12 lines high."""
 
 
 def progress_bar(done: int, target: int, width: int = BAR_WIDTH) -> str:
@@ -250,12 +253,15 @@ def overload_content(health: ProgrammeHealth) -> Content:
     parts: list[Part] = [("Overload", "bold $accent"), (f"  as of {health.as_of}\n", "dim")]
     if not health.overload:
         parts.append(("  nobody over capacity or behind\n", "dim"))
-    for person in health.overload:
+    for person in health.overload[:OVERLOAD_SHOWN]:
         parts += [("  ⚠ ", "$warning"), person.member_name]
         load = person.goal_load + person.role_load
         parts.append((f"  {load} of {person.capacity_per_week} a week\n", "dim"))
         for reason in person.reasons:
             parts += ["    ", (reason, "dim"), "\n"]
+    hidden = len(health.overload) - OVERLOAD_SHOWN
+    if hidden > 0:
+        parts.append((f"  … and {hidden:,} more over capacity or behind\n", "dim"))
     return Content.assemble(*parts)
 
 

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.widgets.data_table import ColumnKey
 
 from circlekeeper.models.enums import AmbassadorStatus
@@ -35,6 +35,7 @@ from circlekeeper.tui.screens.ambassador_render import (
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from circlekeeper.tui.screens.picker import PickerScreen
 from circlekeeper.tui.screens.search_box import SearchBoxMixin
+from circlekeeper.tui.widgets.footer import StableFooter
 from circlekeeper.tui.widgets.paged_table import PageLoader, Row
 
 if TYPE_CHECKING:
@@ -140,6 +141,10 @@ class AmbassadorsScreen(SearchBoxMixin):
         self._view = 0
         self._tag: str | None = None
         self._rows: dict[int, AmbassadorRow] = {}
+        self._listed: list[AmbassadorRow] | None = None
+        """The list as last read and shown (None until the first read has arrived); a read that
+        brings the same rows for the same search and view leaves the table as it is."""
+        self._listed_for: tuple[str, int] | None = None
         self._wanted: int | None = None
         """The member whose detail was asked for last (a late answer for another is dropped)."""
         self._follow: int | None = None
@@ -166,7 +171,7 @@ class AmbassadorsScreen(SearchBoxMixin):
             for part in ("coverage", "load", "diversity"):
                 with VerticalScroll(classes="health-part"):
                     yield Static(Content(""), id=f"health-{part}")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         table = self.table
@@ -189,6 +194,16 @@ class AmbassadorsScreen(SearchBoxMixin):
         self._load_list()
         self._load_health()
 
+    def reread(self) -> None:
+        """Read the list and the health panel again (the app calls this when the screen is shown
+        again, e.g. after being pre-built); the rows on show stay until the new read arrives."""
+        if self.is_mounted and self._listed is not None:
+            self.reload()
+
+    def shown_rows(self) -> int | None:
+        """How many ambassadors the list holds, or None until the first read has arrived."""
+        return None if self._listed is None else len(self._listed)
+
     # --- list -------------------------------------------------------------------------------
 
     def _load_list(self) -> None:
@@ -205,6 +220,11 @@ class AmbassadorsScreen(SearchBoxMixin):
         run_db(self, fetch, self._show_list, group="ambassador-list", exclusive=True)
 
     def _show_list(self, rows: list[AmbassadorRow]) -> None:
+        listed_for = (self._search, self._view)
+        if rows == self._listed and listed_for == self._listed_for and self._follow is None:
+            self._reload_highlighted()
+            return
+        self._listed, self._listed_for = rows, listed_for
         table = self.table
         keep = self._follow if self._follow is not None else self._highlighted_member()
         self._follow = None
@@ -226,6 +246,9 @@ class AmbassadorsScreen(SearchBoxMixin):
             return
         if keep is not None and keep in self._rows:
             table.move_cursor(row=table.get_row_index(str(keep)), animate=False)
+        self._reload_highlighted()
+
+    def _reload_highlighted(self) -> None:
         member_id = self._highlighted_member()
         if member_id is not None:
             self.load_detail(member_id)

@@ -15,9 +15,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Sparkline, Static
+from textual.widgets import Header, Label, Sparkline, Static
 
 from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.widgets.footer import StableFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class DashboardScreen(Screen[None]):
                 yield Sparkline([], id="attendance-sparkline")
         yield Label(Content("Needs attention"), classes="section-title")
         yield PagedTable(ALERT_COLUMNS, id="alerts", empty_message="Nothing needs you this week.")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "glance", self.show_glance, init=True)

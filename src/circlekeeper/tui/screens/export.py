@@ -13,12 +13,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Header, Input, Label, Markdown, Select, Static
+from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
 from circlekeeper.export.reports import REPORTS
 from circlekeeper.models.enums import Audience
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.dialogs import PromptScreen
+from circlekeeper.tui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from circlekeeper.tui.app import CircleKeeperApp
@@ -88,7 +89,7 @@ class ExportScreen(Screen[None]):
                 yield Static("", id="audience-note")
                 with VerticalScroll(id="export-preview-scroll"):
                     yield Markdown("", id="export-preview")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self._show_audience()

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.memory_list import MemoryListScreen
+from circlekeeper.tui.widgets.footer import StableFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class HealthScreen(MemoryListScreen):
                 yield PagedTable(HEALTH_COLUMNS, id="health-table", empty_message="No circles yet.")
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content("Select a circle to see why."), id="health-detail")
-        yield Footer()
+        yield StableFooter()
 
     def reload(self) -> None:
         """Judge every circle again (in a worker)."""

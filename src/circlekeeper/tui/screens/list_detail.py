@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.search_box import SearchBoxMixin
+from circlekeeper.tui.widgets.footer import StableFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class ListDetailScreen(SearchBoxMixin):
                 )
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content(self.detail_hint), id="detail")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "db_ready", self._db_ready, init=True)
@@ -101,6 +102,20 @@ class ListDetailScreen(SearchBoxMixin):
             key = self.shown_key()
             if key is not None:
                 self.load_detail(key)
+
+    def reread(self) -> None:
+        """Read the rows on show and the detail again, painting what is held meanwhile (the app
+        calls this when the screen is shown again, e.g. after being pre-built)."""
+        if self.is_mounted and self.ck_app.db is not None and self.table.has_rows:
+            self.table.revalidate()
+            key = self.shown_key()
+            if key is not None:
+                self.load_detail(key)
+
+    def shown_rows(self) -> int | None:
+        """How many rows the list holds, or None until its first page is there to paint."""
+        table = self.table
+        return table.total if table.has_rows else None
 
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
         self.query_one("#count", Label).update(Content(self.count_text(event.total)))

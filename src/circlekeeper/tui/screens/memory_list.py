@@ -21,6 +21,7 @@ class MemoryListScreen(Screen[None]):
         super().__init__()
         self._rows: list[Row] = []
         self._wanted: int | None = None
+        self._rereading = False
 
     @property
     def ck_app(self) -> CircleKeeperApp:
@@ -39,10 +40,28 @@ class MemoryListScreen(Screen[None]):
         """Read the list again (in a worker) and hand it to `show_rows`."""
         raise NotImplementedError
 
+    def reread(self) -> None:
+        """Read the list again, painting the rows held meanwhile and keeping the cursor on its
+        row (the app calls this when the screen is shown again, e.g. after being pre-built)."""
+        if self.is_mounted and self.query_one(PagedTable).has_rows:
+            self._rereading = True
+            self.reload()
+
+    def shown_rows(self) -> int | None:
+        """How many rows the list holds, or None until they are there to paint."""
+        table = self.query_one(PagedTable)
+        return table.total if table.has_rows else None
+
     def show_rows(self, rows: list[Row]) -> None:
-        """Show `rows`, putting the cursor on a row asked for by `open_row` meanwhile."""
+        """Show `rows`, putting the cursor on a row asked for by `open_row` meanwhile (or, for
+        a `reread`, keeping it on the row it was on)."""
         self._rows = rows
-        self.query_one(PagedTable).set_loader(self._load)
+        table = self.query_one(PagedTable)
+        if self._rereading:
+            self._rereading = False
+            table.revalidate()
+        else:
+            table.set_loader(self._load)
         if self._wanted is not None:
             self.open_row(self._wanted)
 

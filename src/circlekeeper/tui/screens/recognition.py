@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from circlekeeper.models.enums import RecognitionKind
 from circlekeeper.tui.bridge import run_db, show_error
@@ -29,6 +29,7 @@ from circlekeeper.tui.screens.recognition_render import (
     suggestion_cells,
     suggestion_detail,
 )
+from circlekeeper.tui.widgets.footer import StableFooter
 from circlekeeper.tui.widgets.paged_table import PagedTable, PageLoader, Row
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class RecognitionScreen(Screen[None]):
                     id="suggestions",
                     empty_message="Nobody to suggest right now",
                 )
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#suggestions-pane").display = False

@@ -290,6 +290,8 @@ class PagedTable(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._inflight: int | None = None
         self._failed: set[int] = set()
+        self._stale: set[int] = set()
+        """Pages still painted from an earlier read while `revalidate` reads them again."""
         self._follow_key: int | None = None
         self._widths: tuple[int, tuple[int, ...]] | None = None
 
@@ -313,6 +315,25 @@ class PagedTable(ScrollView, can_focus=True):
         self._follow_key = highlighted.key if highlighted is not None else None
         self.refresh()
         self._request_needed()
+
+    def revalidate(self) -> None:
+        """Read the pages again like `reload()`, but keep painting the rows held until their new
+        read arrives (a screen shown again shows its rows at once, then any change)."""
+        if not self._pages:
+            self.reload()
+            return
+        highlighted = self.highlighted
+        self._generation += 1
+        self._inflight = None
+        self._failed.clear()
+        self._stale = set(self._pages)
+        self._follow_key = highlighted.key if highlighted is not None else None
+        self._request_needed()
+
+    @property
+    def has_rows(self) -> bool:
+        """True once a page has arrived from the current source (rows can be painted)."""
+        return self.total_known and bool(self._pages)
 
     def reload_at(self, index: int, key: int) -> None:
         """Reload with the cursor at `index`, where the caller knows row `key` now sits.
@@ -474,6 +495,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._generation += 1
         self._pages.clear()
         self._failed.clear()
+        self._stale.clear()
         self._inflight = None
 
     def _needed_pages(self) -> list[int]:
@@ -495,7 +517,7 @@ class PagedTable(ScrollView, can_focus=True):
         if self._loader is None or self._inflight is not None or not self.is_mounted:
             return
         for page in self._needed_pages():
-            if page not in self._pages and page not in self._failed:
+            if (page not in self._pages or page in self._stale) and page not in self._failed:
                 self._fetch(page)
                 return
 
@@ -521,6 +543,7 @@ class PagedTable(ScrollView, can_focus=True):
         if message.generation != self._generation:
             return
         self._inflight = None
+        self._stale.discard(message.page)
         self._pages[message.page] = message.rows
         self._pages.move_to_end(message.page)
         self._set_total(message.total)
