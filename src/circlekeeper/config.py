@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +91,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     if warning and path.exists():
         _keep_copy(path)
     merged = {**(existing if not warning else {}), **dataclasses.asdict(config)}
-    _write_atomically(path, tomli_w.dumps(merged).encode("utf-8"))
+    paths.private_mkdir(path.parent)
+    paths.write_atomic(path, tomli_w.dumps(merged))
     return path
 
 
@@ -221,24 +221,6 @@ def _keep_copy(path: Path) -> None:
     """Keep an unreadable config beside the new one, so that nothing the user typed is lost."""
     with contextlib.suppress(OSError):
         os.replace(path, path.with_name(path.name + ".broken"))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync it, then rename it over `path`."""
-    folder = paths.private_mkdir(path.parent)
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    paths.sync_folder(folder)
 
 
 def load_report_texts(path: Path | None = None) -> tuple[dict[str, dict[str, str]], list[str]]:

@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from circlekeeper.algorithms.roster_csv import unguard
-from circlekeeper.export.atomic import write_atomic_chunks
 from circlekeeper.export.csv_text import (
     FORMULA_STARTS,
     MEMBER_COLUMNS,
@@ -24,6 +23,7 @@ from circlekeeper.export.csv_text import (
     members_csv,
 )
 from circlekeeper.models import MemberStatus
+from circlekeeper.paths import write_atomic_chunks
 from circlekeeper.services.member_rows import MemberExportRow
 
 DANGEROUS = ["=", "+", "-", "@", "\t", "\r"]

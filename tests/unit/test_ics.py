@@ -15,10 +15,10 @@ from icalendar import Calendar
 
 from circlekeeper import clock
 from circlekeeper.db import Database
-from circlekeeper.export.atomic import write_atomic
 from circlekeeper.export.ics import session_uid, sessions_to_ics
 from circlekeeper.models import CircleCreate, RitualRead, SessionRead
 from circlekeeper.models.enums import RitualMode, SessionStatus
+from circlekeeper.paths import write_atomic
 from circlekeeper.services import circles, rituals, sessions
 
 STAMP = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)

@@ -116,7 +116,7 @@ def deliver(chunks: str | Iterable[str], out: Path | None) -> bool:
             sys.stdout.write(part)
         sys.stdout.flush()
         return False
-    from circlekeeper.export.atomic import write_atomic_chunks
+    from circlekeeper.paths import write_atomic_chunks
     from circlekeeper.services.errors import InvalidInput
 
     try:

@@ -9,12 +9,10 @@ backup would keep exactly what the member asked to have erased.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from circlekeeper import clock, paths
@@ -253,16 +251,8 @@ def _read_state(db_path: Path) -> dict[str, object] | None:
 
 def _write_state(db_path: Path, backup: Path, fingerprint: list[int]) -> None:
     """Record the newest automatic backup and the fingerprint it was taken at (0600, atomic)."""
-    target = _state_path(db_path)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f"{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"backup": backup.name, "fingerprint": fingerprint}, handle)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    state = {"backup": backup.name, "fingerprint": fingerprint}
+    paths.write_atomic(_state_path(db_path), json.dumps(state))
 
 
 def _is_demo(db_path: Path) -> bool:

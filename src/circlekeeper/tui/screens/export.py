@@ -193,7 +193,7 @@ class ExportScreen(Screen[None]):
             path = Path(name).expanduser()
 
             def write() -> Path:
-                from circlekeeper.export.atomic import write_atomic
+                from circlekeeper.paths import write_atomic
 
                 path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 write_atomic(path, text)
