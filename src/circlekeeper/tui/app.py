@@ -213,12 +213,13 @@ class CircleKeeperApp(App[None]):
         self.prebuild = self.prebuild_screens if prebuild is None else prebuild
         """Whether the PREBUILT_MODES screens are built and filled once the dashboard has loaded."""
         self.db: Database | None = None
-        self._theme_warnings: list[str] = []
         self._config_loaded = False
+        self._settings_warnings = self._choose_theme()
 
     def on_mount(self) -> None:
         self.call_after_refresh(gc.enable)
-        self._apply_themes()
+        for warning in self._settings_warnings:
+            self.notify(warning, title="Settings", severity="warning", markup=False, timeout=10)
         self.sub_title = "opening…"
         self.glance = self._glance()
         self.call_after_refresh(self._open_database)
@@ -343,7 +344,10 @@ class CircleKeeperApp(App[None]):
         """Tell every screen to reload (called after a successful write)."""
         self.data_version += 1
 
-    def _apply_themes(self) -> None:
+    def _choose_theme(self) -> list[str]:
+        """Register the theme files and take the configured theme before the app starts, so
+        the stylesheet is built once with it (set after mounting, it was parsed and applied to
+        every widget a second time before the first frame); returns what to warn about."""
         from circlekeeper.config import load_config
         from circlekeeper.tui.themes import load_theme_files
 
@@ -351,18 +355,14 @@ class CircleKeeperApp(App[None]):
         for theme in themes:
             self.register_theme(theme)
         config, config_warnings = load_config()
-        for warning in [*problems, *config_warnings]:
-            self.notify(warning, title="Settings", severity="warning", markup=False, timeout=10)
-        wanted = config.theme if config.theme in self.available_themes else DEFAULT_THEME
+        warnings = [*problems, *config_warnings]
         if config.theme not in self.available_themes:
-            self.notify(
-                f"theme {config.theme!r} is not available; using {DEFAULT_THEME}",
-                severity="warning",
-                markup=False,
-            )
+            warnings.append(f"theme {config.theme!r} is not available; using {DEFAULT_THEME}")
+        wanted = config.theme if config.theme in self.available_themes else DEFAULT_THEME
         if wanted in self.available_themes:
-            self.theme = wanted
+            self.set_reactive(CircleKeeperApp.theme, wanted)
         self._config_loaded = True
+        return warnings
 
     def watch_theme(self, theme: str) -> None:
         if not self._config_loaded:
