@@ -1,8 +1,9 @@
 """Hot queries use their indexes: the member list walks its sort index, sizes use seat indexes,
-circle health walks each circle's sessions newest first and counts marks from a covering index,
-counts who spoke from a partial index of answered check-ins, the digest reads a month's sessions
-by day and its quotes from answered check-ins by day, and goal status sums a period's progress
-from a covering index by day without walking the member-name index."""
+circle health walks each circle's sessions newest first and counts marks from a covering index
+one circle at a time with nothing to sort, counts who spoke from a partial index of answered
+check-ins, the digest reads a month's sessions by day and its quotes from answered check-ins by
+day, and goal status sums a period's progress from a covering index by day without walking the
+member-name index."""
 
 from __future__ import annotations
 
@@ -146,6 +147,20 @@ def test_circle_health_walks_sessions_newest_first_and_counts_marks_from_a_cover
     assert "SCAN circle_session" not in steps
     assert MARKS in steps
     assert "SCAN checkin" not in steps
+
+
+def test_circle_health_counts_each_circle_on_its_own_without_grouping_or_sorting(
+    history: Database,
+) -> None:
+    """Every figure is a correlated subquery over one circle's latest sessions: no GROUP BY sorts
+    check-ins of every circle together, and no table of every circle's sessions is built."""
+    with captured(history) as statements:
+        circle_health(history)
+    [(sql, params)] = only(statements, lambda s: "checkin" in s)
+    steps = plan(history, sql, params)
+    assert "CORRELATED SCALAR SUBQUERY" in steps
+    assert "GROUP BY" not in steps
+    assert "MATERIALIZE latest" not in steps
 
 
 def test_digest_reads_the_months_sessions_by_day_and_their_marks_from_a_covering_index(

@@ -1,14 +1,17 @@
 """Circle health: thriving, steady, fading or dormant, with the reasons (members at risk are
 services.member_risk).
 
-Every figure is counted in SQL: per circle, short walks of circle_session(circle_id, local_date,
-starts_at, status) find where its recent and earlier windows begin; the sessions from there on
-are read once, and GROUP BY queries count check-ins at them (the covering index
-checkin(session_id, attendance, member_id)) and role assignments. No window function ranks a
-circle's whole history, so the work grows with the circles, not with years of sessions. Members
-are read one row each with correlated look-ups on check-in(member_id, day). No check-in is loaded
-into Python; algorithms.circle_health turns the figures into a status and reasons. Queries
-are built from the Core tables of services.health_tables, so no ORM model is imported for them.
+Every figure is counted in SQL, one circle at a time: two short walks of circle_session(circle_id,
+local_date, starts_at, status) find where its recent and earlier windows begin (its 4th and 8th
+newest held sessions), and each figure is then a correlated subquery over that circle's own
+sessions from there on: marks from the covering index checkin(session_id, attendance,
+member_id), who spoke from its partial twin, role assignments, seats. Nothing is grouped, so no
+check-ins of every circle are sorted together, and no window function ranks a circle's whole
+history: the work grows with the circles and their latest sessions, not with years of them.
+Windows are told apart by each session's (local date, start), so two sessions on one day fall
+on their own sides. No check-in is loaded into Python; algorithms.circle_health turns the
+figures into a status and reasons. Queries are built from the Core tables of
+services.health_tables, so no ORM model is imported for them.
 
 Closed circles are left out. Paused circles are listed: dormant after a long rest, else steady,
 never judged on attendance, rhythm or size (see algorithms.circle_health).
@@ -19,18 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (
-    CTE,
-    ColumnElement,
-    Connection,
-    and_,
-    case,
-    func,
-    literal_column,
-    not_,
-    or_,
-    tuple_,
-)
+from sqlalchemy import CTE, ColumnElement, Connection, and_, case, func, literal_column, tuple_
 from sqlalchemy import select as sa_select
 
 from circlekeeper import clock
@@ -38,9 +30,7 @@ from circlekeeper.algorithms import circle_health as rules
 from circlekeeper.db import Database
 from circlekeeper.models.enums import Attendance, CircleStatus, SessionStatus
 from circlekeeper.services.errors import Conflict
-from circlekeeper.services.health_models import (
-    CircleHealth,
-)
+from circlekeeper.services.health_models import CircleHealth
 from circlekeeper.services.health_settings import HealthSettings
 from circlekeeper.services.health_tables import (
     CHECKIN,
@@ -51,6 +41,10 @@ from circlekeeper.services.health_tables import (
 )
 from circlekeeper.services.sql_values import as_date, as_datetime, utc_date
 
+PACK_BITS = 20
+"""Bits per count in a packed subquery result: three counts fit in SQLite's 64-bit integer, and
+a circle would need a million check-ins at its last 4 sessions to overflow one."""
+PACK_BASE = 1 << PACK_BITS
 DAY_CHARS = len("2026-11-21")
 """A stored date's length: a session's key is its local date followed by its start."""
 JUDGED = (CircleStatus.FORMING, CircleStatus.ACTIVE, CircleStatus.PAUSED)
@@ -93,19 +87,11 @@ def circle_health(
 
 
 def health_query(scope: ColumnElement[bool], today: dt.date) -> Any:
-    """One statement: each circle in `scope` with its size and, outer-joined, the counts over
-    its latest sessions (read once into `latest` and shared by the three GROUP BYs)."""
-    latest = latest_sessions(scope, today)
-    held = _session_counts(latest).subquery("held")
-    marks = _checkin_counts(latest).subquery("marks")
-    roles = _role_counts(latest).subquery("roles")
-    size = (
-        sa_select(func.count())
-        .where(MEMBERSHIP.c.circle_id == CIRCLE.c.id, MEMBERSHIP.c.left_on.is_(None))
-        .correlate(CIRCLE)
-        .scalar_subquery()
-    )
-    counts = [c for c in (*held.c, *marks.c, *roles.c) if c.name != "circle_id"]
+    """One statement: each circle in `scope` with its size and figures, each figure a correlated
+    subquery over that circle's own latest sessions, so nothing is grouped or sorted."""
+    bounds = _bounds(scope, today)
+    b = bounds.c
+    recent = _recent(b, today)
     return (
         sa_select(
             CIRCLE.c.id,
@@ -118,13 +104,17 @@ def health_query(scope: ColumnElement[bool], today: dt.date) -> Any:
             CIRCLE.c.max_size,
             CIRCLE.c.starts_on,
             CIRCLE.c.created_at,
-            size.label("size"),
-            *counts,
+            _size().label("size"),
+            case((b.earlier_day != "", 2 * rules.WINDOW), else_=_held_count(today)).label("held"),
+            _last_held(today).label("last_held"),
+            _window_figures(today).label("window"),
+            _marks(recent, attendees=True).label("recent_marks"),
+            _marks(_earlier(b, today), attendees=False).label("earlier_marks"),
+            _speakers(recent).label("speakers"),
+            _assignments(recent).label("assignments"),
         )
-        .outerjoin(held, held.c.circle_id == CIRCLE.c.id)
-        .outerjoin(marks, marks.c.circle_id == CIRCLE.c.id)
-        .outerjoin(roles, roles.c.circle_id == CIRCLE.c.id)
-        .where(scope)
+        .select_from(bounds)
+        .join(CIRCLE, CIRCLE.c.id == b.circle_id)
     )
 
 
@@ -136,146 +126,158 @@ def _decided(circle_id: Any, today: dt.date) -> list[ColumnElement[bool]]:
     ]
 
 
-def _nth_newest(today: dt.date, n: int, *, held_only: bool) -> Any:
-    """The key (local date then start, as one string) of the circle's n-th newest decided (or
-    held) session up to `today`; NULL when it has fewer. A short walk of the index
-    circle_session(circle_id, local_date, starts_at, status), newest first."""
+def _held(circle_id: Any, today: dt.date) -> list[ColumnElement[bool]]:
+    return [*_decided(circle_id, today), CIRCLE_SESSION.c.status == SessionStatus.HELD.value]
+
+
+def _newest_first(query: Any) -> Any:
+    """`query` ordered as the index circle_session(circle_id, local_date, starts_at, status)
+    walks a circle's sessions backwards: latest local date, then latest start."""
+    return query.order_by(CIRCLE_SESSION.c.local_date.desc(), CIRCLE_SESSION.c.starts_at.desc())
+
+
+def _nth_newest_held(today: dt.date, n: int) -> Any:
+    """The key (local date then start, as one string) of the circle's n-th newest held session
+    up to `today`; NULL when it has fewer. A short walk of its sessions, newest first."""
     key = CIRCLE_SESSION.c.local_date.op("||")(CIRCLE_SESSION.c.starts_at)
-    query = sa_select(key).where(*_decided(CIRCLE.c.id, today))
-    if held_only:
-        query = query.where(CIRCLE_SESSION.c.status == SessionStatus.HELD.value)
-    return (
-        query.order_by(CIRCLE_SESSION.c.local_date.desc(), CIRCLE_SESSION.c.starts_at.desc())
-        .limit(1)
-        .offset(n - 1)
-        .correlate(CIRCLE)
-        .scalar_subquery()
-    )
+    query = _newest_first(sa_select(key).where(*_held(CIRCLE.c.id, today)))
+    return query.limit(1).offset(n - 1).correlate(CIRCLE).scalar_subquery()
 
 
 def _bounds(scope: ColumnElement[bool], today: dt.date) -> CTE:
-    """Per circle in `scope`, where its windows begin, as (day, start) pairs: the WINDOW-th and
-    2 * WINDOW-th newest held sessions and the WINDOW-th newest decided one ('' when there are
-    fewer, except `recent_*`, NULL then, so that nothing is earlier than recent)."""
-    recent = _nth_newest(today, rules.WINDOW, held_only=True)
-    earlier = func.coalesce(_nth_newest(today, 2 * rules.WINDOW, held_only=True), "")
-    window = func.coalesce(_nth_newest(today, rules.WINDOW, held_only=False), "")
-    keys = sa_select(
-        CIRCLE.c.id.label("circle_id"),
-        recent.label("recent"),
-        earlier.label("earlier"),
-        window.label("window"),
-    ).where(scope)
-    inner = keys.cte("keys").prefix_with("MATERIALIZED")
+    """Per circle in `scope`, where its windows begin, as (day, start) pairs: `recent_*` at the
+    WINDOW-th newest held session ('' when there are fewer: every held session is recent) and
+    `earlier_*` at the 2 * WINDOW-th ('' likewise)."""
+    recent = _nth_newest_held(today, rules.WINDOW)
+    earlier = _nth_newest_held(today, 2 * rules.WINDOW)
+    keys = (
+        sa_select(CIRCLE.c.id.label("circle_id"), recent.label("recent"), earlier.label("earlier"))
+        .where(scope)
+        .cte("keys")
+        .prefix_with("MATERIALIZED")
+    )
     return (
         sa_select(
-            inner.c.circle_id,
-            func.substr(inner.c.recent, 1, DAY_CHARS).label("recent_day"),
-            func.substr(inner.c.recent, DAY_CHARS + 1).label("recent_at"),
-            func.substr(inner.c.earlier, 1, DAY_CHARS).label("earlier_day"),
-            func.substr(inner.c.earlier, DAY_CHARS + 1).label("earlier_at"),
-            func.substr(inner.c.window, 1, DAY_CHARS).label("window_day"),
-            func.substr(inner.c.window, DAY_CHARS + 1).label("window_at"),
+            keys.c.circle_id,
+            *_split(keys.c.recent, "recent"),
+            *_split(keys.c.earlier, "earlier"),
         )
         .cte("bounds")
         .prefix_with("MATERIALIZED")
     )
 
 
-def latest_sessions(scope: ColumnElement[bool], today: dt.date) -> CTE:
-    """The decided (held, cancelled, did-not-happen) sessions up to `today` of the circles in
-    `scope` from their 2 * WINDOW-th newest held one on, each flagged `recent` (among the
-    WINDOW newest held), `earlier` (the WINDOW held before those) and `in_window` (among the
-    WINDOW newest decided). Newest means latest local date, then latest start."""
-    bounds = _bounds(scope, today)
-    b = bounds.c
+def _split(key: Any, name: str) -> list[Any]:
+    """A session key's local date and start, each '' when there is no such session."""
+    return [
+        func.coalesce(func.substr(key, 1, DAY_CHARS), "").label(f"{name}_day"),
+        func.coalesce(func.substr(key, DAY_CHARS + 1), "").label(f"{name}_at"),
+    ]
+
+
+def _recent(b: Any, today: dt.date) -> list[ColumnElement[bool]]:
+    """The circle's WINDOW newest held sessions up to `today` (all of them when it has fewer)."""
     at = tuple_(CIRCLE_SESSION.c.local_date, CIRCLE_SESSION.c.starts_at)
-    held = CIRCLE_SESSION.c.status == SessionStatus.HELD.value
-    recent_from = tuple_(func.coalesce(b.recent_day, ""), func.coalesce(b.recent_at, ""))
+    return [
+        *_held(b.circle_id, today),
+        CIRCLE_SESSION.c.local_date >= b.recent_day,
+        at >= tuple_(b.recent_day, b.recent_at),
+    ]
+
+
+def _earlier(b: Any, today: dt.date) -> list[ColumnElement[bool]]:
+    """The WINDOW held sessions before the recent ones (fewer when there are fewer; none when
+    all the circle's held sessions are recent, as '' is before every key)."""
+    at = tuple_(CIRCLE_SESSION.c.local_date, CIRCLE_SESSION.c.starts_at)
+    return [
+        *_held(b.circle_id, today),
+        CIRCLE_SESSION.c.local_date >= b.earlier_day,
+        CIRCLE_SESSION.c.local_date <= b.recent_day,
+        at >= tuple_(b.earlier_day, b.earlier_at),
+        at < tuple_(b.recent_day, b.recent_at),
+    ]
+
+
+def _packed(*figures: Any) -> Any:
+    """Several counts of one subquery as one integer, PACK_BITS each, the first highest: a
+    scalar subquery returns one value, and divmod by PACK_BASE splits it again in Python."""
+    packed = figures[0]
+    for figure in figures[1:]:
+        packed = packed.op("<<")(PACK_BITS).op("|")(figure)
+    return packed
+
+
+def _tally(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(condition), 0)
+
+
+def _size() -> Any:
+    """The circle's current members."""
     return (
-        sa_select(
-            b.circle_id,
-            CIRCLE_SESSION.c.id.label("session_id"),
-            CIRCLE_SESSION.c.local_date.label("day"),
-            held.label("held"),
-            and_(held, at >= recent_from).label("recent"),
-            and_(
-                held,
-                at < tuple_(b.recent_day, b.recent_at),
-                at >= tuple_(b.earlier_day, b.earlier_at),
-            ).label("earlier"),
-            (at >= tuple_(b.window_day, b.window_at)).label("in_window"),
-        )
-        .select_from(bounds)
-        .join(
-            CIRCLE_SESSION,
-            and_(
-                *_decided(b.circle_id, today),
-                CIRCLE_SESSION.c.local_date >= b.earlier_day,
-            ),
-        )
-        .cte("latest")
-        .prefix_with("MATERIALIZED")
+        sa_select(func.count())
+        .where(MEMBERSHIP.c.circle_id == CIRCLE.c.id, MEMBERSHIP.c.left_on.is_(None))
+        .correlate(CIRCLE)
+        .scalar_subquery()
     )
 
 
-def _count_if(condition: ColumnElement[bool]) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+def _held_count(today: dt.date) -> Any:
+    """How many of its 2 * WINDOW newest held sessions up to `today` the circle has (asked only
+    when it has fewer: where its earlier window begins says so)."""
+    newest = (
+        sa_select(CIRCLE_SESSION.c.id)
+        .where(*_held(CIRCLE.c.id, today))
+        .limit(2 * rules.WINDOW)
+        .correlate(CIRCLE)
+        .subquery("held")
+    )
+    return sa_select(func.count()).select_from(newest).scalar_subquery()
 
 
-def _session_counts(latest: CTE) -> Any:
-    """Per circle: the last held day, held sessions in each window, and the last 4 decided
-    sessions with how many of them were not held."""
-    r = latest.c
-    return sa_select(
-        r.circle_id,
-        func.max(case((r.held, r.day))).label("last_held"),
-        _count_if(r.recent).label("recent"),
-        _count_if(r.earlier).label("earlier"),
-        _count_if(r.in_window).label("window"),
-        _count_if(and_(r.in_window, not_(r.held))).label("missed"),
-    ).group_by(r.circle_id)
+def _last_held(today: dt.date) -> Any:
+    """The local date of the circle's newest held session up to `today` (NULL: none)."""
+    newest = _newest_first(sa_select(CIRCLE_SESSION.c.local_date).where(*_held(CIRCLE.c.id, today)))
+    return newest.limit(1).correlate(CIRCLE).scalar_subquery()
 
 
-def _checkin_counts(latest: CTE) -> Any:
-    """Per circle: present and absent marks in each window, and who came in the recent one,
-    all from the covering index checkin(session_id, attendance, member_id)."""
-    r = latest.c
+def _window_figures(today: dt.date) -> Any:
+    """The WINDOW newest decided sessions and how many were not held, packed."""
+    newest = (
+        _newest_first(sa_select(CIRCLE_SESSION.c.status).where(*_decided(CIRCLE.c.id, today)))
+        .limit(rules.WINDOW)
+        .correlate(CIRCLE)
+        .subquery("decided")
+    )
+    missed = _tally(newest.c.status != SessionStatus.HELD.value)
+    return sa_select(_packed(func.count(), missed)).scalar_subquery()
+
+
+def _marks(sessions: list[ColumnElement[bool]], *, attendees: bool) -> Any:
+    """Present and absent marks at those sessions, packed, from the covering index
+    checkin(session_id, attendance, member_id); with `attendees`, then how many different
+    members came."""
     present = CHECKIN.c.attendance == Attendance.PRESENT.value
-    absent = CHECKIN.c.attendance == Attendance.ABSENT.value
-    came = and_(r.recent, present)
-    marks = (
-        sa_select(
-            r.circle_id,
-            _count_if(came).label("recent_present"),
-            _count_if(and_(r.recent, absent)).label("recent_absent"),
-            _count_if(and_(r.earlier, present)).label("earlier_present"),
-            _count_if(and_(r.earlier, absent)).label("earlier_absent"),
-            func.count(func.distinct(case((came, CHECKIN.c.member_id)))).label("attendees"),
-        )
-        .select_from(latest)
-        .join(CHECKIN, CHECKIN.c.session_id == r.session_id)
-        .where(or_(r.recent, r.earlier))
-        .group_by(r.circle_id)
-        .subquery("counted")
-    )
-    speakers = _speaker_counts(latest).subquery("spoke")
-    return sa_select(*marks.c, speakers.c.speakers).outerjoin(
-        speakers, speakers.c.circle_id == marks.c.circle_id
-    )
-
-
-def _speaker_counts(latest: CTE) -> Any:
-    """Per circle: who spoke at the recent sessions (present, with an answer recorded), counted
-    from the partial index checkin(session_id, member_id) WHERE SPOKE, so no check-in row is
-    read."""
-    r = latest.c
+    figures = [_tally(present), _tally(CHECKIN.c.attendance == Attendance.ABSENT.value)]
+    if attendees:
+        figures.append(func.count(func.distinct(case((present, CHECKIN.c.member_id)))))
     return (
-        sa_select(r.circle_id, func.count(func.distinct(CHECKIN.c.member_id)).label("speakers"))
-        .select_from(latest)
-        .join(CHECKIN, and_(CHECKIN.c.session_id == r.session_id, spoke()))
-        .where(r.recent)
-        .group_by(r.circle_id)
+        sa_select(_packed(*figures))
+        .select_from(CIRCLE_SESSION)
+        .join(CHECKIN, CHECKIN.c.session_id == CIRCLE_SESSION.c.id)
+        .where(*sessions)
+        .scalar_subquery()
+    )
+
+
+def _speakers(sessions: list[ColumnElement[bool]]) -> Any:
+    """Who spoke at those sessions (present, with an answer recorded), counted from the partial
+    index checkin(session_id, attendance, member_id) WHERE SPOKE, so no check-in row is read."""
+    return (
+        sa_select(func.count(func.distinct(CHECKIN.c.member_id)))
+        .select_from(CIRCLE_SESSION)
+        .join(CHECKIN, and_(CHECKIN.c.session_id == CIRCLE_SESSION.c.id, spoke()))
+        .where(*sessions)
+        .scalar_subquery()
     )
 
 
@@ -288,15 +290,14 @@ def spoke() -> ColumnElement[bool]:
     )
 
 
-def _role_counts(latest: CTE) -> Any:
-    """Per circle: role assignments held by someone at the last 4 held sessions."""
-    r = latest.c
+def _assignments(sessions: list[ColumnElement[bool]]) -> Any:
+    """Role assignments held by someone at those sessions."""
     return (
-        sa_select(r.circle_id, func.count().label("assignments"))
-        .select_from(latest)
-        .join(ROLE_ASSIGNMENT, ROLE_ASSIGNMENT.c.session_id == r.session_id)
-        .where(r.recent, ROLE_ASSIGNMENT.c.member_id.is_not(None))
-        .group_by(r.circle_id)
+        sa_select(func.count())
+        .select_from(CIRCLE_SESSION)
+        .join(ROLE_ASSIGNMENT, ROLE_ASSIGNMENT.c.session_id == CIRCLE_SESSION.c.id)
+        .where(*sessions, ROLE_ASSIGNMENT.c.member_id.is_not(None))
+        .scalar_subquery()
     )
 
 
@@ -332,22 +333,20 @@ def _judged(
         starts_on,
         created_at,
         size,
+        held_count,
         last_held_text,
-        recent,
-        earlier,
         window,
-        missed,
-        recent_present,
-        recent_absent,
-        earlier_present,
-        earlier_absent,
-        attendees,
+        recent_marks,
+        earlier_marks,
         speakers,
         assignments,
     ) = row
+    window_sessions, missed_sessions = divmod(window, PACK_BASE)
+    recent_marks, attendees = divmod(recent_marks, PACK_BASE)
+    recent_present, recent_absent = divmod(recent_marks, PACK_BASE)
+    earlier_present, earlier_absent = divmod(earlier_marks, PACK_BASE)
     started = as_date(starts_on) or utc_date(as_datetime(created_at))
     last_held = as_date(last_held_text)
-    size = int(size)
     figures = rules.CircleFigures(
         lifecycle=lifecycle,
         age_days=(today - started).days,
@@ -355,15 +354,15 @@ def _judged(
         size=size,
         min_size=min_size,
         max_size=max_size,
-        recent_attendance=_attendance(recent_present, recent_absent),
-        earlier_attendance=_attendance(earlier_present, earlier_absent),
-        recent_sessions=int(recent or 0),
-        earlier_sessions=int(earlier or 0),
-        window_sessions=int(window or 0),
-        missed_sessions=int(missed or 0),
+        recent_attendance=rules.rate(recent_present, recent_present + recent_absent),
+        earlier_attendance=rules.rate(earlier_present, earlier_present + earlier_absent),
+        recent_sessions=min(held_count, rules.WINDOW),
+        earlier_sessions=max(held_count - rules.WINDOW, 0),
+        window_sessions=window_sessions,
+        missed_sessions=missed_sessions,
         days_since_held=(today - last_held).days if last_held is not None else None,
         speaking_share=rules.rate(speakers, attendees) if speakers else None,
-        role_load=rules.rate(int(assignments or 0), size),
+        role_load=rules.rate(assignments, size),
     )
     status, reasons = rules.judge(figures, settings)
     read = CircleHealth(
@@ -376,15 +375,15 @@ def _judged(
             "as_of": today,
             "age_days": figures.age_days,
             "cadence_days": figures.cadence_days,
-            "size": figures.size,
-            "min_size": figures.min_size,
-            "max_size": figures.max_size,
+            "size": size,
+            "min_size": min_size,
+            "max_size": max_size,
             "recent_attendance": figures.recent_attendance,
             "earlier_attendance": figures.earlier_attendance,
             "recent_sessions": figures.recent_sessions,
             "earlier_sessions": figures.earlier_sessions,
-            "window_sessions": figures.window_sessions,
-            "missed_sessions": figures.missed_sessions,
+            "window_sessions": window_sessions,
+            "missed_sessions": missed_sessions,
             "last_held_on": last_held,
             "days_since_held": figures.days_since_held,
             "speaking_share": figures.speaking_share,
@@ -392,8 +391,3 @@ def _judged(
         },
     )
     return name_key, circle_id, read
-
-
-def _attendance(present: int | None, absent: int | None) -> float | None:
-    """Present over present + absent; None when the circle has no such marks."""
-    return rules.rate(int(present or 0), int(present or 0) + int(absent or 0))
