@@ -9,6 +9,8 @@ import pytest
 from tests.health_helpers import (
     LAST_TUESDAY,
     TODAY,
+    clock_on,
+    held,
     make_circle,
     person,
     seat,
@@ -17,8 +19,10 @@ from tests.health_helpers import (
 )
 
 from circlekeeper.db import Database
+from circlekeeper.models import CheckInCreate
+from circlekeeper.models.enums import SessionStatus
+from circlekeeper.services import checkins, rota, sessions
 from circlekeeper.services import dashboard as dashboard_module
-from circlekeeper.services import rota, sessions
 from circlekeeper.services.dashboard import dashboard
 from circlekeeper.services.incidents import add_incident
 
@@ -133,6 +137,41 @@ def test_attendance_counts_present_against_expected_per_week(db: Database) -> No
     assert (early.present, early.expected, early.rate) == (5, 5, 1.0)
     assert found.attendance[0].rate is None
     assert (found.active_members, found.active_circles) == (5, 1)
+
+
+def checked_in_at_unheld_session(db: Database, day: dt.date, handle: str, cancel: bool) -> None:
+    """A Builders session planned for `day` while it was ahead, with one present check-in, then
+    cancelled or left planned."""
+    with clock_on(day - dt.timedelta(days=1)):
+        planned = sessions.plan_sessions(db, circle_ref="Builders", dates=[day]).added[0]
+    checkins.add_checkin(db, session_id=planned.id, member_ref=f"@{handle}", data=CheckInCreate())
+    if cancel:
+        sessions.set_session_status(
+            db, session_id=planned.id, status=SessionStatus.CANCELLED, reason="snow"
+        )
+
+
+def test_attendance_weeks_start_on_monday_and_count_only_held_sessions_up_to_today(
+    db: Database,
+) -> None:
+    make_circle(db, "Builders")
+    seat(db, "Builders", "ana", "bo", "cy")
+    sunday, monday = dt.date(2026, 11, 15), dt.date(2026, 11, 16)
+    held(db, "Builders", sunday, present=("ana",), absent=("bo",), excused=("cy",))
+    held(db, "Builders", monday, present=("ana", "bo"))
+    checked_in_at_unheld_session(db, dt.date(2026, 11, 18), "cy", cancel=False)
+    checked_in_at_unheld_session(db, dt.date(2026, 11, 19), "ana", cancel=True)
+
+    weeks = {week.week_start: week for week in dashboard(db).attendance}
+    on_sunday = dashboard(db, today=sunday).attendance
+
+    assert (weeks[monday].present, weeks[monday].expected, weeks[monday].rate) == (2, 2, 1.0)
+    earlier = weeks[dt.date(2026, 11, 9)]
+    assert (earlier.present, earlier.expected, earlier.rate) == (1, 2, 0.5)
+    assert on_sunday[-1].week_start == dt.date(2026, 11, 9)
+    assert (on_sunday[-1].present, on_sunday[-1].expected) == (1, 2)
+    assert on_sunday[0].week_start == dt.date(2026, 8, 24)
+    assert all(week.rate is None for week in on_sunday[:-1])
 
 
 def test_fading_circles_beyond_the_limit_are_counted_in_one_alert(

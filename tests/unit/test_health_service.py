@@ -510,6 +510,6 @@ def test_circle_health_ranks_sessions_by_index_and_never_scans_check_ins(history
 def test_members_at_risk_searches_check_ins_by_member_and_day(history: Database) -> None:
     [steps] = plans(history, lambda: members_at_risk(history))
 
-    assert "SEARCH checkin USING INDEX ix_checkin_member_day" in steps
+    assert "SEARCH checkin USING COVERING INDEX ix_checkin_member_day" in steps
     assert "SCAN checkin" not in steps
     assert "SCAN membership" not in steps

@@ -94,7 +94,8 @@ class CheckIn(SQLModel, table=True):
             postgresql_where=text("session_id IS NOT NULL"),
         ),
         Index("ix_checkin_circle_day", "circle_id", "day", "attendance"),
-        Index("ix_checkin_member_day", "member_id", "day"),
+        Index("ix_checkin_member_day", "member_id", "day", "attendance", "circle_id", "session_id"),
+        Index("ix_checkin_day_attendance", "day", "attendance", "session_id"),
         Index("ix_checkin_session_attendance", "session_id", "attendance", "member_id"),
         Index(
             "ix_checkin_session_spoke",

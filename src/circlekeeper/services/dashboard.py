@@ -100,31 +100,37 @@ def week_sessions(db: Database) -> list[WeekSession]:
 
 
 def weekly_attendance(session: Session, today: dt.date, weeks: int = WEEKS) -> list[WeekAttendance]:
-    """Present and expected check-ins of held sessions per week, oldest first, `weeks` weeks."""
+    """Present and expected check-ins of held sessions per week, oldest first, `weeks` weeks.
+
+    Counted per day and mark from check-in(day, attendance, session_id), each check-in's session
+    looked up by id for its status, and folded into weeks here (a week expression per row in
+    SQL cost as much as the look-ups)."""
     monday = today - dt.timedelta(days=today.weekday())
     first = monday - dt.timedelta(weeks=weeks - 1)
-    week = func.date(col(CheckIn.day), "weekday 0", "-6 days")
-    present = func.sum(func.iif(col(CheckIn.attendance) == Attendance.PRESENT.value, 1, 0))
-    expected = func.sum(func.iif(col(CheckIn.attendance) != Attendance.EXCUSED.value, 1, 0))
     rows = session.exec(
-        select(week, present, expected)
+        select(col(CheckIn.day), col(CheckIn.attendance), func.count())
         .join(CircleSession, col(CircleSession.id) == col(CheckIn.session_id))
         .where(
             col(CheckIn.day) >= first,
             col(CheckIn.day) <= today,
             col(CircleSession.status) == SessionStatus.HELD.value,
         )
-        .group_by(week)
+        .group_by(col(CheckIn.day), col(CheckIn.attendance))
     ).all()
-    by_week = {dt.date.fromisoformat(str(w)): (int(p or 0), int(e or 0)) for w, p, e in rows}
-    result = []
-    for index in range(weeks):
-        start = first + dt.timedelta(weeks=index)
-        p, e = by_week.get(start, (0, 0))
-        result.append(
-            WeekAttendance(week_start=start, present=p, expected=e, rate=p / e if e else None)
+    present, expected = [0] * weeks, [0] * weeks
+    for day, attendance, count in rows:
+        index = (day - first).days // 7
+        present[index] += count if attendance == Attendance.PRESENT.value else 0
+        expected[index] += count if attendance != Attendance.EXCUSED.value else 0
+    return [
+        WeekAttendance(
+            week_start=first + dt.timedelta(weeks=index),
+            present=present[index],
+            expected=expected[index],
+            rate=present[index] / expected[index] if expected[index] else None,
         )
-    return result
+        for index in range(weeks)
+    ]
 
 
 def collect_alerts(db: Database, *, settings: HealthSettings, today: dt.date) -> list[Alert]:
