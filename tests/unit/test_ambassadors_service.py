@@ -377,6 +377,57 @@ def test_each_row_has_this_periods_goals_and_behind_streak(db: Database) -> None
     assert row.behind_streak == 3
 
 
+def test_the_list_reads_status_goals_and_streaks_as_the_goal_services_do(db: Database) -> None:
+    """Resting today, a rest that ended yesterday, alumni, several goals, focus and search:
+    each row agrees with goal status and the behind streaks asked for on their own."""
+    _add(db, "ana", "Ana", focus=["welcome team", "culture keeper"])
+    _add(db, "bo", "Bo")
+    _add(db, "cy", "Cy")
+    _add(db, "dee", "Dee")
+    _freeze("2026-10-28")
+    for handle in ("ana", "bo", "cy", "dee"):
+        goals.set_goal(db, ref=handle, metric="start threads", target=1, settings=UTC)
+    goals.set_goal(db, ref="ana", metric="host an event", target=2, per=GoalPer.MONTH, settings=UTC)
+    _freeze("2026-11-21")
+    for day in ("2026-11-02", "2026-11-10", "2026-11-20"):
+        goals.log_progress(
+            db, ref="ana", metric="start threads", count=1, day=_day(day), settings=UTC
+        )
+    goals.log_progress(db, ref="ana", metric="host an event", count=2, settings=UTC)
+    ambassadors.rest_ambassador(db, ref="bo", until=_day("2026-11-30"), settings=UTC)
+    ambassadors.rest_ambassador(
+        db, ref="cy", starts_on=_day("2026-11-09"), until=_day("2026-11-20"), settings=UTC
+    )
+    ambassadors.retire_ambassador(db, ref="dee", settings=UTC)
+
+    rows = ambassadors.list_ambassadors(db, settings=UTC)
+
+    assert [(r.member_name, r.status, r.resting_until) for r in rows] == [
+        ("Ana", AmbassadorStatus.ACTIVE, None),
+        ("Bo", AmbassadorStatus.RESTING, _day("2026-11-30")),
+        ("Cy", AmbassadorStatus.ACTIVE, None),
+    ]
+    with db.read() as session:
+        behind = goals.behind_streaks(session, as_of=TODAY, settings=UTC)
+    for row in rows:
+        assert row.goals == goals.goal_status(db, ref=row.member_id, settings=UTC)
+        assert row.behind_streak == behind[row.id]
+    ana, bo, cy = rows
+    assert [(g.metric, g.done, g.met) for g in ana.goals] == [
+        ("host an event", 2, True),
+        ("start threads", 1, True),
+    ]
+    assert (ana.behind_streak, bo.behind_streak, cy.behind_streak) == (0, 3, 2)
+    assert ana.focus == ["welcome team", "culture keeper"]
+    everyone = ambassadors.list_ambassadors(db, include_alumni=True, settings=UTC)
+    assert [(r.member_name, r.status) for r in everyone][-1] == ("Dee", AmbassadorStatus.ALUMNI)
+    resting = ambassadors.list_ambassadors(db, status=AmbassadorStatus.RESTING, settings=UTC)
+    assert [r.member_name for r in resting] == ["Bo"]
+    keepers = ambassadors.list_ambassadors(db, focus="Culture Keeper", settings=UTC)
+    assert [r.member_name for r in keepers] == ["Ana"]
+    assert [r.id for r in ambassadors.list_ambassadors(db, search="cy", settings=UTC)] == [cy.id]
+
+
 # --- detail --------------------------------------------------------------------------------
 
 

@@ -586,6 +586,47 @@ def test_overload_is_listed_by_name(town: Community) -> None:
     assert [o.member_name for o in _health(town).overload] == ["adam", "Émile", "zoë"]
 
 
+def test_a_programme_past_a_few_dozen_judges_everyone_from_one_read(town: Community) -> None:
+    """Seventy active ambassadors (their ids go to SQL as one JSON list), one resting today, one
+    whose rest ended yesterday and an alumna: the keen half log every week and are not flagged,
+    the idle half are behind every week since their goal began, and capacity counts too."""
+    keen = [town.ambassador(f"Keen {n:02}") for n in range(35)]
+    idle = [town.ambassador(f"Idle {n:02}", capacity=9) for n in range(35)]
+    resting = town.ambassador("Resting Today", resting_until=TODAY, status="resting")
+    back = town.ambassador("Back Today")
+    gone = town.ambassador("Gone", status="alumni")
+    town.rest(back, dt.date(2026, 10, 1), TODAY - dt.timedelta(days=1))
+    for ambassador_id in (*keen, *idle, resting, back, gone):
+        town.goal(ambassador_id, 1, starts_on=LONG_AGO)
+    with town.db.write() as session:
+        for week in range(46):
+            for ambassador_id in (*keen, back):
+                session.add(
+                    GoalProgress(
+                        ambassador_id=ambassador_id,
+                        metric="welcome",
+                        metric_key="welcome",
+                        day=LONG_AGO + dt.timedelta(weeks=week),
+                        count=1,
+                        created_at=clock.now(),
+                    )
+                )
+
+    found = _health(town)
+
+    # 5 Jan to the week of 9 Nov: 45 finished weeks, all missed.
+    assert [(o.member_name, o.behind_streak) for o in found.overload] == [
+        (f"Idle {n:02}", 45) for n in range(35)
+    ]
+    assert found.coverage.active_ambassadors == 71
+    assert goals_streaks(town, [idle[0], keen[0], back, resting]) == {
+        idle[0]: 45,
+        keen[0]: 0,
+        back: 0,
+        resting: 45,
+    }
+
+
 # --- over-reliance -------------------------------------------------------------------------
 
 

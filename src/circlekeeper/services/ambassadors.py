@@ -12,11 +12,13 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from circlekeeper import clock
-from circlekeeper.algorithms.goal_periods import WEEK, is_rest_period, period_of
+from circlekeeper.algorithms.goal_periods import WEEK, period_of
 from circlekeeper.db import Database
 from circlekeeper.models import (
     FOCUS_PRESETS,
@@ -39,6 +41,7 @@ from circlekeeper.models import (
 from circlekeeper.models.ambassador import CAPACITY_MAX, FOCUS_MAX
 from circlekeeper.services import goals
 from circlekeeper.services.errors import Conflict, InvalidInput
+from circlekeeper.services.goals_data import Loaded, id_in, mostly_resting, plain_rows
 from circlekeeper.services.lookup import find_ambassador, find_member
 from circlekeeper.services.members import member_filter
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
@@ -456,25 +459,8 @@ def ambassador_reads(
     """Read models for (ambassador, member name) pairs, with focus areas in their order and
     the effective status; two queries however many rows."""
     ids = [_id(ambassador.id) for ambassador, _ in rows]
-    focus: dict[int, list[str]] = {}
-    covering: dict[int, dt.date] = {}
-    if ids:
-        for ambassador_id, text in session.exec(
-            select(AmbassadorFocus.ambassador_id, AmbassadorFocus.focus)
-            .where(col(AmbassadorFocus.ambassador_id).in_(ids))
-            .order_by(col(AmbassadorFocus.ambassador_id), col(AmbassadorFocus.position))
-        ).all():
-            focus.setdefault(ambassador_id, []).append(text)
-        for ambassador_id, ends_on in session.exec(
-            select(AmbassadorRest.ambassador_id, func.max(AmbassadorRest.ends_on))
-            .where(
-                col(AmbassadorRest.ambassador_id).in_(ids),
-                col(AmbassadorRest.starts_on) <= today,
-                col(AmbassadorRest.ends_on) >= today,
-            )
-            .group_by(col(AmbassadorRest.ambassador_id))
-        ).all():
-            covering[ambassador_id] = ends_on
+    focus = focus_areas(session, ids)
+    covering = covering_rests(session, ids, today=today)
     reads = []
     for ambassador, member_name in rows:
         ambassador_id = _id(ambassador.id)
@@ -497,6 +483,40 @@ def ambassador_reads(
             )
         )
     return reads
+
+
+def focus_areas(session: Session, ambassador_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Ambassador id → their focus areas in order (ids without any are left out)."""
+    focus: dict[int, list[str]] = {}
+    if not ambassador_ids:
+        return focus
+    for ambassador_id, text in plain_rows(
+        session,
+        sa_select(col(AmbassadorFocus.ambassador_id), col(AmbassadorFocus.focus))
+        .where(id_in(AmbassadorFocus.ambassador_id, ambassador_ids))
+        .order_by(col(AmbassadorFocus.ambassador_id), col(AmbassadorFocus.position)),
+    ):
+        focus.setdefault(ambassador_id, []).append(text)
+    return focus
+
+
+def covering_rests(
+    session: Session, ambassador_ids: Sequence[int], *, today: dt.date
+) -> dict[int, dt.date]:
+    """Ambassador id → the last day of their rest rows covering `today` (if any)."""
+    if not ambassador_ids:
+        return {}
+    rows = plain_rows(
+        session,
+        sa_select(col(AmbassadorRest.ambassador_id), func.max(col(AmbassadorRest.ends_on)))
+        .where(
+            id_in(AmbassadorRest.ambassador_id, ambassador_ids),
+            col(AmbassadorRest.starts_on) <= today,
+            col(AmbassadorRest.ends_on) >= today,
+        )
+        .group_by(col(AmbassadorRest.ambassador_id)),
+    )
+    return dict(rows)
 
 
 def ambassador_read(session: Session, ambassador: Ambassador, *, today: dt.date) -> AmbassadorRead:
@@ -546,26 +566,85 @@ def list_ambassadors(
 def _rows(
     session: Session, where: ColumnElement[bool], *, today: dt.date, settings: ProgrammeSettings
 ) -> list[AmbassadorRow]:
-    found = session.exec(
-        select(Ambassador, Member.name)
-        .join(Member, col(Member.id) == col(Ambassador.member_id))
-        .where(where)
-        .order_by(col(Member.name_key), col(Member.id))
-    ).all()
-    reads = ambassador_reads(session, list(found), today=today)
-    ids = [read.id for read in reads]
-    statuses = goals.current_goal_statuses(
-        session, ambassador_ids=ids, today=today, settings=settings
+    """The list rows of the ambassadors matching `where`, by member name: their goals and
+    rests are read once for this period's statuses and the behind streaks, and the list is
+    validated in one call (a programme lists thousands of ambassadors)."""
+    found = sorted(
+        plain_rows(
+            session,
+            sa_select(
+                col(Ambassador.id),
+                col(Ambassador.member_id),
+                col(Member.name),
+                col(Ambassador.status),
+                col(Ambassador.resting_until),
+                col(Ambassador.capacity_per_week),
+                col(Ambassador.started_on),
+                col(Ambassador.retired_on),
+                col(Ambassador.note),
+                col(Ambassador.version),
+                col(Member.name_key),
+            )
+            .select_from(Ambassador)
+            .join(Member, col(Member.id) == col(Ambassador.member_id))
+            .where(where),
+        ),
+        key=lambda row: (row[10], row[1]),
     )
-    behind = goals.behind_streaks(session, as_of=today, settings=settings, ambassador_ids=ids)
-    return [
-        AmbassadorRow(
-            **read.model_dump(),
-            goals=statuses.get(read.id, []),
-            behind_streak=behind.get(read.id, 0),
+    who = {
+        row[0]: goals.Who(row[0], row[2], row[10], row[3], row[4], row[6], row[7]) for row in found
+    }
+    ids = list(who)
+    loaded = programme_view(session, who, today=today, settings=settings)
+    focus = focus_areas(session, ids)
+    covering = covering_rests(session, ids, today=today)
+    statuses = goals.current_goal_statuses(
+        session, ambassador_ids=ids, today=today, settings=settings, loaded=loaded
+    )
+    behind = goals.behind_streaks(
+        session, as_of=today, settings=settings, ambassador_ids=ids, loaded=loaded
+    )
+    rows = []
+    for row in found:
+        ambassador_id = row[0]
+        status, until = effective_status(row[3], row[4], covering.get(ambassador_id), today)
+        rows.append(
+            {
+                "id": ambassador_id,
+                "member_id": row[1],
+                "member_name": row[2],
+                "focus": focus.get(ambassador_id, []),
+                "status": status,
+                "resting_until": until,
+                "capacity_per_week": row[5],
+                "started_on": row[6],
+                "retired_on": row[7],
+                "note": row[8],
+                "version": row[9],
+                "goals": statuses.get(ambassador_id, []),
+                "behind_streak": behind.get(ambassador_id, 0),
+            }
         )
-        for read in reads
-    ]
+    return _ROWS.validate_python(rows)
+
+
+def programme_view(
+    session: Session, who: dict[int, goals.Who], *, today: dt.date, settings: ProgrammeSettings
+) -> Loaded:
+    """The goals and rests of the ambassadors in `who` that this week's load and statuses and
+    the streaks as of `today` read, in one read."""
+    streak_first, streak_last = goals.streak_days(today, settings)
+    now_first, now_last = goals.current_days(today, settings)
+    return goals.load_programme(
+        session,
+        who,
+        first=min(streak_first, now_first),
+        last=max(streak_last, now_last),
+        as_of=today,
+    )
+
+
+_ROWS = TypeAdapter(list[AmbassadorRow])
 
 
 def week_loads(
@@ -574,24 +653,31 @@ def week_loads(
     ambassador_ids: Sequence[int],
     today: dt.date,
     settings: ProgrammeSettings,
+    loaded: Loaded | None = None,
 ) -> dict[int, tuple[int, int]]:
     """Ambassador id → (goal units, role assignments) for the week holding `today`.
 
     Goal units: the target of each weekly goal in force that week, plus ceil(target / 4) of
     each monthly one; a week mostly spent resting carries no goal load. Role assignments: the
     roles the member holds at sessions that week that were not cancelled, plus each term role
-    that runs during the week (as the programme-health overload counts them).
+    that runs during the week (as the programme-health overload counts them). Goals and rests
+    come from `loaded` when the caller has read them already.
     """
     result = dict.fromkeys(ambassador_ids, (0, 0))
     if not ambassador_ids:
         return result
     week = period_of(today, WEEK, settings.week_start)
-    where = col(Ambassador.id).in_(list(ambassador_ids))
-    who = goals.load_who(session, where)
-    rests = goals.load_rests(session, where, who, first=week.start, as_of=today)
+    where = id_in(Ambassador.id, ambassador_ids)
+    if loaded is None or not loaded.covers(week.start, week.end, today):
+        loaded = goals.load_programme(
+            session, goals.load_who(session, where), first=week.start, last=week.end, as_of=today
+        )
     goal_units: dict[int, int] = {}
-    for goal in goals.load_goals(session, where, first=week.start, last=week.end):
-        if is_rest_period(week, rests.get(goal.ambassador_id, [])):
+    for goal in loaded.goals_between(week.start, week.end):
+        if goal.ambassador_id not in result:
+            continue
+        rests = loaded.rests.get(goal.ambassador_id)
+        if rests and mostly_resting(week, rests):
             continue
         units = goal.target if goal.per == GoalPer.WEEK else math.ceil(goal.target / MONTH_WEEKS)
         goal_units[goal.ambassador_id] = goal_units.get(goal.ambassador_id, 0) + units

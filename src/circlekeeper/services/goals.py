@@ -2,7 +2,8 @@
 
 Every judgement sums goal_progress in SQL with one GROUP BY over a small table of periods, so a
 programme of thousands of ambassadors is judged in a handful of queries. Periods follow the
-facilitator's timezone and week start (ProgrammeSettings), never UTC.
+facilitator's timezone and week start (ProgrammeSettings), never UTC. Streaks live in
+goals_streaks and what judging reads in goals_data; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Date, Integer, and_, column, func, or_, values
+from pydantic import TypeAdapter
+from sqlalchemy import ColumnElement, Date, Integer, and_, column, func, literal_column, values
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -20,7 +22,6 @@ from circlekeeper.algorithms.goal_periods import (
     MONTH,
     WEEK,
     Period,
-    is_rest_period,
     period_of,
     periods_back,
     previous_period,
@@ -28,7 +29,6 @@ from circlekeeper.algorithms.goal_periods import (
 from circlekeeper.db import Database
 from circlekeeper.models import (
     Ambassador,
-    AmbassadorRest,
     AmbassadorStatus,
     Goal,
     GoalPer,
@@ -40,327 +40,73 @@ from circlekeeper.models import (
 )
 from circlekeeper.models.ambassador import COUNT_MAX, METRIC_MAX, TARGET_MAX
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
+from circlekeeper.services.goals_data import (  # GoalSpan, Rests, Who: re-exported
+    FEW_IDS,
+    GoalSpan,
+    Loaded,
+    Rests,
+    Who,
+    id_in,
+    load_goals,
+    load_programme,
+    load_rests,
+    load_who,
+    mostly_resting,
+    non_alumni,
+    plain_rows,
+)
+from circlekeeper.services.goals_streaks import (  # re-exported: callers use goals.*_streaks
+    STREAK_LOOKBACK,
+    STREAK_PASSES,
+    behind_streaks,
+    met_streaks,
+    streak_days,
+)
 from circlekeeper.services.lookup import find_ambassador
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
 from circlekeeper.services.roles import current_actor
 from circlekeeper.text import clean_text, identity_key
 
-STREAK_LOOKBACK = 52
-"""Streaks look back at most this many periods (a year of weeks)."""
-STREAK_PASSES = (8, 16, 28)
-"""Periods judged per pass, newest first (52 in all): most streaks are settled by the first
-pass, so a large programme reads eight weeks of progress, not a year."""
 NOTE_MAX = 500
 HISTORY_LIMIT = 50
 
-Rests = list[tuple[dt.date, dt.date]]
-
-
-# --- streaks -------------------------------------------------------------------------------
-
-
-def met_streaks(
-    session: Session,
-    *,
-    as_of: dt.date,
-    settings: ProgrammeSettings,
-    ambassador_ids: Sequence[int] | None = None,
-) -> dict[int, int]:
-    """Ambassador id → due periods in a row, ending with the last finished one, in which every
-    goal judged was met (for "met goals 4 weeks running").
-
-    The rule, shared with `behind_streaks`:
-    - Only finished periods count: the streak ends with the period just before the one holding
-      `as_of`, and looks back at most 52 periods.
-    - An ambassador whose goals in that window are all monthly is judged month by month.
-      Anyone else is judged week by week (weeks start on settings.week_start): a week judges
-      the weekly goals in force in it, plus each monthly goal whose calendar month ends in that
-      week (judged over the whole month).
-    - A goal is judged over one of its own periods only when it is due there: the goal was in
-      force (started on or before the period's end, not ended before its start), the
-      ambassador was serving, and the period was not a rest period (rests cover at least half
-      its days, see algorithms.goal_periods.is_rest_period; a current "resting until" status
-      counts as a rest from `as_of`).
-    - A period with nothing due (a rest week, a week before any goal) is skipped: it neither
-      breaks nor extends a streak.
-    `ambassador_ids` None means every ambassador who is not alumni; every id asked for is in
-    the answer (0 when there is no streak).
-    """
-    return {
-        ambassador_id: _leading(outcomes, True)
-        for ambassador_id, outcomes in _streak_outcomes(
-            session, as_of=as_of, settings=settings, ambassador_ids=ambassador_ids
-        ).items()
-    }
-
-
-def behind_streaks(
-    session: Session,
-    *,
-    as_of: dt.date,
-    settings: ProgrammeSettings,
-    ambassador_ids: Sequence[int] | None = None,
-) -> dict[int, int]:
-    """Ambassador id → due finished periods in a row in which at least one goal was missed
-    (for "behind 3 periods in a row"); periods are judged exactly as in `met_streaks`."""
-    return {
-        ambassador_id: _leading(outcomes, False)
-        for ambassador_id, outcomes in _streak_outcomes(
-            session, as_of=as_of, settings=settings, ambassador_ids=ambassador_ids
-        ).items()
-    }
-
-
-def _leading(outcomes: list[bool], wanted: bool) -> int:
-    count = 0
-    for outcome in outcomes:
-        if outcome is not wanted:
-            break
-        count += 1
-    return count
-
-
-def _streak_outcomes(
-    session: Session,
-    *,
-    as_of: dt.date,
-    settings: ProgrammeSettings,
-    ambassador_ids: Sequence[int] | None,
-) -> dict[int, list[bool]]:
-    """For each ambassador, newest first: whether each due finished period was fully met, up
-    to and including the first period whose outcome differs from the latest one (all that a
-    leading run needs)."""
-    where = (
-        col(Ambassador.status) != AmbassadorStatus.ALUMNI.value
-        if ambassador_ids is None
-        else col(Ambassador.id).in_(list(ambassador_ids))
-    )
-    who = load_who(session, where)
-    result: dict[int, list[bool]] = {ambassador_id: [] for ambassador_id in who}
-    if ambassador_ids is not None:
-        result.update({ambassador_id: [] for ambassador_id in ambassador_ids})
-    if not who:
-        return result
-    ws = settings.week_start
-    last_week = previous_period(period_of(as_of, WEEK, ws), WEEK, ws)
-    last_month = previous_period(period_of(as_of, MONTH), MONTH)
-    weeks = periods_back(last_week.start, WEEK, STREAK_LOOKBACK, ws)[::-1]
-    months = periods_back(last_month.start, MONTH, STREAK_LOOKBACK)[::-1]
-    spans: dict[int, list[GoalSpan]] = {}
-    for goal in load_goals(
-        session, where, first=months[-1].start, last=max(last_week.end, last_month.end)
-    ):
-        spans.setdefault(goal.ambassador_id, []).append(goal)
-    monthly_only = {
-        ambassador_id
-        for ambassador_id, owned in spans.items()
-        if all(goal.per == GoalPer.MONTH for goal in owned)
-    }
-    context = _StreakContext(
-        session=session,
-        who=who,
-        spans=spans,
-        rests=load_rests(session, where, who, first=months[-1].start, as_of=as_of),
-        week_start=ws,
-        outcomes=result,
-    )
-    context.run(set(spans) - monthly_only, weeks, weekly=True)
-    context.run(monthly_only, months, weekly=False)
-    return result
-
-
-@dataclass
-class _StreakContext:
-    """What one streak computation has loaded, and the outcomes it is collecting."""
-
-    session: Session
-    who: dict[int, Who]
-    spans: dict[int, list[GoalSpan]]
-    rests: dict[int, Rests]
-    week_start: int
-    outcomes: dict[int, list[bool]]
-
-    def run(self, group: set[int], periods: list[Period], *, weekly: bool) -> None:
-        """Judge `periods` (newest first) for `group`, a pass at a time, until every
-        ambassador's latest run has ended or nothing earlier can be due."""
-        pending = set(group)
-        offset = 0
-        for size in STREAK_PASSES:
-            chunk = periods[offset : offset + size]
-            offset += size
-            if not pending or not chunk:
-                return
-            wanted: dict[GoalPer, list[Period]] = {GoalPer.MONTH: chunk}
-            if weekly:
-                wanted = {GoalPer.WEEK: chunk, GoalPer.MONTH: self._months_ending_in(chunk)}
-            met: dict[int, dict[Period, bool]] = {}
-            for judged in judge_spans(
-                self.session,
-                who={ambassador_id: self.who[ambassador_id] for ambassador_id in pending},
-                goals=[goal for ambassador_id in pending for goal in self.spans[ambassador_id]],
-                periods=wanted,
-                rests=self.rests,
-            ):
-                if not judged.due:
-                    continue
-                key = judged.period
-                if weekly and judged.goal.per == GoalPer.MONTH:
-                    key = period_of(judged.period.end, WEEK, self.week_start)
-                owned = met.setdefault(judged.goal.ambassador_id, {})
-                owned[key] = owned.get(key, True) and judged.met
-            for ambassador_id in list(pending):
-                outcomes = self.outcomes[ambassador_id]
-                found = met.get(ambassador_id, {})
-                for period in chunk:
-                    if period in found:
-                        outcomes.append(found[period])
-                        if outcomes[-1] != outcomes[0]:
-                            break
-                first_start = min(goal.starts_on for goal in self.spans[ambassador_id])
-                if (outcomes and outcomes[-1] != outcomes[0]) or first_start >= chunk[-1].start:
-                    pending.discard(ambassador_id)
-
-    def _months_ending_in(self, weeks: list[Period]) -> list[Period]:
-        months = []
-        for week in weeks:
-            month = period_of(week.start, MONTH)
-            if month.end <= week.end:
-                months.append(month)
-        return months
+__all__ = [
+    "STREAK_LOOKBACK",
+    "STREAK_PASSES",
+    "GoalSpan",
+    "Judged",
+    "Loaded",
+    "Rests",
+    "Who",
+    "behind_streaks",
+    "clean_metric",
+    "current_days",
+    "current_goal",
+    "current_goal_statuses",
+    "end_current_goals",
+    "end_goal",
+    "end_goal_row",
+    "goal_read",
+    "goal_status",
+    "judge",
+    "judge_spans",
+    "load_goals",
+    "load_rests",
+    "load_who",
+    "log_progress",
+    "met_streaks",
+    "past_statuses",
+    "progress_history",
+    "progress_read",
+    "progress_sums",
+    "set_goal",
+    "statuses_for",
+    "statuses_of",
+    "streak_days",
+]
 
 
 # --- judging periods -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Who:
-    """What judging needs to know about one ambassador."""
-
-    id: int
-    member_name: str
-    name_key: str
-    status: str
-    resting_until: dt.date | None
-    started_on: dt.date
-    retired_on: dt.date | None
-
-    def serving(self, period: Period) -> bool:
-        """Whether they were an ambassador for some of `period`."""
-        return self.started_on <= period.end and (
-            self.retired_on is None or self.retired_on >= period.start
-        )
-
-
-@dataclass(frozen=True)
-class GoalSpan:
-    """A goal as judging needs it."""
-
-    id: int
-    ambassador_id: int
-    metric: str
-    metric_key: str
-    target: int
-    per: GoalPer
-    starts_on: dt.date
-    ends_on: dt.date | None
-
-    def in_force(self, period: Period) -> bool:
-        """Whether the goal applied to some of `period`."""
-        return self.starts_on <= period.end and (
-            self.ends_on is None or self.ends_on >= period.start
-        )
-
-
-def load_who(session: Session, where: ColumnElement[bool]) -> dict[int, Who]:
-    """The ambassadors matching `where` (over Ambassador and Member), in member-name order.
-
-    Sorted here, not in SQL: an ORDER BY on the member's name made SQLite walk the whole
-    member-name index (100,000 members) to find a few thousand ambassadors."""
-    rows = session.exec(
-        select(  # type: ignore[call-overload]
-            Ambassador.id,
-            Member.name,
-            Member.name_key,
-            Ambassador.status,
-            Ambassador.resting_until,
-            Ambassador.started_on,
-            Ambassador.retired_on,
-            Member.id,
-        )
-        .select_from(Ambassador)
-        .join(Member, col(Member.id) == col(Ambassador.member_id))
-        .where(where)
-    ).all()
-    ordered = sorted(rows, key=lambda row: (row[2], row[7]))
-    return {row[0]: Who(*row[:7]) for row in ordered}
-
-
-def _ids_of(where: ColumnElement[bool]) -> ColumnElement[int]:
-    return (
-        sa_select(col(Ambassador.id))
-        .join(Member, col(Member.id) == col(Ambassador.member_id))
-        .where(where)
-        .scalar_subquery()
-    )
-
-
-def load_goals(
-    session: Session, where: ColumnElement[bool], *, first: dt.date, last: dt.date
-) -> list[GoalSpan]:
-    """Goals of the ambassadors matching `where` that were in force some time in first..last."""
-    rows = session.exec(
-        select(  # type: ignore[call-overload]
-            Goal.id,
-            Goal.ambassador_id,
-            Goal.metric,
-            Goal.metric_key,
-            Goal.target,
-            Goal.per,
-            Goal.starts_on,
-            Goal.ends_on,
-        )
-        .where(
-            col(Goal.ambassador_id).in_(_ids_of(where)),
-            col(Goal.starts_on) <= last,
-            or_(col(Goal.ends_on).is_(None), col(Goal.ends_on) >= first),
-        )
-        .order_by(col(Goal.ambassador_id), col(Goal.metric_key), col(Goal.starts_on))
-    ).all()
-    return [
-        GoalSpan(row[0], row[1], row[2], row[3], row[4], GoalPer(row[5]), row[6], row[7])
-        for row in rows
-    ]
-
-
-def load_rests(
-    session: Session,
-    where: ColumnElement[bool],
-    who: dict[int, Who],
-    *,
-    first: dt.date,
-    as_of: dt.date,
-) -> dict[int, Rests]:
-    """Rest ranges from `first` on of the ambassadors matching `where`; a "resting until"
-    status adds a rest from `as_of` to that date (rest rows normally cover it already)."""
-    rows = session.exec(
-        select(  # type: ignore[call-overload]
-            AmbassadorRest.ambassador_id, AmbassadorRest.starts_on, AmbassadorRest.ends_on
-        ).where(
-            col(AmbassadorRest.ambassador_id).in_(_ids_of(where)),
-            col(AmbassadorRest.ends_on) >= first,
-        )
-    ).all()
-    rests: dict[int, Rests] = {}
-    for ambassador_id, starts_on, ends_on in rows:
-        rests.setdefault(ambassador_id, []).append((starts_on, ends_on))
-    for person in who.values():
-        if (
-            person.status == AmbassadorStatus.RESTING
-            and person.resting_until is not None
-            and person.resting_until >= as_of
-        ):
-            rests.setdefault(person.id, []).append((as_of, person.resting_until))
-    return rests
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,20 +140,14 @@ def judge_spans(
         ambassador_ids=sorted({goal.ambassador_id for goal in wanted}),
         periods=[period for group in periods.values() for period in group],
     )
-    due_cache: dict[tuple[int, dt.date, dt.date], bool] = {}
     judged = []
     for goal in wanted:
         person = who[goal.ambassador_id]
+        own_rests = rests.get(goal.ambassador_id)
         for period in periods.get(goal.per, []):
             if not goal.in_force(period):
                 continue
-            key = (goal.ambassador_id, period.start, period.end)
-            due = due_cache.get(key)
-            if due is None:
-                due = person.serving(period) and not is_rest_period(
-                    period, rests.get(goal.ambassador_id, [])
-                )
-                due_cache[key] = due
+            due = person.serving(period) and not (own_rests and mostly_resting(period, own_rests))
             done = sums.get((goal.ambassador_id, goal.metric_key, period.start, period.end), 0)
             judged.append(Judged(goal, period, done, due))
     return judged
@@ -421,31 +161,33 @@ def judge(
     periods: dict[GoalPer, list[Period]],
     rests: dict[int, Rests],
 ) -> list[GoalStatus]:
-    """`judge_spans` as read models, in member, metric, then period order."""
+    """`judge_spans` as read models, in member, metric, then period order (validated as one
+    list: one call into pydantic rather than one per goal)."""
     judged = judge_spans(session, who=who, goals=goals, periods=periods, rests=rests)
-    judged.sort(
-        key=lambda item: (
-            who[item.goal.ambassador_id].name_key,
-            item.goal.ambassador_id,
-            item.goal.metric_key,
-            item.period.start,
-        )
+    ordered = sorted(who.values(), key=lambda person: (person.name_key, person.id))
+    rank = {person.id: place for place, person in enumerate(ordered)}
+    judged.sort(key=lambda item: (item.goal.metric_key, item.period.start))
+    judged.sort(key=lambda item: rank[item.goal.ambassador_id])
+    return _STATUSES.validate_python(
+        [
+            {
+                "ambassador_id": item.goal.ambassador_id,
+                "member_name": who[item.goal.ambassador_id].member_name,
+                "metric": item.goal.metric,
+                "target": item.goal.target,
+                "per": item.goal.per,
+                "period_start": item.period.start,
+                "period_end": item.period.end,
+                "done": item.done,
+                "due": item.due,
+                "met": item.met,
+            }
+            for item in judged
+        ]
     )
-    return [
-        GoalStatus(
-            ambassador_id=item.goal.ambassador_id,
-            member_name=who[item.goal.ambassador_id].member_name,
-            metric=item.goal.metric,
-            target=item.goal.target,
-            per=item.goal.per,
-            period_start=item.period.start,
-            period_end=item.period.end,
-            done=item.done,
-            due=item.due,
-            met=item.met,
-        )
-        for item in judged
-    ]
+
+
+_STATUSES = TypeAdapter(list[GoalStatus])
 
 
 def progress_sums(
@@ -473,7 +215,8 @@ def progress_sums(
         .cte("periods")
     )
     day = col(GoalProgress.day)
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         sa_select(
             col(GoalProgress.ambassador_id),
             col(GoalProgress.metric_key),
@@ -481,13 +224,23 @@ def progress_sums(
             func.sum(col(GoalProgress.count)),
         )
         .join(table, and_(day >= table.c.period_start, day <= table.c.period_end))
-        .where(col(GoalProgress.ambassador_id).in_(list(ambassador_ids)))
-        .group_by(col(GoalProgress.ambassador_id), col(GoalProgress.metric_key), table.c.idx)
-    ).all()
+        .where(_progress_of(ambassador_ids))
+        .group_by(col(GoalProgress.ambassador_id), col(GoalProgress.metric_key), table.c.idx),
+    )
     return {
         (ambassador_id, metric_key, distinct[index].start, distinct[index].end): int(total)
         for ambassador_id, metric_key, index, total in rows
     }
+
+
+def _progress_of(ambassador_ids: Sequence[int]) -> ColumnElement[bool]:
+    """Progress rows of these ambassadors. For a few, SQLite seeks each one's rows; for many,
+    `ambassador_id + 0` keeps it from driving the query from the id list (it cannot tell how
+    long a JSON array is), so that each period stays one range of the covering index by day."""
+    ids = list(ambassador_ids)
+    if len(ids) <= FEW_IDS:
+        return id_in(GoalProgress.ambassador_id, ids)
+    return id_in(col(GoalProgress.ambassador_id) + literal_column("0"), ids)
 
 
 def statuses_for(
@@ -498,18 +251,36 @@ def statuses_for(
     settings: ProgrammeSettings,
 ) -> list[GoalStatus]:
     """Goals of the ambassadors matching `where` judged over the week and month holding `day`."""
-    week = period_of(day, WEEK, settings.week_start)
-    month = period_of(day, MONTH)
+    first, last = current_days(day, settings)
     who = load_who(session, where)
     if not who:
         return []
-    first = min(week.start, month.start)
+    loaded = load_programme(session, who, first=first, last=last, as_of=day)
+    return statuses_of(session, loaded, day=day, settings=settings)
+
+
+def current_days(day: dt.date, settings: ProgrammeSettings) -> tuple[dt.date, dt.date]:
+    """The first and last day of the week and the month holding `day`."""
+    week = period_of(day, WEEK, settings.week_start)
+    month = period_of(day, MONTH)
+    return min(week.start, month.start), max(week.end, month.end)
+
+
+def statuses_of(
+    session: Session, loaded: Loaded, *, day: dt.date, settings: ProgrammeSettings
+) -> list[GoalStatus]:
+    """`statuses_for` the ambassadors in `loaded` (which must cover `current_days`)."""
+    week = period_of(day, WEEK, settings.week_start)
+    month = period_of(day, MONTH)
+    first, last = current_days(day, settings)
+    if not loaded.covers(first, last, day):
+        raise ValueError(f"goals read for {loaded.first}..{loaded.last}, not {first}..{last}")
     return judge(
         session,
-        who=who,
-        goals=load_goals(session, where, first=first, last=max(week.end, month.end)),
+        who=loaded.who,
+        goals=loaded.goals_between(first, last),
         periods={GoalPer.WEEK: [week], GoalPer.MONTH: [month]},
-        rests=load_rests(session, where, who, first=first, as_of=day),
+        rests=loaded.rests,
     )
 
 
@@ -556,7 +327,7 @@ def goal_status(
     settings = settings or programme_settings()
     when = day or settings.today()
     with db.read() as session:
-        where: ColumnElement[bool] = col(Ambassador.status) != AmbassadorStatus.ALUMNI.value
+        where = non_alumni()
         if ref is not None:
             where = col(Ambassador.id) == find_ambassador(session, ref).id
         return statuses_for(session, where, day=when, settings=settings)
@@ -568,14 +339,24 @@ def current_goal_statuses(
     ambassador_ids: Sequence[int],
     today: dt.date,
     settings: ProgrammeSettings,
+    loaded: Loaded | None = None,
 ) -> dict[int, list[GoalStatus]]:
     """Ambassador id → their goals judged over the periods holding `today` (every id asked for
-    is present, with [] when they have no goal); a handful of queries for all ids."""
+    is present, with [] when they have no goal); a handful of queries for all ids, none for
+    goals and rests when `loaded` (read by the caller for these ambassadors) has them."""
     result: dict[int, list[GoalStatus]] = {ambassador_id: [] for ambassador_id in ambassador_ids}
     if not ambassador_ids:
         return result
-    where = col(Ambassador.id).in_(list(ambassador_ids))
-    for status in statuses_for(session, where, day=today, settings=settings):
+    first, last = current_days(today, settings)
+    if loaded is None or not loaded.covers(first, last, today):
+        found = statuses_for(
+            session, id_in(Ambassador.id, ambassador_ids), day=today, settings=settings
+        )
+    else:
+        if set(loaded.who) != set(ambassador_ids):
+            loaded = loaded.only(ambassador_ids)
+        found = statuses_of(session, loaded, day=today, settings=settings)
+    for status in found:
         result.setdefault(status.ambassador_id, []).append(status)
     return result
 

@@ -10,7 +10,9 @@ date has passed counts as active, a rest under way (status or rest row) does not
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
+from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, Select, and_, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
@@ -33,8 +35,9 @@ from circlekeeper.models import (
 )
 from circlekeeper.models.fields import check_tags
 from circlekeeper.services import goals
-from circlekeeper.services.ambassadors import serving_clause, week_loads
+from circlekeeper.services.ambassadors import programme_view, serving_clause, week_loads
 from circlekeeper.services.errors import InvalidInput
+from circlekeeper.services.goals_data import plain_rows
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
 
 WINDOW_WEEKS = 12
@@ -63,7 +66,8 @@ def programme_health(
     active = serving_clause(today)
     with db.read() as session:
         members = _count_active_members(session)
-        ambassadors = _count(session, sa_select(func.count()).select_from(Ambassador).where(active))
+        serving = serving_ambassadors(session, active)
+        ambassadors = len(serving)
         coverage_by_tag: list[Coverage] = []
         diversity: list[DiversityRow] = []
         if key is not None:
@@ -79,7 +83,7 @@ def programme_health(
             tag=key,
             coverage=_coverage(None, members, ambassadors, settings),
             coverage_by_tag=coverage_by_tag,
-            overload=overloaded(session, active=active, today=today, settings=settings),
+            overload=overloaded(session, serving=serving, today=today, settings=settings),
             over_reliance=over_reliance(session, window=window),
             diversity=diversity,
         )
@@ -214,51 +218,84 @@ def _tag_counts() -> Select[str, str, int]:
 # --- overload ------------------------------------------------------------------------------
 
 
+def serving_ambassadors(session: Session, active: ColumnElement[bool]) -> dict[int, Serving]:
+    """Active ambassadors (id → what overload needs of them) in member-name order, in one
+    query: sorted here, as an ORDER BY on the name would walk the whole member-name index."""
+    rows = plain_rows(
+        session,
+        sa_select(
+            col(Ambassador.id),
+            col(Ambassador.capacity_per_week),
+            col(Member.name),
+            col(Member.name_key),
+            col(Ambassador.status),
+            col(Ambassador.resting_until),
+            col(Ambassador.started_on),
+            col(Ambassador.retired_on),
+            col(Member.id),
+        )
+        .select_from(Ambassador)
+        .join(Member, col(Member.id) == col(Ambassador.member_id))
+        .where(active),
+    )
+    ordered = sorted(rows, key=lambda row: (row[3], row[8]))
+    return {
+        row[0]: Serving(row[1], goals.Who(row[0], row[2], row[3], *row[4:8])) for row in ordered
+    }
+
+
+class Serving(NamedTuple):
+    """An active ambassador's weekly capacity and what goal judging needs of them."""
+
+    capacity_per_week: int
+    who: goals.Who
+
+
 def overloaded(
-    session: Session, *, active: ColumnElement[bool], today: dt.date, settings: ProgrammeSettings
+    session: Session,
+    *,
+    serving: dict[int, Serving],
+    today: dt.date,
+    settings: ProgrammeSettings,
 ) -> list[Overload]:
     """Active ambassadors whose load this week is over their capacity, or who are behind on
     goals 3 periods in a row, with the reasons in words; in member-name order.
 
     The load is services.ambassadors.week_loads — the same figure the ambassador's own detail
-    shows — so the health panel and the detail pane never disagree.
+    shows — so the health panel and the detail pane never disagree. Their goals and rests are
+    read once for both the loads and the streaks.
     """
-    capacities: dict[int, int] = dict(
-        session.execute(
-            sa_select(col(Ambassador.id), col(Ambassador.capacity_per_week)).where(active)
-        ).all()
+    ids = list(serving)
+    who = {ambassador_id: person.who for ambassador_id, person in serving.items()}
+    loaded = programme_view(session, who, today=today, settings=settings)
+    loads = week_loads(session, ambassador_ids=ids, today=today, settings=settings, loaded=loaded)
+    behind = goals.behind_streaks(
+        session, as_of=today, settings=settings, ambassador_ids=ids, loaded=loaded
     )
-    loads = week_loads(session, ambassador_ids=list(capacities), today=today, settings=settings)
-    behind = goals.behind_streaks(session, as_of=today, settings=settings)
-    flagged: dict[int, Overload] = {}
-    for ambassador_id, (goal_load, role_load) in loads.items():
+    flagged = []
+    for ambassador_id, person in serving.items():
+        goal_load, role_load = loads[ambassador_id]
         streak = behind.get(ambassador_id, 0)
-        capacity = capacities[ambassador_id]
+        capacity = person.capacity_per_week
         reasons = health.overload_reasons(
             capacity=capacity, goal_load=goal_load, role_load=role_load, behind_streak=streak
         )
         if reasons:
-            flagged[ambassador_id] = Overload(
-                ambassador_id=ambassador_id,
-                member_name="",
-                capacity_per_week=capacity,
-                goal_load=goal_load,
-                role_load=role_load,
-                behind_streak=streak,
-                reasons=reasons,
+            flagged.append(
+                {
+                    "ambassador_id": ambassador_id,
+                    "member_name": person.who.member_name,
+                    "capacity_per_week": capacity,
+                    "goal_load": goal_load,
+                    "role_load": role_load,
+                    "behind_streak": streak,
+                    "reasons": reasons,
+                }
             )
-    if not flagged:
-        return []
-    names = session.execute(
-        sa_select(col(Ambassador.id), col(Member.name))
-        .join(Member, col(Member.id) == col(Ambassador.member_id))
-        .where(col(Ambassador.id).in_(sorted(flagged)))
-        .order_by(col(Member.name_key), col(Member.id))
-    ).all()
-    return [
-        flagged[ambassador_id].model_copy(update={"member_name": name})
-        for ambassador_id, name in names
-    ]
+    return _OVERLOADS.validate_python(flagged)
+
+
+_OVERLOADS = TypeAdapter(list[Overload])
 
 
 # --- over-reliance -------------------------------------------------------------------------
