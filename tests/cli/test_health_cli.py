@@ -4,16 +4,13 @@ shape, thresholds from config.toml, and names printed as typed."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 from circlekeeper import paths
-from circlekeeper.cli.output import to_jsonable
 from circlekeeper.db import Database
 from circlekeeper.models.enums import CircleStatus
 from circlekeeper.services import members
-from circlekeeper.services.health import circle_health
 from tests.cli.cli_helpers import HOSTILE_NAMES, Cli, shown
 from tests.health_helpers import (
     LAST_TUESDAY,
@@ -210,16 +207,3 @@ def test_every_health_json_key_is_in_its_docs_section(db: Database) -> None:
 
     assert {"figures", "speaking_share", "kinds", "urgency", "paused_until"} <= keys
     assert missing == []
-
-
-def test_health_json_is_written_exactly_as_emit_json_writes(db: Database) -> None:
-    """The fast serialiser of `health --json` must not change a byte of the output."""
-    _community(db)
-    for name in HOSTILE_NAMES:
-        make_circle(db, name)
-
-    text = Cli(db.path)("health", "--json").stdout
-
-    found = circle_health(db)
-    assert len(found) == 4 + len(HOSTILE_NAMES)
-    assert text == json.dumps(to_jsonable(found), ensure_ascii=False, indent=2) + "\n"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -50,7 +49,7 @@ def health(
 
     found = circle_health(open_db(ctx), circle_ref=circle, settings=health_settings())
     if as_json:
-        emit_circles_json(found)
+        output.emit_json(found)
         return
     if not found:
         output.info("no forming, active or paused circles")
@@ -86,18 +85,6 @@ def members(
         output.info("nobody is at risk")
         return
     output.table(MEMBER_COLUMNS, (_member_cells(item) for item in found))
-
-
-def emit_circles_json(found: list[CircleHealth]) -> None:
-    """Write the circles as output.emit_json would, byte for byte, but serialised by pydantic in
-    one call: thousands of circles through json.dumps' pure-Python indenting encoder took longer
-    than the health query itself."""
-    from pydantic import TypeAdapter
-
-    from circlekeeper.services.health_models import CircleHealth
-
-    text = TypeAdapter(list[CircleHealth]).dump_json(found, indent=2).decode()
-    sys.stdout.write(text + "\n")
 
 
 def _circle_cells(item: CircleHealth) -> list[object]:

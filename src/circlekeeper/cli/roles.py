@@ -202,9 +202,7 @@ def show(ctx: typer.Context, circle: CircleArg, cap: CapOpt = 2, as_json: JsonOp
     found = rota(db, circle_ref=circle, cap=cap)
     warnings = term_warnings(db, circle_ref=found.circle_id)
     if as_json:
-        data = output.to_jsonable(found)
-        data["term_warnings"] = output.to_jsonable(warnings)
-        output.emit_json(data)
+        output.emit_json({**found.model_dump(mode="json"), "term_warnings": warnings})
         return
     _print_rota(found)
     for warning in warnings:

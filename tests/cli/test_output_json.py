@@ -1,0 +1,40 @@
+"""`--json` output: pydantic's one-call serialiser writes exactly what json.dumps(indent=2) wrote
+for our read models (hostile text, dates, enums, None, nested lists), so scripts see no change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from circlekeeper.cli import output
+from circlekeeper.models.enums import MemberStatus
+from circlekeeper.services.health_models import MemberAtRisk
+from tests.hostile_corpus import HOSTILE
+
+
+def _at_risk(index: int, name: str) -> MemberAtRisk:
+    return MemberAtRisk(
+        member_id=index,
+        name=name,
+        member_status=MemberStatus.ACTIVE,
+        kinds=(),
+        reasons=(f"quiet for {index} days", name),
+        urgency=index % 3,
+        absent_streak=index,
+        last_check_in=dt.date(2026, 11, 1) if index % 2 else None,
+        quiet_days=index * 7,
+        active_circles=1,
+        paused_until=None,
+    )
+
+
+def test_json_output_matches_json_dumps_byte_for_byte(capsys: pytest.CaptureFixture[str]) -> None:
+    found = [_at_risk(index, entry.text) for index, entry in enumerate(HOSTILE)]
+    data = {"members": found, "share": 0.25, "none": None, "empty": [], "nested": {"x": {}}}
+
+    output.emit_json(data)
+
+    plain = {**data, "members": [item.model_dump(mode="json") for item in found]}
+    assert capsys.readouterr().out == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
