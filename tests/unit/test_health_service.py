@@ -4,12 +4,9 @@ from a real database, with thresholds passed in, read from config.toml, and inde
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from sqlalchemy import event, func
+from sqlalchemy import func
 from sqlmodel import col, select
 from tests.health_helpers import (
     LAST_TUESDAY,
@@ -23,6 +20,7 @@ from tests.health_helpers import (
     tuesdays,
     weeks_held,
 )
+from tests.sql_capture import plans_reading
 
 from circlekeeper import paths
 from circlekeeper.algorithms.circle_health import HealthStatus, RiskKind
@@ -452,37 +450,6 @@ def test_thresholds_are_read_from_config_toml(db: Database) -> None:
 # --- the queries use their indexes ---------------------------------------------------------
 
 
-@contextmanager
-def captured(db: Database) -> Iterator[list[tuple[str, Any]]]:
-    """Every SELECT that `db.engine` runs inside the block, with its parameters."""
-    statements: list[tuple[str, Any]] = []
-
-    def grab(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
-        if sql.lstrip().upper().startswith(("SELECT", "WITH")):
-            statements.append((sql, params))
-
-    event.listen(db.engine, "before_cursor_execute", grab)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", grab)
-
-
-def plans(db: Database, run: Callable[[], object]) -> list[str]:
-    """EXPLAIN QUERY PLAN of every query `run` makes that reads check-ins."""
-    with captured(db) as statements:
-        run()
-    found = []
-    for sql, params in statements:
-        if "checkin" not in sql:
-            continue
-        with db.raw() as conn:
-            rows = conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
-        found.append("\n".join(str(row[3]) for row in rows))
-    assert found, "no query read check-ins"
-    return found
-
-
 @pytest.fixture
 def history(db: Database) -> Database:
     """Two circles with a few weeks of sessions, check-ins and a member who stays away."""
@@ -500,7 +467,7 @@ def history(db: Database) -> Database:
 
 
 def test_circle_health_ranks_sessions_by_index_and_never_scans_check_ins(history: Database) -> None:
-    [steps] = plans(history, lambda: circle_health(history))
+    [steps] = plans_reading(history, "checkin", lambda: circle_health(history))
 
     assert "ix_circle_session_circle_day" in steps
     assert "SEARCH checkin USING" in steps
@@ -508,7 +475,7 @@ def test_circle_health_ranks_sessions_by_index_and_never_scans_check_ins(history
 
 
 def test_members_at_risk_searches_check_ins_by_member_and_day(history: Database) -> None:
-    [steps] = plans(history, lambda: members_at_risk(history))
+    [steps] = plans_reading(history, "checkin", lambda: members_at_risk(history))
 
     assert "SEARCH checkin USING COVERING INDEX ix_checkin_member_day" in steps
     assert "SCAN checkin" not in steps

@@ -4,13 +4,9 @@ from the index alone), and a quarter's check-ins are counted from an index by da
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import event
 from tests.health_helpers import TODAY, make_circle, seat, tuesdays, weeks_held
+from tests.sql_capture import plans_reading
 
 from circlekeeper.db import Database
 from circlekeeper.services.dashboard import weekly_attendance
@@ -18,35 +14,6 @@ from circlekeeper.services.member_risk import members_at_risk
 
 LAST_PRESENT = "SEARCH checkin USING COVERING INDEX ix_checkin_member_day (member_id=? AND day<?)"
 BY_DAY = "SEARCH checkin USING COVERING INDEX ix_checkin_day_attendance (day>? AND day<?)"
-
-
-@contextmanager
-def captured(db: Database) -> Iterator[list[tuple[str, Any]]]:
-    """Every statement (with its parameters) that `db.engine` runs inside the block."""
-    statements: list[tuple[str, Any]] = []
-
-    def grab(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
-        statements.append((sql, params))
-
-    event.listen(db.engine, "before_cursor_execute", grab)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", grab)
-
-
-def checkin_plans(db: Database, run: Callable[[], object]) -> list[list[str]]:
-    """The EXPLAIN QUERY PLAN steps of every statement `run` makes that reads check-ins."""
-    with captured(db) as statements:
-        run()
-    found = []
-    for sql, params in statements:
-        if "checkin" not in sql or not sql.lstrip().upper().startswith("SELECT"):
-            continue
-        with db.raw() as conn:
-            rows = conn.execute(f"EXPLAIN QUERY PLAN {sql}", params or ()).fetchall()
-        found.append([str(row[3]) for row in rows])
-    return found
 
 
 @pytest.fixture
@@ -63,7 +30,10 @@ def history(db: Database) -> Database:
 def test_members_are_read_in_id_order_with_the_last_day_present_from_the_index(
     history: Database,
 ) -> None:
-    [steps] = checkin_plans(history, lambda: members_at_risk(history))
+    [steps] = [
+        plan.splitlines()
+        for plan in plans_reading(history, "checkin", lambda: members_at_risk(history))
+    ]
 
     assert steps[0] == "SCAN member", "a scan in id order walks the check-in index in order"
     assert LAST_PRESENT in steps
@@ -78,7 +48,7 @@ def test_weekly_attendance_counts_a_quarter_of_check_ins_from_the_index_by_day(
         with history.read() as session:
             weekly_attendance(session, TODAY)
 
-    [steps] = checkin_plans(history, run)
+    [steps] = [plan.splitlines() for plan in plans_reading(history, "checkin", run)]
 
     assert BY_DAY in steps
     assert "SEARCH circle_session USING INTEGER PRIMARY KEY (rowid=?)" in steps

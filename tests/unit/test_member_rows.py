@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.unit.test_query_plans import TEMP_SORT, captured, only, plan
+from tests.sql_capture import TEMP_SORT, captured, only, plan
 
 from circlekeeper.db import Database
 from circlekeeper.models import MemberCreate, MemberStatus

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from tests.unit.test_query_plans import captured, plan
+from tests.sql_capture import captured, plan
 
 from circlekeeper import clock
 from circlekeeper.algorithms import programme_health as health

@@ -9,8 +9,8 @@ import re
 
 import pytest
 from sqlalchemy import select
+from tests.sql_capture import captured, only, plan
 from tests.unit.test_goal_streaks import TODAY, _community
-from tests.unit.test_query_plans import captured, only, plan
 
 from circlekeeper.algorithms.goal_periods import Period
 from circlekeeper.db import Database

@@ -8,13 +8,10 @@ member-name index."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from tests.health_helpers import make_circle, seat, tuesdays, weeks_held
+from tests.sql_capture import TEMP_SORT, captured, only, plan
 
 from circlekeeper.algorithms.goal_periods import Period
 from circlekeeper.db import Database
@@ -24,7 +21,6 @@ from circlekeeper.services import ambassadors, circles, goals, members
 from circlekeeper.services.health import circle_health
 from circlekeeper.services.programme_settings import ProgrammeSettings
 
-TEMP_SORT = "USE TEMP B-TREE FOR ORDER BY"
 SESSIONS_NEWEST_FIRST = "COVERING INDEX ix_circle_session_circle_day (circle_id=? AND local_date<?)"
 MARKS = "SEARCH checkin USING COVERING INDEX ix_checkin_session_attendance (session_id=?)"
 SEAT_INDEXES = ("ix_membership_circle", "uq_membership_current")
@@ -45,35 +41,6 @@ def populated(db: Database) -> Database:
         for i in range(3):
             circles.add_member_to_circle(db, circle_ref=name, member_ref=f"p{i}")
     return db
-
-
-@contextmanager
-def captured(db: Database) -> Iterator[list[tuple[str, Any]]]:
-    """Every SQL statement (with its parameters) that `db.engine` runs inside the block."""
-    statements: list[tuple[str, Any]] = []
-
-    def grab(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
-        statements.append((sql, params))
-
-    event.listen(db.engine, "before_cursor_execute", grab)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", grab)
-
-
-def plan(db: Database, sql: str, params: Any) -> str:
-    """EXPLAIN QUERY PLAN of one statement, one step per line."""
-    with db.raw() as conn:
-        rows = conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
-    return "\n".join(str(row[3]) for row in rows)
-
-
-def only(statements: list[tuple[str, Any]], keep: Callable[[str], bool]) -> list[tuple[str, Any]]:
-    """The captured statements that `keep` selects (at least one must exist)."""
-    chosen = [(sql, params) for sql, params in statements if keep(sql)]
-    assert chosen, "the query under test was not captured"
-    return chosen
 
 
 @pytest.mark.parametrize(

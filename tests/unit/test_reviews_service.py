@@ -4,13 +4,12 @@ all or nothing, cancelling, which reviews are due, and the regroup pool for form
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func
+from sqlalchemy import func
 from sqlmodel import col, select
+from tests.sql_capture import captured
 
 from circlekeeper import clock
 from circlekeeper.db import Database
@@ -560,34 +559,19 @@ def test_only_active_circles_without_an_open_review_are_due(db: Database) -> Non
     assert [d.circle_id for d in reviews.reviews_due(db)] == [due_one]
 
 
-@contextmanager
-def counted(db: Database) -> Iterator[list[str]]:
-    """The SQL statements run while the block runs."""
-    statements: list[str] = []
-
-    def grab(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
-        statements.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", grab)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", grab)
-
-
 def test_reviews_due_runs_one_grouped_query_however_many_circles(db: Database) -> None:
     ids = people(db, "Ana", "Bo")
     circle(db, "First", ids, starts_on=dt.date(2026, 1, 5))
-    with counted(db) as few:
+    with captured(db) as few:
         reviews.reviews_due(db)
     for number in range(6):
         circle(db, f"More {number}", ids, starts_on=dt.date(2026, 1, 5))
-    with counted(db) as many:
+    with captured(db) as many:
         due = reviews.reviews_due(db)
 
     assert len(due) == 7
     assert len(many) == len(few)
-    assert sum("GROUP BY" in sql for sql in many) == 1
+    assert sum("GROUP BY" in sql for sql, _ in many) == 1
 
 
 # --- the regroup pool in formation ---------------------------------------------------------

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from tests.sql_capture import captured, is_select, only
 
 from circlekeeper import clock
 from circlekeeper.db import Database
@@ -40,22 +38,6 @@ def _member(db: Database, handle: str, circle: str | None = "Builders") -> int:
 def _days(plan_or_list: Any) -> list[dt.date]:
     items = plan_or_list.added if hasattr(plan_or_list, "added") else plan_or_list
     return [s.local_date for s in items]
-
-
-@contextmanager
-def _selects(db: Database) -> Iterator[list[str]]:
-    """The SELECT statements `db` runs inside the block."""
-    seen: list[str] = []
-
-    def grab(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
-        if sql.lstrip().upper().startswith("SELECT"):
-            seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", grab)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", grab)
 
 
 # expanding a rhythm through the service
@@ -305,13 +287,13 @@ def test_upcoming_sessions_across_circles_come_from_one_query(db: Database) -> N
         _circle(db, name)
         sessions.plan_sessions(db, circle_ref=name, count=3)
 
-    with _selects(db) as selects:
+    with captured(db) as statements:
         upcoming = sessions.upcoming_sessions(db, days=7)
-    with _selects(db) as listed_selects:
+    with captured(db) as listed_statements:
         listed = sessions.list_sessions(db, start=dt.date(2026, 11, 21))
 
-    assert len(selects) == 1
-    assert len(listed_selects) == 1
+    assert len(only(statements, is_select)) == 1
+    assert len(only(listed_statements, is_select)) == 1
     assert {s.circle_name for s in upcoming} == {"Alpha", "Beta", "Gamma", "Delta"}
     assert len(listed) == 12
     assert [s.starts_at for s in listed] == sorted(s.starts_at for s in listed)
