@@ -117,7 +117,15 @@ def non_alumni() -> ColumnElement[bool]:
 
 
 def load_who(session: Session, where: ColumnElement[bool]) -> dict[int, Who]:
-    """The ambassadors matching `where` (over Ambassador and Member), in member-name order.
+    """The ambassadors matching `where` (over Ambassador and Member), in member-name order."""
+    return {who.id: who for who, _ in who_rows(session, where)}
+
+
+def who_rows(
+    session: Session, where: ColumnElement[bool], *extra: Any
+) -> list[tuple[Who, tuple[Any, ...]]]:
+    """The ambassadors matching `where`, in member-name order, each with the values of the
+    `extra` columns.
 
     Sorted here, not in SQL: an ORDER BY on the member's name made SQLite walk the whole
     member-name index (100,000 members) to find a few thousand ambassadors."""
@@ -132,13 +140,14 @@ def load_who(session: Session, where: ColumnElement[bool]) -> dict[int, Who]:
             col(Ambassador.started_on),
             col(Ambassador.retired_on),
             col(Member.id),
+            *extra,
         )
         .select_from(Ambassador)
         .join(Member, col(Member.id) == col(Ambassador.member_id))
         .where(where),
     )
     ordered = sorted(rows, key=lambda row: (row[2], row[7]))
-    return {row[0]: Who(*row[:7]) for row in ordered}
+    return [(Who(*row[:7]), tuple(row[8:])) for row in ordered]
 
 
 # --- goals ---------------------------------------------------------------------------------

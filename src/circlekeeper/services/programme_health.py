@@ -37,7 +37,7 @@ from circlekeeper.models.fields import check_tags
 from circlekeeper.services import goals
 from circlekeeper.services.ambassadors import programme_view, serving_clause, week_loads
 from circlekeeper.services.errors import InvalidInput
-from circlekeeper.services.goals_data import plain_rows
+from circlekeeper.services.goals_data import who_rows
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
 
 WINDOW_WEEKS = 12
@@ -220,28 +220,9 @@ def _tag_counts() -> Select[str, str, int]:
 
 def serving_ambassadors(session: Session, active: ColumnElement[bool]) -> dict[int, Serving]:
     """Active ambassadors (id → what overload needs of them) in member-name order, in one
-    query: sorted here, as an ORDER BY on the name would walk the whole member-name index."""
-    rows = plain_rows(
-        session,
-        sa_select(
-            col(Ambassador.id),
-            col(Ambassador.capacity_per_week),
-            col(Member.name),
-            col(Member.name_key),
-            col(Ambassador.status),
-            col(Ambassador.resting_until),
-            col(Ambassador.started_on),
-            col(Ambassador.retired_on),
-            col(Member.id),
-        )
-        .select_from(Ambassador)
-        .join(Member, col(Member.id) == col(Ambassador.member_id))
-        .where(active),
-    )
-    ordered = sorted(rows, key=lambda row: (row[3], row[8]))
-    return {
-        row[0]: Serving(row[1], goals.Who(row[0], row[2], row[3], *row[4:8])) for row in ordered
-    }
+    query."""
+    found = who_rows(session, active, col(Ambassador.capacity_per_week))
+    return {who.id: Serving(capacity, who) for who, (capacity,) in found}
 
 
 class Serving(NamedTuple):
