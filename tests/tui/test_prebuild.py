@@ -149,3 +149,17 @@ async def test_the_footer_keeps_its_keys_when_a_screen_is_shown_again(seeded_pat
         await pilot.press("slash")
         await settle(pilot)
         assert list(footer.children) != keys
+
+
+async def test_the_footer_rebuilds_when_the_app_asks_for_it(seeded_path: Path) -> None:
+    """A pre-build asks from the app's context; the footer must still compose as itself."""
+    app = CircleKeeperApp(db_path=seeded_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(StableFooter)
+        footer._shown = None
+        with app._context():
+            footer.prepare()
+        await settle(pilot)
+        assert footer.children
+        assert "Quit" in screen_text(app)

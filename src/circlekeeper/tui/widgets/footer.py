@@ -38,9 +38,13 @@ class StableFooter(Footer):
         self.call_after_refresh(self._rebuild_if_changed)
 
     async def _rebuild_if_changed(self) -> None:
+        """Recompose if the keys changed, as the active message pump: a callback runs in the
+        context of whoever scheduled it (the app, for a pre-build), and Footer.compose binds
+        its keys' data to the active pump, which must be this footer."""
         if not self.is_attached:
             return
         shown = self.signature()
         if shown != self._shown:
             self._shown = shown
-            await self.recompose()
+            with self._context():
+                await self.recompose()
