@@ -3,6 +3,7 @@ must start as fast as a bare Typer app), while every command still lists and run
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from circlekeeper.db import Database
 from tests.cli.cli_helpers import Cli
 
 HEAVY = frozenset({"sqlmodel", "sqlalchemy", "textual", "pydantic", "rich"})
@@ -208,3 +210,17 @@ def test_anything_else_goes_through_typer(args: list[str]) -> None:
     from circlekeeper.cli.entry import tui_only
 
     assert tui_only(args) is None
+
+
+@pytest.mark.slow
+def test_plain_options_are_taken_without_typer_building_adapters(
+    db: Database, tmp_path: Path
+) -> None:
+    """A path, a text and a flag (`--db`, `--circle`, `--json`) are coerced without Typer's
+    pydantic adapters, and still arrive as the command expects them."""
+    db.close()
+
+    out, modules = run_entry_point(["--db", str(db.path), "health", "--json"], tmp_path)
+
+    assert json.loads(out) == []
+    assert "typer._adapters" not in modules

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import cached_property
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import Any, ClassVar, get_args
 
 import typer
 from typer._click import Command, Context
@@ -41,12 +42,35 @@ class DeferredCoercion(RuntimeParam):
     descriptor: TypeDescriptor
 
     @cached_property
+    def _plain(self) -> type | None:
+        """Path, str or bool when the parameter is one value of that type (optional or not)
+        with no parser, path resolution, list or file of its own, else None."""
+        found = self.descriptor
+        info = found.parameter_info
+        own = info.parser is not None or info.resolve_path or info.path_type is not None
+        if own or found.file_annotation is not None or found.is_list or found.is_tuple:
+            return None
+        if found.is_path:
+            return Path
+        kinds = set(get_args(found.annotation)) - {type(None)} or {found.annotation}
+        kind = next(iter(kinds)) if len(kinds) == 1 else None
+        return kind if kind in (str, bool) else None
+
+    @cached_property
     def _built(self) -> RuntimeParam:
         """The coercion Typer would have used."""
         return build_runtime_param(self.descriptor)
 
     def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
-        """Coerce a given value exactly as Typer does (a missing one never gets here)."""
+        """Coerce a given value exactly as Typer does (a missing one never gets here). A single
+        path is made a Path, and a plain text or flag kept as Click gave it, here: Typer's own
+        coercion builds a pydantic adapter (≈ 0.1 s of a command given `--db`, `--json` or a
+        text option) to do just that; Click's types have already checked the value."""
+        plain = self._plain
+        if plain is Path and isinstance(value, str):
+            return Path(value)
+        if plain in (str, bool) and type(value) is plain:
+            return value
         return self._built._coerce_value(value, param=param, ctx=ctx)
 
 
@@ -97,6 +121,16 @@ class LightGroup(TyperGroup):
         """Typer's parsing, after deferring the coercion of this group's parameters."""
         defer_coercion(self.get_params(ctx))
         return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        """The sub-command to run, its parameters (its help option too) deferred as well:
+        Typer would build an adapter for each as it parses, even for one left out."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            defer_coercion(command.get_params(ctx))
+        return name, command, rest
 
 
 class LazyGroup(LightGroup, GuardedGroup):
