@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
 
-import tomli_w
-
 from circlekeeper import paths
 
 DEFAULT_THEME = "circlekeeper-dark"
@@ -92,6 +90,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
         _keep_copy(path)
     merged = {**(existing if not warning else {}), **dataclasses.asdict(config)}
     paths.private_mkdir(path.parent)
+    import tomli_w
+
     paths.write_atomic(path, tomli_w.dumps(merged))
     return path
 

@@ -24,9 +24,6 @@ from textual.worker import Worker
 
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.dashboard import DashboardScreen
-from circlekeeper.tui.screens.dialogs import MessageScreen
-from circlekeeper.tui.screens.help import HelpScreen
-from circlekeeper.tui.screens.welcome import WelcomeScreen
 from circlekeeper.tui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
@@ -262,6 +259,8 @@ class CircleKeeperApp(App[None]):
         for warning in opened.warnings:
             self.notify(warning, title="Database", severity="warning", markup=False, timeout=20)
         if opened.is_empty and not self.demo:
+            from circlekeeper.tui.screens.welcome import WelcomeScreen
+
             self.push_screen(WelcomeScreen(), self._welcome_done)
 
     def _welcome_done(self, choice: str | None) -> None:
@@ -278,6 +277,8 @@ class CircleKeeperApp(App[None]):
 
     def _open_failed(self, exc: Exception) -> None:
         self.sub_title = "no database"
+        from circlekeeper.tui.screens.dialogs import MessageScreen
+
         self.push_screen(
             MessageScreen("Cannot open the database", error_message(exc), quit_on_close=True)
         )
@@ -437,6 +438,8 @@ class CircleKeeperApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key of the current screen and the app."""
+        from circlekeeper.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
