@@ -205,3 +205,15 @@ def table(results: Sequence[Result]) -> str:
             lines.append("  ".join("-" * width for width in widths))
     notes = [f"  {result.figure}: {result.note}" for result in results if result.note]
     return "\n".join([*lines, "", *notes] if notes else lines)
+
+
+def run_and_report(measure: Callable[[], Sequence[Result]]) -> int:
+    """Run `measure` on its own and print its table: exit 0 within budget, 1 a budget missed,
+    2 a benchmark could not run."""
+    try:
+        results = measure()
+    except BenchmarkFailed as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 2
+    print(table(results))
+    return 0 if all(result.passed for result in results) else 1

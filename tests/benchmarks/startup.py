@@ -24,8 +24,8 @@ from tests.benchmarks.harness import (
     child_env,
     from_paired,
     paired,
+    run_and_report,
     run_once,
-    table,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -105,13 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ck-startup-") as scratch:
         env = child_env(Path(scratch))
-        try:
-            results = [*bench_help(env, args.runs), *bench_completion(env, args.runs)]
-        except BenchmarkFailed as failure:
-            print(f"could not run: {failure}", file=sys.stderr)
-            return 2
-    print(table(results))
-    return 0 if all(result.passed for result in results) else 1
+        return run_and_report(
+            lambda: [*bench_help(env, args.runs), *bench_completion(env, args.runs)]
+        )
 
 
 if __name__ == "__main__":

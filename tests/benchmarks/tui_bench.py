@@ -41,8 +41,8 @@ from tests.benchmarks.harness import (
     from_paired,
     median_mib,
     paired,
+    run_and_report,
     run_once,
-    table,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -238,13 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/circlekeeper-tui-bench"))
     args = parser.parse_args(argv)
     members = expected_counts(args.db)["members"]
-    try:
-        results = bench_tui(args.db, members, child_env(args.work), args.runs)
-    except BenchmarkFailed as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 2
-    print(table(results))
-    return 0 if all(result.passed for result in results) else 1
+    return run_and_report(lambda: bench_tui(args.db, members, child_env(args.work), args.runs))
 
 
 if __name__ == "__main__":
