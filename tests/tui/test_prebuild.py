@@ -19,7 +19,7 @@ from circlekeeper.tui.app import PREBUILT_MODES, CircleKeeperApp
 from circlekeeper.tui.screens.ambassadors import AmbassadorsScreen
 from circlekeeper.tui.screens.health import HealthScreen
 from circlekeeper.tui.screens.members import MembersScreen
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 from tests.tui.conftest import HOSTILE_NAMES
 from tests.tui.helpers import screen_text, settle
 
@@ -130,36 +130,38 @@ async def test_a_key_before_the_prebuild_builds_that_screen_on_demand(seeded_pat
         assert "Ana Lima" in screen_text(app)
 
 
-async def test_the_footer_keeps_its_keys_when_a_screen_is_shown_again(seeded_path: Path) -> None:
+async def test_the_footer_shows_the_keys_of_the_screen_and_of_the_focused_widget(
+    seeded_path: Path,
+) -> None:
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
-        footer = app.screen.query_one(StableFooter)
-        keys = list(footer.children)
-        assert keys
-        assert "Search" in screen_text(app)
+        footer = app.screen.query_one(KeyFooter)
+        listed = [key.description for key in footer.keys]
+        assert "Search" in listed
+        assert "Pause" in listed
         await pilot.press("d")
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
-        assert list(footer.children) == keys
-        assert all(key.is_attached for key in keys)
+        assert [key.description for key in footer.keys] == listed
         await pilot.press("slash")
         await settle(pilot)
-        assert list(footer.children) != keys
+        assert "Pause" not in [key.description for key in footer.keys]
+        assert "Pause" not in screen_text(app).splitlines()[-1]
 
 
-async def test_the_footer_rebuilds_when_the_app_asks_for_it(seeded_path: Path) -> None:
-    """A pre-build asks from the app's context; the footer must still compose as itself."""
+async def test_the_footer_reads_its_keys_when_the_app_asks_for_it(seeded_path: Path) -> None:
+    """A pre-build asks from the app's context; the footer must read its own screen's keys."""
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        footer = app.screen.query_one(StableFooter)
-        footer._shown = None
+        footer = app.screen.query_one(KeyFooter)
+        footer._items = None
         with app._context():
             footer.prepare()
         await settle(pilot)
-        assert footer.children
+        assert "Quit" in [key.description for key in footer.keys]
         assert "Quit" in screen_text(app)

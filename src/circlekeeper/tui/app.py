@@ -24,7 +24,7 @@ from textual.worker import Worker
 
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.dashboard import DashboardScreen
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from circlekeeper.db import Database
@@ -315,7 +315,7 @@ class CircleKeeperApp(App[None]):
         await mounted
         screen._css_update_count = self._css_update_count
         screen._refresh_layout(self.size)
-        for footer in screen.query(StableFooter):
+        for footer in screen.query(KeyFooter):
             footer.prepare()
         return screen
 

@@ -10,10 +10,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.dialogs import PromptScreen
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import safe_cell_text
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class NominationsScreen(ModalScreen[None]):
             yield DataTable(id="nomination-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="nomination-reason")
             yield Label("y accept · n decline · esc close", classes="hint")
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

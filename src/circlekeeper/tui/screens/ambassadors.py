@@ -35,7 +35,7 @@ from circlekeeper.tui.screens.ambassador_render import (
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from circlekeeper.tui.screens.picker import PickerScreen
 from circlekeeper.tui.screens.search_box import SearchBoxMixin
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import PageLoader, Row
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ class AmbassadorsScreen(SearchBoxMixin):
             for part in ("coverage", "load", "diversity"):
                 with VerticalScroll(classes="health-part"):
                     yield Static(Content(""), id=f"health-{part}")
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.table

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Label, Sparkline, Static
 
 from circlekeeper.tui.bridge import run_db
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class DashboardScreen(Screen[None]):
                 yield Sparkline([], id="attendance-sparkline")
         yield Label(Content("Needs attention"), classes="section-title")
         yield PagedTable(ALERT_COLUMNS, id="alerts", empty_message="Nothing needs you this week.")
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "glance", self.show_glance, init=True)

@@ -10,7 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
+
+from circlekeeper.tui.widgets.footer import KeyFooter
 
 
 class MessageScreen(ModalScreen[None]):
@@ -30,7 +32,7 @@ class MessageScreen(ModalScreen[None]):
         with Vertical(classes="dialog"):
             yield Label(Content(self._title), classes="dialog-title")
             yield Static(Content(self._message), id="message")
-            yield Footer()
+            yield KeyFooter()
 
     def action_close(self) -> None:
         if self._quit:
@@ -59,7 +61,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", id="yes", variant="warning")
                 yield Button("No (n)", id="no")
-            yield Footer()
+            yield KeyFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -98,7 +100,7 @@ class PromptScreen(ModalScreen[str | None]):
             yield Input(value=self._value, placeholder=self._placeholder, id="answer")
             yield Static("", id="problem", classes="field-error")
             yield Label("enter to confirm · escape to cancel", classes="hint")
-            yield Footer()
+            yield KeyFooter()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         problem = self._check(event.value) if self._check else None
@@ -137,7 +139,7 @@ class ChoiceScreen(ModalScreen[str | None]):
                 *(Option(Content(label), id=value) for value, label in self._options), id="choices"
             )
             yield Label("↑↓ to move · enter to choose · esc to cancel", classes="hint")
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#choices").focus()

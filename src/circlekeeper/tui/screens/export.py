@@ -19,7 +19,7 @@ from circlekeeper.export.reports import REPORTS
 from circlekeeper.models.enums import Audience
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.dialogs import PromptScreen
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from circlekeeper.tui.app import CircleKeeperApp
@@ -89,7 +89,7 @@ class ExportScreen(Screen[None]):
                 yield Static("", id="audience-note")
                 with VerticalScroll(id="export-preview-scroll"):
                     yield Markdown("", id="export-preview")
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_audience()

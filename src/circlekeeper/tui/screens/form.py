@@ -11,9 +11,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from circlekeeper.tui.bridge import error_message, run_db
+from circlekeeper.tui.widgets.footer import KeyFooter
 
 
 class FormScreen(ModalScreen[Any]):
@@ -48,7 +49,7 @@ class FormScreen(ModalScreen[Any]):
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.save_label} (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         for widget in self.query(".field Input, .field TextArea, .field Select").results():

@@ -12,9 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ PREVIEW_COLUMNS = (
     Column("member", "Member", width=28),
     Column("met", "Met before"),
 )
+
 SWAP_MARK = "⇄ "
 
 
@@ -111,7 +113,7 @@ class FormationPreviewScreen(Screen["list[CircleDetail] | Literal['back'] | None
                 yield PagedTable(PREVIEW_COLUMNS, id="formation-table", empty_message="")
             with VerticalScroll(id="detail-pane"):
                 yield Static("", id="formation-detail")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> PagedTable:

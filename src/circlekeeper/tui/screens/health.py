@@ -14,7 +14,7 @@ from textual.widgets import Header, Label, Static
 
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.memory_list import MemoryListScreen
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ class HealthScreen(MemoryListScreen):
                 yield PagedTable(HEALTH_COLUMNS, id="health-table", empty_message="No circles yet.")
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content("Select a circle to see why."), id="health-detail")
-        yield StableFooter()
+        yield KeyFooter()
 
     def reload(self) -> None:
         """Judge every circle again (in a worker)."""

@@ -9,7 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
+
+from circlekeeper.tui.widgets.footer import KeyFooter
 
 
 def describe_keys(screen: Screen) -> list[tuple[str, str]]:
@@ -52,7 +54,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll():
                 for key, description in self._rows:
                     yield Static(Content.assemble((f"{key:>12}", "bold"), "  ", description))
-            yield Footer()
+            yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,7 +15,7 @@ from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from circlekeeper.tui.screens.incident_form import IncidentFormScreen
 from circlekeeper.tui.screens.memory_list import MemoryListScreen
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class IncidentsScreen(MemoryListScreen):
                 )
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content("Select an incident to read it."), id="incident-detail")
-        yield StableFooter()
+        yield KeyFooter()
 
     def reload(self) -> None:
         """Read the incidents again (in a worker)."""

@@ -14,7 +14,7 @@ from textual.widgets import Header, Input, Label, Static
 
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.search_box import SearchBoxMixin
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class ListDetailScreen(SearchBoxMixin):
                 )
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content(self.detail_hint), id="detail")
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "db_ready", self._db_ready, init=True)

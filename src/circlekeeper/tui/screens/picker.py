@@ -12,8 +12,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader
 
 MEMBER_COLUMNS = (
@@ -61,7 +62,7 @@ class PickerScreen(ModalScreen[int | None]):
             yield Label(
                 "type to search · ↓ to the list · enter to choose · esc to cancel", classes="hint"
             )
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).set_loader(self._loader_for(""))

@@ -29,7 +29,7 @@ from circlekeeper.tui.screens.recognition_render import (
     suggestion_cells,
     suggestion_detail,
 )
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import PagedTable, PageLoader, Row
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ class RecognitionScreen(Screen[None]):
                     id="suggestions",
                     empty_message="Nobody to suggest right now",
                 )
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#suggestions-pane").display = False

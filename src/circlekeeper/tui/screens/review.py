@@ -12,13 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from circlekeeper import clock
 from circlekeeper.models.enums import ReviewChoice, ReviewStatus
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PromptScreen
+from circlekeeper.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from circlekeeper.db import Database
@@ -172,7 +173,7 @@ class ReviewScreen(Screen["ReviewOutcomeForCaller | None"]):
             yield OptionList(id="review-members")
             with VerticalScroll(id="detail-pane"):
                 yield Static(Content(f"Loading the review of {self._circle_name}…"), id="summary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self._circle_name

@@ -9,11 +9,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.ritual_form import RitualFormScreen
+from circlekeeper.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from circlekeeper.models import RitualRead
@@ -64,7 +65,7 @@ class RitualsScreen(Screen[None]):
             yield OptionList(id="ritual-list")
             with VerticalScroll(id="detail-pane"):
                 yield Static("", id="ritual-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Header, Label, Static
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from circlekeeper.tui.screens.picker import CIRCLE_COLUMNS, PickerScreen
-from circlekeeper.tui.widgets.footer import StableFooter
+from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import safe_cell_text
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class RotaScreen(Screen[None]):
                 yield Static("", id="rota-warnings", classes="field-error")
             with VerticalScroll(id="detail-pane"):
                 yield Static("", id="rota-load")
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", lambda _: self._reload(), init=False)

@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
     ContentSwitcher,
-    Footer,
     Header,
     Input,
     Label,
@@ -26,6 +25,7 @@ from textual.widgets.option_list import Option
 from circlekeeper.text import clean_text
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.runner_state import RunState
+from circlekeeper.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from circlekeeper.models import AssignmentRead, SessionDetail
@@ -170,7 +170,7 @@ class RunnerScreen(Screen[bool]):
                 yield Label("Session notes (facilitator only)", classes="field-label")
                 yield TextArea("", id="session-notes", classes="tall-area", soft_wrap=True)
                 yield Label("ctrl+s saves the session · ctrl+b goes back", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         db = self.ck_app.db

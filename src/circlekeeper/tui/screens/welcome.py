@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
+
+from circlekeeper.tui.widgets.footer import KeyFooter
 
 WELCOME = (
     "circlekeeper keeps your community's small circles alive: who is in which circle, "
@@ -35,7 +37,7 @@ class WelcomeScreen(ModalScreen[str]):
             with Horizontal(classes="buttons"):
                 yield Button("Load the sample community (s)", id="sample", variant="primary")
                 yield Button("Start empty (e)", id="empty")
-            yield Footer()
+            yield KeyFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "empty")
