@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, exists, func
@@ -46,6 +47,8 @@ UNJUDGED: Any = object()
 """Marks figures the rules have not judged yet (None means judged and not at risk)."""
 
 Judged = tuple[rules.MemberFigures, rules.MemberRisk]
+Entry = tuple[int, str, int, Sequence[Any], Judged]
+"""A member at risk as ranked: (-urgency, name key, id, their row, figures and risk)."""
 
 
 def members_at_risk(
@@ -72,15 +75,32 @@ def members_at_risk_overview(
     if limit is not None and limit < 1:
         raise InvalidInput("limit must be at least 1")
     day = today or clock.today()
+    judge = _Judge(settings, day)
     with db.read() as session:
         connection = session.connection()
-        seats = seats_by_member(_plain_rows(connection, open_seats_query()))
-        rows = _plain_rows(connection, member_figures_query(day))
-    judge = _Judge(settings, day)
-    found = judge.at_risk(rows, seats)
-    ranked = sorted(found) if limit is None else heapq.nsmallest(limit, found)
+        seats = seats_by_member(_streamed(connection, open_seats_query()))
+        found = judge.at_risk(_streamed(connection, member_figures_query(day)), seats)
+        total, ranked = _ranked(found, limit)
     members = [_read_model(row, judged, judge) for *_, row, judged in ranked]
-    return MembersAtRisk(total=len(found), members=members)
+    return MembersAtRisk(total=total, members=members)
+
+
+def _ranked(found: Iterator[Entry], limit: int | None) -> tuple[int, list[Entry]]:
+    """How many entries there are, and the `limit` first in rank order (all without a limit):
+    with a limit only that many are ever kept, not every member at risk."""
+    if limit is None:
+        ranked = sorted(found)
+        return len(ranked), ranked
+    total = 0
+
+    def counted() -> Iterator[Entry]:
+        nonlocal total
+        for entry in found:
+            total += 1
+            yield entry
+
+    ranked = heapq.nsmallest(limit, counted())
+    return total, ranked
 
 
 def open_seats_query() -> Any:
@@ -92,7 +112,7 @@ def open_seats_query() -> Any:
     )
 
 
-def seats_by_member(rows: list[tuple[Any, ...]]) -> dict[int, list[Any]]:
+def seats_by_member(rows: Iterable[Sequence[Any]]) -> dict[int, list[Any]]:
     """Per member: open seats in active, forming and paused circles, and the day they joined
     the earliest of their active circles (ISO text) — tallied here, as a GROUP BY would walk
     the seats in member order and look each one up."""
@@ -188,12 +208,13 @@ def _absent_streak(today: dt.date) -> Any:
     )
 
 
-def _plain_rows(connection: Connection, statement: Any) -> list[tuple[Any, ...]]:
-    """The statement's rows as plain driver tuples (dates as ISO text): its values are rendered
-    inline (a date and statuses this module chose, never user text), so no bind or result
-    processor runs for each of the hundred thousand rows."""
+def _streamed(connection: Connection, statement: Any) -> Iterator[Sequence[Any]]:
+    """The statement's rows as plain driver rows (dates as ISO text), read as they are used, so
+    a hundred thousand of them are never held at once: its values are rendered inline (a date
+    and statuses this module chose, never user text), so no bind or result processor runs for
+    each row."""
     sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    return list(connection.exec_driver_sql(str(sql)).all())
+    return iter(connection.exec_driver_sql(str(sql)))
 
 
 class _Judge:
@@ -216,11 +237,10 @@ class _Judge:
         return found
 
     def at_risk(
-        self, rows: list[tuple[Any, ...]], seats: dict[int, list[Any]]
-    ) -> list[tuple[int, str, int, tuple[Any, ...], Judged]]:
-        """(-urgency, name key, id, row, figures and risk) of each member row at risk: the order
-        of the list comes first, so sorting the entries ranks the members."""
-        found = []
+        self, rows: Iterable[Sequence[Any]], seats: dict[int, list[Any]]
+    ) -> Iterator[Entry]:
+        """(-urgency, name key, id, row, figures and risk) of each member row at risk, as the
+        rows are read: the order comes first, so sorting the entries ranks the members."""
         judged_by_key = self._judged
         for row in rows:
             member_id, _, name_key, status, paused_until, last_present, streak = row
@@ -234,8 +254,7 @@ class _Judge:
             if judged is UNJUDGED:
                 judged = judged_by_key[key] = self._assess(key)
             if judged is not None:
-                found.append((-judged[1].urgency, name_key, member_id, row, judged))
-        return found
+                yield (-judged[1].urgency, name_key, member_id, row, judged)
 
     def _assess(self, key: tuple[Any, ...]) -> Judged | None:
         """The rules' verdict on one set of figures; None when they put nobody at risk."""
@@ -255,7 +274,7 @@ class _Judge:
         return (figures, risk) if risk.kinds else None
 
 
-def _read_model(row: tuple[Any, ...], judged: Judged, judge: _Judge) -> MemberAtRisk:
+def _read_model(row: Sequence[Any], judged: Judged, judge: _Judge) -> MemberAtRisk:
     """The read model of one member at risk, from their row and judged figures."""
     figures, risk = judged
     return MemberAtRisk(
