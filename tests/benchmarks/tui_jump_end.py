@@ -1,13 +1,13 @@
 """Jumping to the last member (the `end` key) at community scale, timed inside the process.
 
-Opens the app headless, waits until the whole dashboard is on show and the app has pre-built
-its main screens in the background (their reads would otherwise compete for the interpreter),
-switches to the Members screen and waits for its first page (read again on show), then
-repeats: go to the first row and drop the cached pages (`reload`), wait until the table is idle
-again, press `end`, and stop the clock at the refresh after the last row is highlighted (the
-table announces a row only once its page is there). As in use, the list has read its last page
-ahead (`prefetch_edges`) by the time the table is idle; with `--cold` that read-ahead is turned
-off, so every jump waits for the database. Prints the times in ms as JSON.
+Opens the app headless, waits until the whole dashboard is on show and the app has pre-built its
+main screens in the background (their reads would otherwise compete for the interpreter),
+switches to the Members screen (filled by its pre-build), then repeats: go to the first row and
+drop the cached pages (`reload`), wait until the table is idle again, press `end`, and stop the
+clock at the refresh after the last row is highlighted (the table announces a row only once its
+page is there). As in use, the list has read its last page ahead (`prefetch_edges`) by the time
+the table is idle; with `--cold` that read-ahead is turned off, so every jump waits for the
+database. Prints the times in ms as JSON.
 
     python tests/benchmarks/tui_jump_end.py DB [REPEATS] [--cold]
 """
@@ -79,9 +79,7 @@ async def measure(db: Path, repeats: int, cold: bool) -> list[float]:
         prebuilding = [worker for worker in app.workers if worker.group == "prebuild"]
         await asyncio.wait_for(app.workers.wait_for_complete(prebuilding), DASHBOARD_WAIT_S)
         await pilot.pause()
-        first_page = asyncio.ensure_future(shown(0))
         await app.switch_mode("members")
-        await first_page
         table = app.screen.query_one("#list-table", PagedTable)
         table.prefetch_edges = not cold
         table.focus()

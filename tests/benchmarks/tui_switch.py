@@ -9,10 +9,11 @@ presses `m`, `c`, `h` and `a` in turn (going back to the dashboard with `d` in b
 Each switch is timed from just before the key is pressed to the refresh after the screen shows
 its real data. A pre-built screen holds its data already: the clock stops at the first refresh
 after the screen is resumed (the paint of that data), checked by the rows the screen says it
-holds; the read again that showing it starts (so nothing stale stays on screen) lands later,
-in a thread worker, and is not waited for. With `--cold` nothing is pre-built: these are first
-visits, and the clock stops at the refresh after the screen's first data arrived (the first page
-of the Members or Circles table, the Health table, the Ambassadors list).
+holds. Nothing is committed meanwhile, so showing it reads nothing again (the app compares the
+database's change stamp with the one taken at the pre-build; after a commit the read again lands
+later, in a thread worker, and would not be waited for). With `--cold` nothing is pre-built:
+these are first visits, and the clock stops at the refresh after the screen's first data arrived
+(the first page of the Members or Circles table, the Health table, the Ambassadors list).
 
 Prints `{"ms": {"members": …, "circles": …, "health": …, "ambassadors": …}, "rows": {…},
 "prebuild_ms": …}` (rows: what each screen said it holds, so a fast empty screen cannot pass;

@@ -165,3 +165,56 @@ async def test_the_footer_reads_its_keys_when_the_app_asks_for_it(seeded_path: P
         await settle(pilot)
         assert "Quit" in [key.description for key in footer.keys]
         assert "Quit" in screen_text(app)
+
+
+async def test_a_screen_shown_again_reads_only_when_the_database_changed(
+    seeded_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing committed since the Health screen's last read: showing it again reads nothing
+    (13,545 circles take a second to judge); a commit by another program, then one by this
+    app, each make it read once more."""
+    app = CircleKeeperApp(db_path=seeded_path, prebuild=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await prebuilt(app, pilot)
+        health = base_screen(app, "health")
+        assert health is not None
+        rereads: list[str] = []
+        original = health.reread  # type: ignore[attr-defined]
+
+        def counted() -> None:
+            rereads.append(app.current_mode)
+            original()
+
+        monkeypatch.setattr(health, "reread", counted)
+        for key in ("h", "d", "h", "m", "h"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert rereads == []
+        other = open_database(seeded_path)
+        try:
+            circles.create_circle(
+                other, data=CircleCreate(name="Friday Walkers", kind="cohort", min_size=2)
+            )
+        finally:
+            other.close()
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert len(rereads) == 1
+        assert "Friday Walkers" in screen_text(app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.db is not None
+        circles.create_circle(
+            app.db, data=CircleCreate(name="Saturday Readers", kind="cohort", min_size=2)
+        )
+        await pilot.press("h")
+        await settle(pilot)
+        assert len(rereads) == 2
+        assert "Saturday Readers" in screen_text(app)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert len(rereads) == 2

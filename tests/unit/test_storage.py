@@ -108,6 +108,31 @@ def test_a_read_scope_does_not_take_the_write_lock(db: Database) -> None:
 # --- missing and foreign files ---------------------------------------------------------------
 
 
+def test_the_change_stamp_moves_with_every_commit_and_only_then(
+    db: Database, db_path: Path
+) -> None:
+    """Reads leave it alone; a commit through this Database, or by another connection (another
+    program), changes it; closing and asking again works."""
+    first = db.change_stamp()
+    members.list_members(db)
+    assert db.change_stamp() == first
+    members.add_member(db, data=MemberCreate(name="Ana Lima", handle="@ana"))
+    after_own = db.change_stamp()
+    assert after_own != first
+    assert db.change_stamp() == after_own
+    other = sqlite3.connect(db_path)
+    try:
+        with other:
+            other.execute("UPDATE member SET name = 'Ana L.' WHERE handle_key = 'ana'")
+        assert other.total_changes == 1
+    finally:
+        other.close()
+    after_other = db.change_stamp()
+    assert after_other != after_own
+    db.close()
+    assert isinstance(db.change_stamp(), int)
+
+
 def test_a_missing_explicit_path_is_refused_and_not_created(tmp_path: Path) -> None:
     path = tmp_path / "nowhere" / "typo.db"
     with pytest.raises(DatabaseMissing) as caught:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,6 +67,8 @@ class Database:
         )
         event.listen(self.engine, "begin", _begin)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._watcher: sqlite3.Connection | None = None
+        self._watcher_lock = threading.Lock()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -101,8 +104,24 @@ class Database:
             finally:
                 conn.close()
 
+    def change_stamp(self) -> int:
+        """A number that differs from the last one whenever anyone (this program or another)
+        has committed to the database in between: SQLite's data_version, read on a connection
+        of its own that never writes, so a screen can tell whether what it shows is still
+        current without reading it all again."""
+        with self._watcher_lock, _translated_errors(self.path):
+            if self._watcher is None:
+                self._watcher = connect(
+                    self.path, busy_timeout_ms=self.busy_timeout_ms, synchronous=self.synchronous
+                )
+            return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         """Release every pooled connection."""
+        with self._watcher_lock:
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
         self.engine.dispose()
 
 

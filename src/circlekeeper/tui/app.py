@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 from textual.worker import Worker
 
+from circlekeeper.errors import CircleKeeperError
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.dashboard import DashboardScreen
 from circlekeeper.tui.widgets.footer import KeyFooter
@@ -210,6 +211,9 @@ class CircleKeeperApp(App[None]):
         self.prebuild = self.prebuild_screens if prebuild is None else prebuild
         """Whether the PREBUILT_MODES screens are built and filled once the dashboard has loaded."""
         self.db: Database | None = None
+        self._read_at: dict[str, int | None] = {}
+        """Per mode, the change stamp taken as its screen last read (or was told to read) its
+        data."""
         self._config_loaded = False
         self._settings_warnings = self._choose_theme()
 
@@ -309,6 +313,7 @@ class CircleKeeperApp(App[None]):
         if stack:
             return stack[0]
         factory = self.MODES[mode]
+        self._read_at[mode] = self.change_stamp()
         screen, mounted = self._get_screen(factory() if callable(factory) else factory)
         self._screen_stacks[mode] = [screen]
         self._load_screen_css(screen)
@@ -329,13 +334,26 @@ class CircleKeeperApp(App[None]):
 
     def switch_mode(self, mode: str) -> AwaitMount:
         """Switch to `mode`; a screen built before (pre-built, or visited) reads its data again
-        so that nothing stale stays on show, painting what it holds meanwhile."""
-        stack = self._screen_stacks.get(mode)
-        if stack and mode != self.current_mode:
-            reread = getattr(stack[0], "reread", None)
-            if callable(reread):
+        if anything was committed to the database since it last did (by this app or another
+        program), painting what it holds meanwhile, so nothing stale stays on show."""
+        if mode != self.current_mode:
+            stack = self._screen_stacks.get(mode)
+            stamp = self.change_stamp()
+            reread = getattr(stack[0], "reread", None) if stack else None
+            if callable(reread) and (stamp is None or stamp != self._read_at.get(mode)):
                 reread()
+            self._read_at[mode] = stamp
         return super().switch_mode(mode)
+
+    def change_stamp(self) -> int | None:
+        """The database's change stamp (see Database.change_stamp), or None when there is no
+        database or it cannot be read: then every screen reads its data again."""
+        if self.db is None:
+            return None
+        try:
+            return self.db.change_stamp()
+        except CircleKeeperError:
+            return None
 
     def action_refresh(self) -> None:
         """Reload every screen from the database, e.g. after the CLI changed it meanwhile."""
