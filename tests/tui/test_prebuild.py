@@ -167,6 +167,13 @@ async def test_the_footer_reads_its_keys_when_the_app_asks_for_it(seeded_path: P
         assert "Quit" in screen_text(app)
 
 
+async def press_each(pilot: Pilot[object], *keys: str) -> None:
+    """Press `keys` one after another, letting the app settle after each."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 async def test_a_screen_shown_again_reads_only_when_the_database_changed(
     seeded_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -186,9 +193,7 @@ async def test_a_screen_shown_again_reads_only_when_the_database_changed(
             original()
 
         monkeypatch.setattr(health, "reread", counted)
-        for key in ("h", "d", "h", "m", "h"):
-            await pilot.press(key)
-            await settle(pilot)
+        await press_each(pilot, "h", "d", "h", "m", "h", "d")
         assert rereads == []
         other = open_database(seeded_path)
         try:
@@ -197,24 +202,16 @@ async def test_a_screen_shown_again_reads_only_when_the_database_changed(
             )
         finally:
             other.close()
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
+        await press_each(pilot, "h")
         assert len(rereads) == 1
         assert "Friday Walkers" in screen_text(app)
-        await pilot.press("d")
-        await settle(pilot)
+        await press_each(pilot, "d")
         assert app.db is not None
         circles.create_circle(
             app.db, data=CircleCreate(name="Saturday Readers", kind="cohort", min_size=2)
         )
-        await pilot.press("h")
-        await settle(pilot)
+        await press_each(pilot, "h")
         assert len(rereads) == 2
         assert "Saturday Readers" in screen_text(app)
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
+        await press_each(pilot, "d", "h")
         assert len(rereads) == 2
