@@ -80,6 +80,8 @@ async def measure(db: Path, repeats: int, cold: bool) -> list[float]:
         await asyncio.wait_for(app.workers.wait_for_complete(prebuilding), DASHBOARD_WAIT_S)
         await pilot.pause()
         await app.switch_mode("members")
+        await asyncio.wait_for(app.workers.wait_for_complete(), WAIT_S)
+        await pilot.pause()
         table = app.screen.query_one("#list-table", PagedTable)
         table.prefetch_edges = not cold
         table.focus()
