@@ -21,10 +21,10 @@ from circlekeeper.models import (
 )
 from circlekeeper.models.application import ANSWER_MAX, NOTE_MAX
 from circlekeeper.models.fields import NAME_MAX
+from circlekeeper.services.actor import current_actor
 from circlekeeper.services.circles import seats_taken
 from circlekeeper.services.errors import CapacityExceeded, Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
-from circlekeeper.services.roles import current_actor
 from circlekeeper.text import clean_text
 
 MAX_PAGE = 1000

@@ -39,6 +39,7 @@ from circlekeeper.models import (
     ProgressRead,
 )
 from circlekeeper.models.ambassador import COUNT_MAX, METRIC_MAX, TARGET_MAX
+from circlekeeper.services.actor import current_actor
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.goals_data import (  # GoalSpan, Rests, Who: re-exported
     FEW_IDS,
@@ -64,7 +65,6 @@ from circlekeeper.services.goals_streaks import (  # re-exported: callers use go
 )
 from circlekeeper.services.lookup import find_ambassador
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
-from circlekeeper.services.roles import current_actor
 from circlekeeper.text import clean_text, identity_key
 
 NOTE_MAX = 500

@@ -2,18 +2,22 @@
 
 A bare number may be an id or a handle (or a circle's name): when it is both, for two
 different rows, the lookup refuses to guess. "#42" is always the id, "@42" always the handle,
-and "name:7" always the circle named "7".
+and "name:7" always the circle named "7". Each look-up loads only its own table's model, so
+finding an ambassador does not load circles, nor finding a circle ambassadors.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from circlekeeper.models import Ambassador, Circle, Member
 from circlekeeper.services.errors import Conflict, NotFound
 from circlekeeper.text import handle_key, identity_key
+
+if TYPE_CHECKING:
+    from circlekeeper.models import Ambassador, Circle, Member
 
 _ID = re.compile(r"[0-9]{1,18}")
 _NAME_PREFIX = "name:"
@@ -25,6 +29,8 @@ def find_member(session: Session, ref: str | int) -> Member:
     An int is an id; "#42" is the id 42 and "@42" the handle 42; a bare "42" that is member
     #42's id and another member's handle raises Conflict.
     """
+    from circlekeeper.models import Member
+
     text = str(ref).strip()
     explicit_id = _as_id(text) if isinstance(ref, int) else _hash_id(text)
     if isinstance(ref, int) or explicit_id is not None:
@@ -51,6 +57,8 @@ def find_member(session: Session, ref: str | int) -> Member:
 
 
 def _member_by_handle(session: Session, text: str) -> Member | None:
+    from circlekeeper.models import Member
+
     key = handle_key(text)
     if not key:
         return None
@@ -68,6 +76,8 @@ def _member_or_not_found(member: Member | None, text: str) -> Member:
 
 def find_ambassador(session: Session, ref: str | int) -> Ambassador:
     """The ambassador who is the member `ref` (an id, email or handle, as for find_member)."""
+    from circlekeeper.models import Ambassador
+
     member = find_member(session, ref)
     ambassador = session.exec(select(Ambassador).where(Ambassador.member_id == member.id)).first()
     if ambassador is None:
@@ -84,6 +94,8 @@ def find_circle(session: Session, ref: str | int) -> Circle:
     An int is an id; "#7" is the id 7 and "name:7" the circle named "7"; a bare "7" that is
     circle #7's id and another circle's name raises Conflict.
     """
+    from circlekeeper.models import Circle
+
     text = str(ref).strip()
     explicit_id = _as_id(text) if isinstance(ref, int) else _hash_id(text)
     if isinstance(ref, int) or explicit_id is not None:
@@ -107,6 +119,8 @@ def find_circle(session: Session, ref: str | int) -> Circle:
 
 
 def _circle_by_name(session: Session, text: str) -> Circle | None:
+    from circlekeeper.models import Circle
+
     key = identity_key(text)
     if not key:
         return None

@@ -21,6 +21,7 @@ from circlekeeper.models import (
     NominationRead,
     NominationStatus,
 )
+from circlekeeper.services.actor import current_actor
 from circlekeeper.services.ambassadors import (
     ambassador_read,
     check_capacity,
@@ -31,7 +32,6 @@ from circlekeeper.services.ambassadors import (
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_member
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
-from circlekeeper.services.roles import current_actor
 from circlekeeper.text import clean_text
 
 REASON_MAX = 500

@@ -28,10 +28,10 @@ from circlekeeper.models import (
     Visibility,
 )
 from circlekeeper.models.recognition import MESSAGE_MAX
+from circlekeeper.services.actor import current_actor
 from circlekeeper.services.badges import find_badge
 from circlekeeper.services.errors import Conflict, InvalidInput
 from circlekeeper.services.lookup import find_member
-from circlekeeper.services.roles import current_actor
 from circlekeeper.text import clean_text
 
 MAX_PAGE = 1000

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, and_, func
@@ -31,6 +30,7 @@ from circlekeeper.models import (
     TermWarning,
 )
 from circlekeeper.models.role import DEFAULT_ROLES
+from circlekeeper.services.actor import current_actor
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound, StaleEdit
 from circlekeeper.services.lookup import find_circle, find_member
 from circlekeeper.services.validation import clean_reason
@@ -39,14 +39,6 @@ from circlekeeper.text import clean_text, identity_key
 ROLE_NAME_MAX = 40
 TERM_WARNING_DAYS = 14
 """How many days before a term ends that it is flagged, so a successor can be found."""
-
-
-def current_actor() -> str:
-    """Who is making a change, for the record: the login name of this computer's user."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "facilitator"
 
 
 def ensure_default_roles(session: Session, circle: Circle) -> list[Role]:
