@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 from rich.console import Console
@@ -10,6 +11,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable
+from textual.worker import WorkerCancelled
 
 
 async def settle(pilot: Pilot[object], rounds: int = 40) -> None:
@@ -26,7 +28,8 @@ async def settle(pilot: Pilot[object], rounds: int = 40) -> None:
             if not any(worker.is_running for worker in app.workers) and tables_measured(app):
                 return
             continue
-        await app.workers.wait_for_complete(running)
+        with contextlib.suppress(WorkerCancelled):  # superseded by a newer read: done too
+            await app.workers.wait_for_complete(running)
         await pilot.pause()
     raise AssertionError("workers did not settle")
 

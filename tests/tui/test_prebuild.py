@@ -179,7 +179,8 @@ async def test_a_screen_shown_again_reads_only_when_the_database_changed(
 ) -> None:
     """Nothing committed since the Health screen's last read: showing it again reads nothing
     (13,545 circles take a second to judge); a commit by another program, then one by this
-    app, each make it read once more."""
+    app, each make it read once more; a write the app announces (every screen reloads at once)
+    is not read a second time on show."""
     app = CircleKeeperApp(db_path=seeded_path, prebuild=True)
     async with app.run_test(size=SIZE) as pilot:
         await prebuilt(app, pilot)
@@ -215,3 +216,12 @@ async def test_a_screen_shown_again_reads_only_when_the_database_changed(
         assert "Saturday Readers" in screen_text(app)
         await press_each(pilot, "d", "h")
         assert len(rereads) == 2
+        await press_each(pilot, "d")
+        circles.create_circle(
+            app.db, data=CircleCreate(name="Sunday Painters", kind="cohort", min_size=2)
+        )
+        app.data_changed()
+        await settle(pilot)
+        await press_each(pilot, "h")
+        assert len(rereads) == 2
+        assert "Sunday Painters" in screen_text(app)

@@ -360,7 +360,10 @@ class CircleKeeperApp(App[None]):
         self.data_changed()
 
     def data_changed(self) -> None:
-        """Tell every screen to reload (called after a successful write)."""
+        """Tell every screen to reload (called after a successful write); each built screen
+        reloads now, so showing it later need not read again for this change."""
+        stamp = self.change_stamp()
+        self._read_at = dict.fromkeys(self._read_at, stamp)
         self.data_version += 1
 
     def _choose_theme(self) -> list[str]:
