@@ -176,13 +176,7 @@ class KeyFooter(Widget, can_focus=False):
         spans: list[KeySpan] = []
         for item in self._items or ():
             if isinstance(item, KeyGroupShown):
-                line.append(" " if item.compact else "", base)
-                for key in item.keys:
-                    pad = "" if item.compact else " "
-                    self._append_key(line, spans, key, f"{pad}{key.display}{pad}", "", styles)
-                line.append(" ", base)
-                line.append(item.label, styles[LABEL])
-                line.append(" ", base)
+                self._append_group(line, spans, item, styles)
             else:
                 self._append_key(
                     line, spans, item, f" {item.display} ", f"{item.description} ", styles
@@ -192,6 +186,20 @@ class KeyFooter(Widget, can_focus=False):
         line.stylize_before(base)
         self._spans = spans
         return line
+
+    def _append_group(
+        self, line: Text, spans: list[KeySpan], group: KeyGroupShown, styles: dict[str, Style]
+    ) -> None:
+        """A group's keys, then its label, spaced as Textual spaces them: a compact group runs
+        its keys together (" jk Move "), another pads each one (" j  k  Move ")."""
+        base = self.rich_style
+        pad = "" if group.compact else " "
+        line.append(" " if group.compact else "", base)
+        for key in group.keys:
+            self._append_key(line, spans, key, f"{pad}{key.display}{pad}", "", styles)
+        line.append(" ", base)
+        line.append(group.label, styles[LABEL])
+        line.append(" ", base)
 
     def _append_palette(
         self, line: Text, spans: list[KeySpan], palette: ShownKey, styles: dict[str, Style]
