@@ -7,13 +7,16 @@ import datetime as dt
 import stat
 from pathlib import Path
 
-from textual.widgets import Input, Select
+import pytest
+from textual.widgets import Input, Markdown, Select
 
 from circlekeeper import clock
 from circlekeeper.db import Database
+from circlekeeper.export.markdown_text import line_count
 from circlekeeper.services import circles
 from circlekeeper.services.incidents import add_incident
 from circlekeeper.tui.app import CircleKeeperApp
+from circlekeeper.tui.screens import export as export_screen
 from circlekeeper.tui.screens.export import ExportScreen
 from tests.tui.helpers import screen_text, settle
 
@@ -109,3 +112,31 @@ async def test_the_circle_audience_names_its_circle_with_completion_and_copies(
         await settle(pilot)
         assert field.disabled
         assert "Confidential — for facilitators only" in screen.text
+
+
+async def test_a_long_report_previews_its_first_lines_and_copies_all_of_it(
+    sample_db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_screen, "PREVIEW_LINES", 30)
+    sample_db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        preview = screen.query_one("#export-preview", Markdown)
+        total = line_count(screen.text)
+        shown = line_count(preview.source)
+        assert total > 30 >= shown > 0
+        assert screen.text.startswith(preview.source)
+        assert f"… and {total - shown:,} more lines in the report" in screen_text(app)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.clipboard == screen.text
+        screen.query_one("#report", Select).value = "recognition"
+        await settle(pilot)
+        assert line_count(screen.text) <= 30
+        assert preview.source == screen.text
+        assert "more lines in the report" not in screen_text(app)

@@ -382,3 +382,49 @@ def test_blocks_of_a_document_stay_apart() -> None:
         "blockquote_open",
     ]
     assert sum(1 for t in tokens if t.type == "tr_open") == 1 + len(rows)
+
+
+ONE_LINE = st.text(st.characters(exclude_characters="\r\n"), min_size=1, max_size=30)
+"""A paragraph's text: with a blank line in it, md.paragraph writes two blocks."""
+BLOCKS = st.lists(
+    st.one_of(
+        ONE_LINE.map(md.paragraph),
+        st.text(min_size=1, max_size=30).map(md.quote),
+        st.lists(st.text(max_size=10), min_size=1, max_size=6).map(
+            lambda cells: md.table(["name"], [[cell] for cell in cells])
+        ),
+    ).filter(str.strip),
+    max_size=12,
+)
+
+
+@given(BLOCKS, st.integers(min_value=1, max_value=40))
+def test_a_preview_head_is_whole_blocks_within_the_lines(blocks: list[str], lines: int) -> None:
+    text = md.document(*blocks)
+
+    shown = md.head(text, lines)
+
+    assert text.startswith(shown)
+    if md.line_count(text) <= lines:
+        assert shown == text
+        return
+    assert md.line_count(shown) <= lines
+    whole = [md.document(*blocks[:k]) for k in range(1, len(blocks) + 1)]
+    first_block_fits = md.line_count(whole[0]) <= lines
+    assert (shown in whole) == first_block_fits
+
+
+def test_a_head_of_one_long_table_keeps_its_header() -> None:
+    text = md.document(md.table(["name"], [[f"member {i}"] for i in range(50)]))
+
+    shown = md.head(text, 10)
+
+    assert md.line_count(shown) == 10
+    assert shown.splitlines()[:2] == ["| name |", "| --- |"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"), [("", 0), ("one", 1), ("one\n", 1), ("one\ntwo", 2), ("a\n\nb\n", 3)]
+)
+def test_line_count_counts_a_last_line_without_a_newline(text: str, lines: int) -> None:
+    assert md.line_count(text) == lines

@@ -92,3 +92,23 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def document(*parts: str) -> str:
     """Blocks joined by blank lines, ending with one newline (empty blocks are left out)."""
     return "\n\n".join(part for part in parts if part.strip()) + "\n"
+
+
+def head(text: str, max_lines: int) -> str:
+    """The document's first blocks within `max_lines` lines, cut at the last blank line so no
+    paragraph, quote or list is split (a single longer block is cut at a line, which keeps a
+    table a table): what a preview can draw at once when a digest runs to 80,000 lines."""
+    end = -1
+    for _ in range(max_lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    if end + 1 == len(text):
+        return text
+    blank = text.rfind("\n\n", 0, end + 1)
+    return text[: blank + 1] if blank > 0 else text[: end + 1]
+
+
+def line_count(text: str) -> int:
+    """Lines in `text`, a last line without a newline included."""
+    return text.count("\n") + (0 if text.endswith("\n") or not text else 1)

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
+from circlekeeper.export.markdown_text import head, line_count
 from circlekeeper.export.reports import REPORTS
 from circlekeeper.models.enums import Audience
 from circlekeeper.tui.bridge import error_message, run_db
@@ -44,6 +45,9 @@ AUDIENCE_NOTES = {
     Audience.FACILITATOR: "Audience: FACILITATORS ONLY — holds private notes and incidents. "
     "Never paste it into the community.",
 }
+PREVIEW_LINES = 400
+"""Lines of a report the preview draws: Textual's Markdown takes about a millisecond a line, and
+a month's digest for a large community runs to 80,000 (save and copy still take all of it)."""
 
 
 class ExportScreen(Screen[None]):
@@ -89,6 +93,7 @@ class ExportScreen(Screen[None]):
                 yield Static("", id="audience-note")
                 with VerticalScroll(id="export-preview-scroll"):
                     yield Markdown("", id="export-preview")
+                    yield Static("", id="export-preview-rest")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -176,7 +181,19 @@ class ExportScreen(Screen[None]):
     async def _show(self, text: str) -> None:
         self.text = text
         self.query_one("#export-problem", Static).update("")
-        await self.query_one("#export-preview", Markdown).update(text)
+        shown = head(text, PREVIEW_LINES)
+        rest = line_count(text) - line_count(shown)
+        note = self.query_one("#export-preview-rest", Static)
+        note.update(
+            Content(
+                f"… and {rest:,} more lines in the report: ctrl+s saves all of it, ctrl+y "
+                "copies all of it."
+            )
+            if rest
+            else ""
+        )
+        note.display = rest > 0
+        await self.query_one("#export-preview", Markdown).update(shown)
 
     def action_save(self) -> None:
         """Ask for a file name and write the report there (atomically, mode 0600)."""
@@ -216,7 +233,7 @@ class ExportScreen(Screen[None]):
             self.notify("Nothing to copy yet — fix the problem on the left.", severity="warning")
             return
         self.app.copy_to_clipboard(self.text)
-        self.notify(f"Copied {len(self.text.splitlines())} lines of Markdown.", markup=False)
+        self.notify(f"Copied {line_count(self.text):,} lines of Markdown.", markup=False)
 
 
 def _circle_role(report: str, audience: Audience) -> str:
