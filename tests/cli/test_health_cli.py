@@ -7,7 +7,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from circlekeeper import paths
+from circlekeeper.cli import health as health_cli
 from circlekeeper.db import Database
 from circlekeeper.models.enums import CircleStatus
 from circlekeeper.services import members
@@ -141,6 +144,33 @@ def test_health_members_lists_the_most_urgent_first(db: Database) -> None:
     assert table.index("Fay") < table.index("Zed") < table.index("Ivy")
     assert "absent from the last 4 sessions in a row" in table
     assert [item["name"] for item in cli.json("health", "members", "--limit", "1")] == ["Fay"]
+
+
+def test_tables_stop_at_the_first_rows_and_say_how_many_more(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _community(db)
+    person(db, "zed")
+    monkeypatch.setattr(health_cli, "TABLE_ROWS", 2)
+    cli = Cli(db.path)
+
+    circles = cli("health")
+    three = cli("health", "--limit", "3")
+    at_risk = cli("health", "members")
+
+    assert [name for name in ("Fading", "Dormant", "Forming") if f" {name} " in circles.stdout] == [
+        "Fading",
+        "Dormant",
+    ]
+    assert "showing the first 2 of 4 circles — --limit N for more" in circles.stderr
+    assert " Forming " in three.stdout and " Thriving " not in three.stdout
+    assert "showing the first 3 of 4 circles" in three.stderr
+    assert sum(f" {name} " in at_risk.stdout for name in ("Fay", "Gus", "Hal", "Zed")) == 2
+    assert "showing the first 2 of 4 members at risk" in at_risk.stderr
+    assert len(cli.json("health")) == 4
+    assert len(cli.json("health", "members")) == 4
+    assert len(cli.json("health", "--limit", "1")) == 1
+    assert "showing" not in cli("health", "--limit", "4").stderr
 
 
 def test_health_members_with_nobody_at_risk(db: Database) -> None:
