@@ -152,6 +152,25 @@ def test_list_filters_by_status_focus_and_search(db: Database) -> None:
     assert "resting until 2026-12-31" in cli("ambassador", "list").stdout
 
 
+def test_list_table_stops_at_the_first_rows_and_json_has_all(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("Ana", "Bo", "Cy"):
+        ambassador(db, name, name.lower())
+    monkeypatch.setattr(output, "TABLE_ROWS", 2)
+    cli = Cli(db.path)
+
+    table = cli("ambassador", "list")
+
+    assert " Ana " in table.stdout
+    assert " Bo " in table.stdout
+    assert " Cy " not in table.stdout
+    assert "showing the first 2 of 3 ambassadors — --limit N for more" in table.stderr
+    assert " Cy " in cli("ambassador", "list", "--limit", "3").stdout
+    assert len(cli.json("ambassador", "list")) == 3
+    assert [row["member_name"] for row in cli.json("ambassador", "list", "--limit", "1")] == ["Ana"]
+
+
 def test_list_refuses_an_unknown_status(cli: Cli) -> None:
     assert "--status" in cli("ambassador", "list", "--status", "tired", code=2).stderr
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from circlekeeper.cli import output
 from circlekeeper.db import Database
 from circlekeeper.models import METRIC_PRESETS, GoalPer
 from tests.cli.ambassador_helpers import (
@@ -157,6 +158,23 @@ def test_status_this_period_shows_bars_and_results(cli: Cli) -> None:
         ("Ana", 2, False),
         ("Bo", 1, True),
     ]
+
+
+def test_status_table_stops_at_the_first_rows_and_json_has_all(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("goal", "set", "@ana", "--metric", WELCOME, "--target", "3")
+    cli("goal", "set", "@bo", "--metric", "start threads", "--target", "1")
+    monkeypatch.setattr(output, "TABLE_ROWS", 1)
+
+    table = cli("goal", "status")
+
+    assert "Ana" in table.stdout
+    assert "Bo" not in table.stdout
+    assert "showing the first 1 of 2 goals — --limit N for more" in table.stderr
+    assert "Bo" in cli("goal", "status", "--limit", "2").stdout
+    assert len(cli.json("goal", "status")) == 2
+    assert len(cli.json("goal", "status", "--limit", "1")) == 1
 
 
 def test_status_of_the_last_period_and_of_a_date(db: Database) -> None:

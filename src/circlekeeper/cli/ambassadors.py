@@ -19,6 +19,7 @@ from circlekeeper.cli.options import (
     MemberArg,
     NoteOpt,
     ReasonOpt,
+    RowsOpt,
     confirm,
     date_option,
     optional_day,
@@ -85,6 +86,7 @@ def list_(
             show_default=False,
         ),
     ] = None,
+    limit: RowsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List ambassadors with their focus, status and this period's goals (done/target).
@@ -101,7 +103,7 @@ def list_(
         open_db(ctx), status=status, include_alumni=include_alumni, focus=focus, search=search
     )
     if as_json:
-        output.emit_json(rows)
+        output.emit_json(rows[:limit])
         return
     if not rows:
         filtered = status or focus or search
@@ -111,7 +113,8 @@ def list_(
             else "no ambassadors yet — circlekeeper ambassador add MEMBER --focus FOCUS"
         )
         return
-    output.table(LIST_COLUMNS, (_row_cells(row) for row in rows))
+    shown = [_row_cells(row) for row in rows[: limit or output.TABLE_ROWS]]
+    output.first_rows(LIST_COLUMNS, shown, len(rows), "ambassadors")
 
 
 def _row_cells(row: AmbassadorRow) -> list[object]:

@@ -14,6 +14,7 @@ from circlekeeper.cli.options import (
     AmbassadorArg,
     JsonOpt,
     MetricOpt,
+    RowsOpt,
     date_option,
     optional_day,
     parse_day,
@@ -141,6 +142,7 @@ def status(
             show_default=False,
         ),
     ] = None,
+    limit: RowsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show every current goal judged over a period: done against target, met or not.
@@ -153,16 +155,16 @@ def status(
     """
     found = _statuses(open_db(ctx), period, ambassador)
     if as_json:
-        output.emit_json(found)
+        output.emit_json(found[:limit])
         return
     if not found:
         output.info(
             "no goals in that period — circlekeeper goal set AMBASSADOR --metric M --target N"
         )
         return
-    output.table(
-        ["name", "metric", "progress", "period", "result"],
-        (_status_cells(goal) for goal in found),
+    shown = [_status_cells(goal) for goal in found[: limit or output.TABLE_ROWS]]
+    output.first_rows(
+        ["name", "metric", "progress", "period", "result"], shown, len(found), "goals"
     )
 
 

@@ -9,7 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt
+from circlekeeper.cli.options import JsonOpt, RowsOpt
 
 if TYPE_CHECKING:
     from circlekeeper.services.health_models import CircleHealth, MemberAtRisk
@@ -18,20 +18,6 @@ app = typer.Typer(invoke_without_command=True, no_args_is_help=False, rich_marku
 
 CIRCLE_COLUMNS = ["id", "circle", "status", "attendance", "last held", "reasons"]
 MEMBER_COLUMNS = ["id", "name", "status", "urgency", "reasons"]
-TABLE_ROWS = 100
-"""Rows a table shows without --limit: the ones to act on first. A large community has thousands
-of circles and tens of thousands of members at risk, more than anyone reads in a terminal (and
-laying them out took longer than counting them); --json gives all of them."""
-LimitRows = Annotated[
-    int | None,
-    typer.Option(
-        "--limit",
-        metavar="N",
-        help=f"Show only the first N (a table shows {TABLE_ROWS} unless told; --json all).",
-        min=1,
-        show_default=False,
-    ),
-]
 
 
 @app.callback(short_help="How each circle is doing, and members at risk.")
@@ -46,7 +32,7 @@ def health(
             show_default=False,
         ),
     ] = None,
-    limit: LimitRows = None,
+    limit: RowsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show each circle's health — thriving, steady, fading or dormant — and why.
@@ -69,15 +55,16 @@ def health(
     if not found:
         output.info("no forming, active or paused circles")
         return
-    shown = found[: limit or TABLE_ROWS]
-    output.table(CIRCLE_COLUMNS, (_circle_cells(item) for item in shown))
-    _say_how_many_more(len(shown), len(found), "circles")
+    shown = found[: limit or output.TABLE_ROWS]
+    output.first_rows(
+        CIRCLE_COLUMNS, [_circle_cells(item) for item in shown], len(found), "circles"
+    )
 
 
 @app.command("members")
 def members(
     ctx: typer.Context,
-    limit: LimitRows = None,
+    limit: RowsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List members who may be drifting away — absent several times in a row, quiet for weeks,
@@ -91,7 +78,7 @@ def members(
     from circlekeeper.services.health_settings import health_settings
     from circlekeeper.services.member_risk import members_at_risk_overview
 
-    rows = limit if as_json else limit or TABLE_ROWS
+    rows = limit if as_json else limit or output.TABLE_ROWS
     found = members_at_risk_overview(open_db(ctx), settings=health_settings(), limit=rows)
     if as_json:
         output.emit_json(found.members)
@@ -99,14 +86,8 @@ def members(
     if not found.members:
         output.info("nobody is at risk")
         return
-    output.table(MEMBER_COLUMNS, (_member_cells(item) for item in found.members))
-    _say_how_many_more(len(found.members), found.total, "members at risk")
-
-
-def _say_how_many_more(shown: int, total: int, what: str) -> None:
-    """On stderr, when the table stopped short: how many there are, and how to see more."""
-    if shown < total:
-        output.info(f"showing the first {shown:,} of {total:,} {what} — --limit N for more")
+    cells = [_member_cells(item) for item in found.members]
+    output.first_rows(MEMBER_COLUMNS, cells, found.total, "members at risk")
 
 
 def _circle_cells(item: CircleHealth) -> list[object]:

@@ -26,6 +26,17 @@ NUMBER_MAX = 1_000_000_000
 """The largest offset or version a command takes: far above any real one, far below what SQLite
 can store (a larger whole number would stop the query with an overflow, not a message)."""
 LimitOpt = Annotated[int, typer.Option("--limit", help="How many to show (1-1000).")]
+RowsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        metavar="N",
+        help="Show only the first N (a table shows 100 unless told; --json all).",
+        min=1,
+        show_default=False,
+    ),
+]
+"""--limit of a command that lists everything it finds: tables stop at output.TABLE_ROWS."""
 
 
 def bounded_offset(value: int) -> int:

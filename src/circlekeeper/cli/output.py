@@ -68,6 +68,21 @@ def table(
     _console("stdout").print(grid)
 
 
+TABLE_ROWS = 100
+"""Rows a table of everything found shows without --limit. A large community has thousands of
+circles and ambassadors and tens of thousands of members at risk: more than anyone reads in a
+terminal, and laying them out took rich seconds more than finding them (--json gives all)."""
+
+
+def first_rows(
+    columns: Sequence[str], rows: Sequence[Sequence[object]], total: int, what: str
+) -> None:
+    """`rows` as a table and, on stderr when there are more than those (`total`), how many."""
+    table(columns, rows)
+    if len(rows) < total:
+        info(f"showing the first {len(rows):,} of {total:,} {what} — --limit N for more")
+
+
 def fields(pairs: Iterable[tuple[str, object]]) -> None:
     """Print `label: value` lines to stdout for a `show` command."""
     from rich.text import Text
