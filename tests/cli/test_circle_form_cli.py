@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import io
 
+import pytest
+from rich.console import Console
+
+from circlekeeper.cli import formation as formation_cli
+from circlekeeper.cli import output
 from circlekeeper.db import Database
 from tests.cli.cli_helpers import Cli
 
@@ -73,6 +78,19 @@ def test_text_run_reports_what_was_created(cli: Cli) -> None:
 
     assert "created 2 circles" in result.stderr
     assert "Dec 1 (4 members)" in result.stdout
+
+
+def test_a_large_round_shows_a_bar_while_it_is_created(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sink = io.StringIO()
+    monkeypatch.setattr(output, "stderr", Console(file=sink, force_terminal=True, width=80))
+    monkeypatch.setattr(formation_cli, "CIRCLES_WITHOUT_BAR", 1)
+
+    cli("circle", "form", "--prefix", "Dec", "--size", "4", *FAST)
+
+    assert "creating circles" in sink.getvalue()
+    assert "2/2" in sink.getvalue()
 
 
 def test_infeasible_sizes_exit_1_with_the_reason(cli: Cli) -> None:

@@ -132,17 +132,24 @@ def test_help_has_an_example() -> None:
     assert "Example: circlekeeper member import roster.csv --dry-run" in result.stdout
 
 
+LARGE = import_cli.PROGRESS_THRESHOLD + 1
+
+
 class TestProgress:
     def test_no_bar_for_small_files_or_without_a_terminal(self) -> None:
-        with import_cli._progress(10) as callback:
+        with output.progress(10, "checking rows", import_cli.PROGRESS_THRESHOLD) as callback:
             assert callback is None
-        with import_cli._progress(import_cli.PROGRESS_THRESHOLD + 1) as callback:
+        with output.progress(
+            import_cli.PROGRESS_THRESHOLD + 1, "checking rows", import_cli.PROGRESS_THRESHOLD
+        ) as callback:
             assert callback is None  # stderr is not a terminal under pytest
 
     def test_a_bar_for_large_files_in_a_terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
         sink = io.StringIO()
         monkeypatch.setattr(output, "stderr", Console(file=sink, force_terminal=True, width=80))
-        with import_cli._progress(import_cli.PROGRESS_THRESHOLD + 1) as callback:
+        with output.progress(
+            import_cli.PROGRESS_THRESHOLD + 1, "checking rows", import_cli.PROGRESS_THRESHOLD
+        ) as callback:
             assert callback is not None
-            callback(1000, import_cli.PROGRESS_THRESHOLD + 1)
+            callback(1000, LARGE)
         assert "checking rows" in sink.getvalue()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
-from textual.widgets import Input
+from textual.widgets import Input, ProgressBar
 
 from circlekeeper.db import Database, open_database
-from circlekeeper.models import Circle, CircleCreate, MemberCreate, Membership
-from circlekeeper.services import circles, members
+from circlekeeper.models import Circle, CircleCreate, CircleDetail, MemberCreate, Membership
+from circlekeeper.services import circles, formation, members
 from circlekeeper.text import clean_text
 from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.circles import CirclesScreen
@@ -197,3 +201,54 @@ async def test_settings_that_cannot_work_are_explained_in_the_form(
         assert "keep" in str(form.query_one("#form-error").render())
         assert app.is_running
     assert stored(db_path) == before
+
+
+async def test_creating_shows_a_bar_and_escape_stops_it_leaving_nothing(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_pool(db)
+    db.close()
+    before = stored(db_path)
+    reached, gate = threading.Event(), threading.Event()
+    real_details = formation.circle_details
+
+    def held_back(*args: Any) -> list[CircleDetail]:
+        reached.set()
+        gate.wait(30)
+        return real_details(*args)
+
+    monkeypatch.setattr(circles, "CHUNK", 1)
+    monkeypatch.setattr(formation, "circle_details", held_back)
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_wizard(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FormationPreviewScreen)
+        await pilot.press("c")
+        assert await asyncio.to_thread(reached.wait, 30)
+        await pilot.pause()
+        bar = screen.query_one("#formation-commit-progress", ProgressBar)
+        assert bar.display
+        assert bar.total == 2
+        assert "creating circles… 0 of 2 · escape stops and creates none" in screen_text(app)
+        assert [screen.check_action(a, ()) for a in ("commit", "swap", "back", "cancel")] == [
+            None,
+            None,
+            None,
+            True,
+        ]
+        await pilot.press("escape")
+        assert "stopping…" in screen_text(app)
+        gate.set()
+        await settle(pilot)
+        assert app.screen is screen
+        assert not bar.display
+        assert any("Stopped: no circle was created." in str(n.message) for n in app._notifications)
+        assert stored(db_path) == before
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CirclesScreen)
+    assert stored(db_path)[:2] == (before[0] + 2, before[1] + 8)

@@ -13,7 +13,15 @@ from sqlmodel import select
 
 from circlekeeper import clock
 from circlekeeper.db import Database
-from circlekeeper.models import Circle, CircleCreate, CircleKind, MemberCreate, Membership
+from circlekeeper.models import (
+    Circle,
+    CircleCreate,
+    CircleDetail,
+    CircleKind,
+    CircleStatus,
+    MemberCreate,
+    Membership,
+)
 from circlekeeper.services import circles, formation, members
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.formation_history import recency_weight
@@ -239,22 +247,43 @@ def test_a_failure_part_way_leaves_nothing(db: Database, monkeypatch: pytest.Mon
     add_people(db, 12)
     result = preview(db)
     before = rows(db)
-    real_insert = formation.insert_circle
+    real_details = formation.circle_details
     calls = []
 
-    def insert_then_fail(*args: Any) -> Circle:
+    def read_then_fail(*args: Any) -> list[CircleDetail]:
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk fell off")
-        return real_insert(*args)
+        return real_details(*args)
 
-    monkeypatch.setattr(formation, "insert_circle", insert_then_fail)
+    monkeypatch.setattr(circles, "CHUNK", 1)
+    monkeypatch.setattr(formation, "circle_details", read_then_fail)
 
     with pytest.raises(RuntimeError):
         formation.commit_formation(db, result)
 
     assert len(calls) == 2
     assert rows(db) == before
+
+
+def test_a_large_round_is_written_a_chunk_at_a_time_with_progress(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_people(db, 20)
+    result = preview(db, size=4, min_size=4, max_size=4)
+    before = rows(db)
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(circles, "CHUNK", 2)
+
+    created = formation.commit_formation(db, result, progress=lambda *done: seen.append(done))
+
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert [c.name for c in created] == [c.name for c in result.circles]
+    assert [{m.member_id for m in c.members} for c in created] == [
+        {m.id for m in c.members} for c in result.circles
+    ]
+    assert all(c.size == 4 and c.status == CircleStatus.FORMING for c in created)
+    assert rows(db) == (before[0] + 5, before[1] + 20)
 
 
 def test_a_name_taken_since_the_preview_refuses_the_whole_commit(db: Database) -> None:

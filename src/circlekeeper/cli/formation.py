@@ -13,6 +13,9 @@ from circlekeeper.cli.errors import EXIT_USAGE, EXIT_USER
 from circlekeeper.cli.options import JsonOpt
 from circlekeeper.models.enums import CircleKind
 
+CIRCLES_WITHOUT_BAR = 500
+"""A round of more circles than this shows a bar while they are created (in a terminal)."""
+
 if TYPE_CHECKING:
     from circlekeeper.services.formation_models import FormationPreview
 
@@ -178,7 +181,8 @@ def form(
         _show(preview, as_json=as_json)
         output.info("dry run: nothing was created")
         return
-    created = commit_formation(db, preview)
+    with output.progress(len(preview.circles), "creating circles", CIRCLES_WITHOUT_BAR) as done:
+        created = commit_formation(db, preview, progress=done)
     if as_json:
         output.emit_json(FormationCommitted(**dict(preview), created=tuple(created)))
     else:

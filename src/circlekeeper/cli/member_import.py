@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -65,7 +63,7 @@ def register(app: typer.Typer) -> None:
         db = open_db(ctx)
         if not dry_run:
             backup_before_change(db_path=db.path, action="member-import")
-        with _progress(len(roster.rows)) as progress:
+        with output.progress(len(roster.rows), "checking rows", PROGRESS_THRESHOLD) as progress:
             report = import_members(db, source=roster, dry_run=dry_run, progress=progress)
         _print_summary(report, with_problems=not as_json)
         if as_json:
@@ -81,31 +79,6 @@ def _warn_unknown(columns: tuple[str, ...]) -> None:
     hidden = len(columns) - UNKNOWN_COLUMNS_SHOWN
     if hidden > 0:
         output.warning(f"… and {hidden} more unknown columns were ignored (--json lists them)")
-
-
-@contextmanager
-def _progress(rows: int) -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr for large files in a terminal; otherwise no callback."""
-    from circlekeeper.cli import output
-
-    if rows <= PROGRESS_THRESHOLD or not output.stderr.is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn("checking rows"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=output.stderr,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("import", total=rows)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield advance
 
 
 def summary_line(report: ImportReport) -> str:

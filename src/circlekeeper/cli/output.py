@@ -7,7 +7,8 @@ modules (which import this one) but print nothing through it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,27 @@ def table(
     for row in rows:
         grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
     _console("stdout").print(grid)
+
+
+@contextmanager
+def progress(total: int, label: str, threshold: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr for more than `threshold` steps in a terminal, as the
+    `progress(done, total)` callback a service takes; otherwise no callback."""
+    console = _console("stderr")
+    if total <= threshold or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as bar:
+        task = bar.add_task(label, total=total)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 TABLE_ROWS = 100

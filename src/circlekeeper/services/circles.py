@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, func, insert, or_
 from sqlmodel import Session, col, select
 
 from circlekeeper import clock
@@ -35,7 +37,11 @@ from circlekeeper.services.validation import clean_reason
 from circlekeeper.services.versioning import versioned_update
 from circlekeeper.text import identity_key
 
+T = TypeVar("T")
 MAX_PAGE = 1000
+CHUNK = 500
+"""Circles per INSERT or IN (...) list when working on many at once (SQLite caps the parameters of
+one statement)."""
 
 
 def create_circle(db: Database, *, data: CircleCreate) -> CircleRead:
@@ -46,18 +52,40 @@ def create_circle(db: Database, *, data: CircleCreate) -> CircleRead:
 
 def insert_circle(session: Session, data: CircleCreate) -> Circle:
     """Add a forming circle inside the caller's transaction, refusing a name already taken."""
-    moment = clock.now()
-    _ensure_unique_name(session, data.name)
-    circle = Circle(
-        **data.model_dump(),
-        name_key=identity_key(data.name),
-        status=CircleStatus.FORMING.value,
-        created_at=moment,
-        updated_at=moment,
-    )
-    session.add(circle)
-    session.flush()
+    [circle_id] = insert_circles(session, [data])
+    circle = session.get(Circle, circle_id)
+    assert circle is not None
     return circle
+
+
+def insert_circles(session: Session, circles: Sequence[CircleCreate]) -> list[int]:
+    """Add forming circles inside the caller's transaction, CHUNK to an INSERT, refusing a name
+    already taken or given twice; their ids in the order given. A round of 18,000 circles added
+    one ORM flush at a time took half a minute."""
+    _ensure_unique_names(session, [data.name for data in circles])
+    moment = clock.now()
+    statement = insert(Circle).returning(col(Circle.id), sort_by_parameter_order=True)
+    ids: list[int] = []
+    for chunk in chunks(circles):
+        rows = [
+            {
+                **data.model_dump(),
+                "name_key": identity_key(data.name),
+                "status": CircleStatus.FORMING.value,
+                "version": 1,
+                "created_at": moment,
+                "updated_at": moment,
+            }
+            for data in chunk
+        ]
+        ids += session.scalars(statement, rows)
+    return ids
+
+
+def chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    """`items` CHUNK at a time."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 def get_circle(db: Database, *, ref: str | int) -> CircleDetail:
@@ -314,9 +342,23 @@ def set_circle_status(
 
 
 def _ensure_unique_name(session: Session, name: str, *, exclude_id: int | None = None) -> None:
-    clash = session.exec(select(Circle.id).where(Circle.name_key == identity_key(name))).first()
-    if clash is not None and clash != exclude_id:
-        raise Conflict(f"a circle named {name!r} already exists (#{clash})")
+    _ensure_unique_names(session, [name], exclude_id=exclude_id)
+
+
+def _ensure_unique_names(
+    session: Session, names: Sequence[str], *, exclude_id: int | None = None
+) -> None:
+    """Refuse when one of `names` is another circle's (regardless of case) or is given twice."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        twice = wanted.setdefault(identity_key(name), name)
+        if twice is not name:
+            raise Conflict(f"the circle name {name!r} is given twice")
+    for chunk in chunks(list(wanted)):
+        found = select(Circle.name_key, Circle.id).where(col(Circle.name_key).in_(chunk))
+        for key, clash in session.exec(found):
+            if clash != exclude_id:
+                raise Conflict(f"a circle named {wanted[key]!r} already exists (#{clash})")
 
 
 def _size_subquery() -> Any:
@@ -359,35 +401,61 @@ def size_warnings(circle: CircleRead) -> list[str]:
 
 def circle_detail(session: Session, circle: Circle) -> CircleDetail:
     """A circle with its current and past members, read inside the caller's transaction."""
-    read = _read(session, circle)
-    rows = session.exec(
-        select(  # type: ignore[call-overload]
-            Membership.member_id,
-            Member.name,
-            Member.handle,
-            Member.email,
-            Member.status,
-            Membership.joined_on,
-            Membership.left_on,
-            Membership.leave_reason,
-        )
-        .join(Member, col(Member.id) == col(Membership.member_id))
-        .where(Membership.circle_id == circle.id)
-        .order_by(
-            col(Membership.left_on).is_not(None), col(Member.name_key), col(Membership.joined_on)
-        )
-    ).all()
+    assert circle.id is not None
+    [detail] = circle_details(session, [circle.id])
+    return detail
+
+
+def circle_details(session: Session, circle_ids: Sequence[int]) -> list[CircleDetail]:
+    """Circles with their current and past members, read inside the caller's transaction: four
+    queries per CHUNK circles, however many there are."""
     fields = list(CircleMember.model_fields)
-    stays = [CircleMember.model_validate(dict(zip(fields, row, strict=True))) for row in rows]
-    ritual_name = (
-        session.exec(select(Ritual.name).where(col(Ritual.id) == circle.ritual_id)).first()
-        if circle.ritual_id is not None
-        else None
-    )
-    return CircleDetail(
-        **read.model_dump(),
-        members=[s for s in stays if s.left_on is None],
-        past_members=[s for s in stays if s.left_on is not None],
-        warnings=size_warnings(read),
-        ritual_name=ritual_name,
-    )
+    details = []
+    for chunk in chunks(circle_ids):
+        circles = {c.id: c for c in session.exec(select(Circle).where(col(Circle.id).in_(chunk)))}
+        stays: dict[int, list[CircleMember]] = defaultdict(list)
+        rows = session.exec(
+            select(  # type: ignore[call-overload]
+                Membership.circle_id,
+                Membership.member_id,
+                Member.name,
+                Member.handle,
+                Member.email,
+                Member.status,
+                Membership.joined_on,
+                Membership.left_on,
+                Membership.leave_reason,
+            )
+            .join(Member, col(Member.id) == col(Membership.member_id))
+            .where(col(Membership.circle_id).in_(chunk))
+            .order_by(
+                col(Membership.circle_id),
+                col(Membership.left_on).is_not(None),
+                col(Member.name_key),
+                col(Membership.joined_on),
+            )
+        )
+        for circle_id, *stay in rows:
+            stays[circle_id].append(
+                CircleMember.model_validate(dict(zip(fields, stay, strict=True)))
+            )
+        rituals = {c.ritual_id for c in circles.values() if c.ritual_id is not None}
+        ritual_names = dict(
+            session.exec(select(Ritual.id, Ritual.name).where(col(Ritual.id).in_(rituals))).all()
+            if rituals
+            else []
+        )
+        for circle_id in chunk:
+            circle = circles[circle_id]
+            members = [s for s in stays[circle_id] if s.left_on is None]
+            read = CircleRead(**circle.model_dump(exclude={"name_key"}), size=len(members))
+            details.append(
+                CircleDetail(
+                    **read.model_dump(),
+                    members=members,
+                    past_members=[s for s in stays[circle_id] if s.left_on is not None],
+                    warnings=size_warnings(read),
+                    ritual_name=ritual_names.get(circle.ritual_id),
+                )
+            )
+    return details

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from circlekeeper import clock
@@ -25,7 +26,7 @@ from circlekeeper.models import (
     MemberStatus,
     MemberTag,
 )
-from circlekeeper.services.circles import circle_detail, insert_circle
+from circlekeeper.services.circles import chunks, circle_details, insert_circles
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.formation_history import SharedStay, shared_history
 from circlekeeper.services.formation_models import (
@@ -131,39 +132,50 @@ def preview_formation(
     )
 
 
-def commit_formation(db: Database, preview: FormationPreview) -> list[CircleDetail]:
-    """Create the previewed circles (forming) and their seats, all or nothing.
+def commit_formation(
+    db: Database,
+    preview: FormationPreview,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[CircleDetail]:
+    """Create the previewed circles (forming) and their seats, all or nothing, a chunk of circles
+    to an INSERT; `progress(created, total)` after each chunk.
 
     Refused, with nothing written, when a member is no longer active or a name was taken
     since the preview.
     """
     member_ids = [m.id for c in preview.circles for m in c.members]
-    today = clock.today()
+    today, moment = clock.today(), clock.now()
+    total = len(preview.circles)
     with db.write() as session:
         _ensure_still_active(session, member_ids)
-        created = []
-        for proposed in preview.circles:
-            data = parse(
-                CircleCreate,
-                name=proposed.name,
-                kind=preview.kind,
-                min_size=preview.min_size,
-                max_size=preview.max_size,
-            )
-            circle = insert_circle(session, data)
-            assert circle.id is not None
-            for member in proposed.members:
-                session.add(
-                    Membership(
-                        member_id=member.id,
-                        circle_id=circle.id,
-                        joined_on=today,
-                        created_at=clock.now(),
-                    )
+        created: list[CircleDetail] = []
+        for batch in chunks(preview.circles):
+            data = [
+                parse(
+                    CircleCreate,
+                    name=proposed.name,
+                    kind=preview.kind,
+                    min_size=preview.min_size,
+                    max_size=preview.max_size,
                 )
-            session.flush()
-            created.append(circle)
-        return [circle_detail(session, circle) for circle in created]
+                for proposed in batch
+            ]
+            ids = insert_circles(session, data)
+            seats = [
+                {
+                    "member_id": member.id,
+                    "circle_id": circle_id,
+                    "joined_on": today,
+                    "created_at": moment,
+                }
+                for circle_id, proposed in zip(ids, batch, strict=True)
+                for member in proposed.members
+            ]
+            session.execute(insert(Membership), seats)
+            created += circle_details(session, ids)
+            if progress is not None:
+                progress(len(created), total)
+        return created
 
 
 def parse_pairs(text: str, rule: str) -> list[RefPair]:

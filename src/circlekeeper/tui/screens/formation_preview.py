@@ -1,10 +1,12 @@
 """The second step of the formation wizard: the proposed circles, hand swaps, then create.
 
-Nothing is written until the facilitator presses `c`; escape leaves nothing behind.
+Nothing is written until the facilitator presses `c`; escape leaves nothing behind, also while
+the circles are being created (a bar shows how far that has come).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import ComposeResult
@@ -12,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Header, Label, Static
+from textual.widgets import Header, Label, ProgressBar, Static
 
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.widgets.footer import KeyFooter
@@ -33,6 +35,11 @@ PREVIEW_COLUMNS = (
 )
 
 SWAP_MARK = "⇄ "
+
+
+class CreationStopped(Exception):
+    """Raised inside the creating transaction when the facilitator pressed escape: it rolls
+    back, so no circle of the round is left behind."""
 
 
 def preview_rows(preview: FormationPreview, marked: int | None) -> list[Row]:
@@ -103,6 +110,8 @@ class FormationPreviewScreen(Screen["list[CircleDetail] | Literal['back'] | None
         self.preview = preview
         self.marked: int | None = None
         self._busy = False
+        self._creating = False
+        self._stop = threading.Event()
         self._rows = preview_rows(preview, None)
 
     def compose(self) -> ComposeResult:
@@ -110,6 +119,7 @@ class FormationPreviewScreen(Screen["list[CircleDetail] | Literal['back'] | None
         with Horizontal():
             with Vertical(id="list-pane"):
                 yield Label("", id="formation-summary", classes="count")
+                yield ProgressBar(show_eta=False, id="formation-commit-progress")
                 yield PagedTable(PREVIEW_COLUMNS, id="formation-table", empty_message="")
             with VerticalScroll(id="detail-pane"):
                 yield Static("", id="formation-detail")
@@ -120,6 +130,7 @@ class FormationPreviewScreen(Screen["list[CircleDetail] | Literal['back'] | None
         return self.query_one(PagedTable)
 
     def on_mount(self) -> None:
+        self.query_one("#formation-commit-progress", ProgressBar).display = False
         self._show_summary()
         self.table.set_loader(self._load)
         self.table.focus()
@@ -186,25 +197,55 @@ class FormationPreviewScreen(Screen["list[CircleDetail] | Literal['back'] | None
         self._show_summary()
         self.table.reload()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the circles are being created only escape (stop) is live; the rest grey out."""
+        if self._creating and action in ("swap", "commit", "back"):
+            return None
+        return True
+
     def action_commit(self) -> None:
-        """Create every proposed circle with its members, in one transaction."""
+        """Create every proposed circle with its members, in one transaction, with a bar."""
         if self._busy:
             return
-        self._busy = True
-        preview, db = self.preview, self._db
+        self._busy = self._creating = True
+        self._stop.clear()
+        self.refresh_bindings()
+        preview, db, app, stop = self.preview, self._db, self.app, self._stop
+        bar = self.query_one("#formation-commit-progress", ProgressBar)
+        bar.update(total=len(preview.circles), progress=0)
+        bar.display = True
+        self._creating_status(0, len(preview.circles))
+
+        def created(done: int, total: int) -> None:
+            if stop.is_set():
+                raise CreationStopped
+            app.call_from_thread(self._creating_status, done, total)
 
         def work() -> list[CircleDetail]:
             from circlekeeper.services.formation import commit_formation
 
-            return commit_formation(db, preview)
+            return commit_formation(db, preview, progress=created)
 
-        def refused(exc: Exception) -> None:
-            from circlekeeper.tui.bridge import show_error
+        run_db(self, work, self.dismiss, on_error=self._not_created)
 
-            self._busy = False
+    def _creating_status(self, done: int, total: int) -> None:
+        self.query_one("#formation-commit-progress", ProgressBar).update(progress=done)
+        self.query_one("#formation-summary", Label).update(
+            Content(f"creating circles… {done:,} of {total:,} · escape stops and creates none")
+        )
+
+    def _not_created(self, exc: Exception) -> None:
+        """Back to the proposal as it was, saying why nothing was created."""
+        from circlekeeper.tui.bridge import show_error
+
+        self._busy = self._creating = False
+        self.refresh_bindings()
+        self.query_one("#formation-commit-progress", ProgressBar).display = False
+        self._show_summary()
+        if isinstance(exc, CreationStopped):
+            self.notify("Stopped: no circle was created.", markup=False)
+        else:
             show_error(self, exc)
-
-        run_db(self, work, self.dismiss, on_error=refused)
 
     def action_back(self) -> None:
         """Return to the settings, keeping what was typed."""
@@ -212,6 +253,9 @@ class FormationPreviewScreen(Screen["list[CircleDetail] | Literal['back'] | None
             self.dismiss(BACK)
 
     def action_cancel(self) -> None:
-        """Leave without creating anything."""
-        if not self._busy:
+        """Leave without creating anything; while creating, stop and roll it all back."""
+        if self._creating:
+            self._stop.set()
+            self.query_one("#formation-summary", Label).update(Content("stopping…"))
+        elif not self._busy:
             self.dismiss(None)
