@@ -179,8 +179,8 @@ async def test_a_screen_shown_again_reads_only_when_the_database_changed(
 ) -> None:
     """Nothing committed since the Health screen's last read: showing it again reads nothing
     (13,545 circles take a second to judge); a commit by another program, then one by this
-    app, each make it read once more; a write the app announces (every screen reloads at once)
-    is not read a second time on show."""
+    app, each make it read once more; a write the app announces reloads the screen on show at
+    once and Health only when it is shown."""
     app = CircleKeeperApp(db_path=seeded_path, prebuild=True)
     async with app.run_test(size=SIZE) as pilot:
         await prebuilt(app, pilot)
@@ -217,11 +217,18 @@ async def test_a_screen_shown_again_reads_only_when_the_database_changed(
         await press_each(pilot, "d", "h")
         assert len(rereads) == 2
         await press_each(pilot, "d")
+        dashboard = app.screen
+        before = (dashboard.shown, shown_rows(app, "health"))  # type: ignore[attr-defined]
         circles.create_circle(
             app.db, data=CircleCreate(name="Sunday Painters", kind="cohort", min_size=2)
         )
         app.data_changed()
         await settle(pilot)
+        assert dashboard.shown is not before[0]  # type: ignore[attr-defined]
+        assert shown_rows(app, "health") == before[1]
         await press_each(pilot, "h")
-        assert len(rereads) == 2
+        assert len(rereads) == 3
         assert "Sunday Painters" in screen_text(app)
+        assert shown_rows(app, "health") == before[1] + 1  # type: ignore[operator]
+        await press_each(pilot, "d", "h")
+        assert len(rereads) == 3

@@ -259,6 +259,7 @@ class CircleKeeperApp(App[None]):
     def _opened(self, opened: OpenedWorkspace) -> None:
         self.db = opened.db
         self.sub_title = ("demo · " if self.demo else "") + str(opened.path)
+        self._read_at[self.current_mode] = self.change_stamp()
         self.db_ready = True
         for warning in opened.warnings:
             self.notify(warning, title="Database", severity="warning", markup=False, timeout=20)
@@ -360,10 +361,11 @@ class CircleKeeperApp(App[None]):
         self.data_changed()
 
     def data_changed(self) -> None:
-        """Tell every screen to reload (called after a successful write); each built screen
-        reloads now, so showing it later need not read again for this change."""
-        stamp = self.change_stamp()
-        self._read_at = dict.fromkeys(self._read_at, stamp)
+        """Tell the screens the data changed (called after a successful write, and by F5): the
+        ones on show read again now, the first screen of every other mode when it is next shown
+        (see tui.data_watch), so a save costs one screen's reload, not every built screen's."""
+        self._read_at = dict.fromkeys(self._read_at, None)
+        self._read_at[self.current_mode] = self.change_stamp()
         self.data_version += 1
 
     def _choose_theme(self) -> list[str]:

@@ -15,6 +15,7 @@ from textual.widgets.data_table import ColumnKey
 
 from circlekeeper.models.enums import AmbassadorStatus
 from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.data_watch import reload_on_change
 from circlekeeper.tui.screens.ambassador_forms import (
     AmbassadorForm,
     GoalForm,
@@ -180,7 +181,7 @@ class AmbassadorsScreen(SearchBoxMixin):
         table.add_column("Status", key="status", width=17)
         table.add_column("Focus", key="focus", width=len("Focus"))
         self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", lambda _: self.reload(), init=False)
+        reload_on_change(self, self.reload)
         table.focus()
 
     def _db_ready(self, ready: bool) -> None:

@@ -340,7 +340,9 @@ class CirclesScreen(ListDetailScreen):
 
     def _formed(self, created: list[CircleDetail]) -> None:
         seats = sum(circle.size for circle in created)
-        self.notify(f"Created {len(created)} circles (forming) with {seats} seats.", markup=False)
+        self.notify(
+            f"Created {len(created):,} circles (forming) with {seats:,} seats.", markup=False
+        )
         self.ck_app.data_changed()
 
     def _status_changed(self, circle: CircleRead) -> None:

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Label, Sparkline, Static
 
 from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.data_watch import reload_on_change
 from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
@@ -122,7 +123,7 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "glance", self.show_glance, init=True)
         self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", lambda _: self.action_refresh(), init=False)
+        reload_on_change(self, self.action_refresh)
         self.query_one(PagedTable).focus()
 
     def show_glance(self, glance: Glance | None) -> None:
@@ -151,6 +152,12 @@ class DashboardScreen(Screen[None]):
             return dashboard(db, settings=health_settings())
 
         run_db(self, work, self.show, group="dashboard", exclusive=True)
+
+    def reread(self) -> None:
+        """Read the dashboard again once it has been on show, painting what it holds meanwhile
+        (the app calls this when the screen is shown again after the data changed)."""
+        if self.shown is not None:
+            self.action_refresh()
 
     def show(self, found: Dashboard) -> None:
         """Paint the dashboard."""

@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Label, Static
 
 from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.data_watch import reload_on_change
 from circlekeeper.tui.screens.search_box import SearchBoxMixin
 from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import Column, PagedTable, PageLoader
@@ -63,7 +64,7 @@ class ListDetailScreen(SearchBoxMixin):
 
     def on_mount(self) -> None:
         self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", self._data_changed, init=False)
+        reload_on_change(self, self._data_changed)
         self.table.focus()
 
     def make_loader(self) -> PageLoader:
@@ -96,7 +97,7 @@ class ListDetailScreen(SearchBoxMixin):
         if ready:
             self.refresh_list()
 
-    def _data_changed(self, _: int) -> None:
+    def _data_changed(self) -> None:
         if self.ck_app.db is not None:
             self.table.reload()
             key = self.shown_key()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
+from circlekeeper.tui.data_watch import reload_on_change
 from circlekeeper.tui.widgets.paged_table import PagedTable, Row
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class MemoryListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", lambda _: self.reload(), init=False)
+        reload_on_change(self, self.reload)
         self.query_one(PagedTable).focus()
 
     def _db_ready(self, ready: bool) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Header, Label, Static
 
 from circlekeeper.models.enums import RecognitionKind
 from circlekeeper.tui.bridge import run_db, show_error
+from circlekeeper.tui.data_watch import reload_on_change
 from circlekeeper.tui.screens.picker import PickerScreen
 from circlekeeper.tui.screens.recognition_form import (
     MemberChoice,
@@ -166,7 +167,7 @@ class RecognitionScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#suggestions-pane").display = False
         self.watch(self.app, "db_ready", self._db_ready, init=True)
-        self.watch(self.app, "data_version", self._data_changed, init=False)
+        reload_on_change(self, self._data_changed)
         self.feed.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -192,7 +193,7 @@ class RecognitionScreen(Screen[None]):
         self.feed.set_loader(feed_loader(db, member_id=member_id, kind=self.kind))
         self.refresh_bindings()
 
-    def _data_changed(self, _: int) -> None:
+    def _data_changed(self) -> None:
         if self.ck_app.db is None:
             return
         if self._follow is not None:

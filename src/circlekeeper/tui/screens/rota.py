@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
 from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.data_watch import reload_on_change
 from circlekeeper.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from circlekeeper.tui.screens.picker import CIRCLE_COLUMNS, PickerScreen
 from circlekeeper.tui.widgets.footer import KeyFooter
@@ -88,7 +89,7 @@ class RotaScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "data_version", lambda _: self._reload(), init=False)
+        reload_on_change(self, self._reload)
         self.query_one(DataTable).focus()
 
     def action_pick_circle(self) -> None:
