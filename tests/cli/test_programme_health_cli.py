@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from circlekeeper import paths
+from circlekeeper.cli import output
 from circlekeeper.db import Database
 from tests.cli.ambassador_helpers import ambassador, member, past_goal
 from tests.cli.cli_helpers import HOSTILE_NAMES, Cli, shown
@@ -95,6 +96,22 @@ def test_health_prints_coverage_overload_and_reliance(cli: Cli) -> None:
     [ana_line] = [line for line in out.splitlines() if "│ Ana " in line and "75%" in line]
     assert "6" in ana_line
     assert "diversity and coverage per value need a tag" in result.stderr
+
+
+def test_overload_table_stops_at_the_first_rows(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("goal", "set", "@bo", "--metric", "start threads", "--target", "40")
+    monkeypatch.setattr(output, "TABLE_ROWS", 1)
+
+    shown = cli("ambassador", "health")
+    both = cli("ambassador", "health", "--limit", "2")
+
+    overloaded = [o["member_name"] for o in cli.json("ambassador", "health")["overload"]]
+    assert sorted(overloaded) == ["Ana", "Bo"]
+    assert shown.stdout.count("this week's load") == 1
+    assert "showing the first 1 of 2 overloaded ambassadors — --limit N for more" in shown.stderr
+    assert both.stdout.count("this week's load") == 2
+    assert "showing" not in both.stderr
+    assert len(cli.json("ambassador", "health", "--limit", "1")["overload"]) == 1
 
 
 def test_health_by_tag_shows_each_value_and_diversity(cli: Cli) -> None:

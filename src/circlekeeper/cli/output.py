@@ -97,10 +97,15 @@ terminal, and laying them out took rich seconds more than finding them (--json g
 
 
 def first_rows(
-    columns: Sequence[str], rows: Sequence[Sequence[object]], total: int, what: str
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    total: int,
+    what: str,
+    *,
+    title: str | None = None,
 ) -> None:
     """`rows` as a table and, on stderr when there are more than those (`total`), how many."""
-    table(columns, rows)
+    table(columns, rows, title=title)
     if len(rows) < total:
         info(f"showing the first {len(rows):,} of {total:,} {what} — --limit N for more")
 

@@ -9,7 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, date_option, optional_day
+from circlekeeper.cli.options import JsonOpt, RowsOpt, date_option, optional_day
 
 if TYPE_CHECKING:
     from circlekeeper.models import Coverage, ProgrammeHealth
@@ -36,6 +36,7 @@ def register(app: typer.Typer) -> None:
         until: Annotated[
             str | None, date_option("--to", "Last day of logged activity to weigh.")
         ] = None,
+        limit: RowsOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Show the programme's health: coverage (members per ambassador) overall and per tag
@@ -55,13 +56,14 @@ def register(app: typer.Typer) -> None:
             until=optional_day(until, "--to"),
         )
         if as_json:
-            output.emit_json(found)
+            output.emit_json(found.model_copy(update={"overload": found.overload[:limit]}))
             return
-        print_health(found)
+        print_health(found, limit)
 
 
-def print_health(found: ProgrammeHealth) -> None:
-    """All four parts of the health report, each as a table or a line."""
+def print_health(found: ProgrammeHealth, limit: int | None = None) -> None:
+    """All four parts of the health report, each as a table or a line (the first `limit`
+    overloaded ambassadors, output.TABLE_ROWS without one)."""
     output.fields(
         [
             ("as of", found.as_of),
@@ -75,7 +77,7 @@ def print_health(found: ProgrammeHealth) -> None:
         ([c.tag_value or "overall", *_coverage_cells(c)] for c in scopes),
         title=f"coverage by {found.tag}" if found.tag else "coverage",
     )
-    _print_overload(found)
+    _print_overload(found, limit)
     _print_reliance(found)
     if found.diversity:
         output.table(
@@ -98,13 +100,13 @@ def _coverage_cells(coverage: Coverage) -> list[object]:
     return [coverage.active_members, coverage.active_ambassadors, shown, coverage.flag or "ok"]
 
 
-def _print_overload(found: ProgrammeHealth) -> None:
+def _print_overload(found: ProgrammeHealth, limit: int | None) -> None:
     if not found.overload:
         output.fields([("overload", "nobody")])
         return
-    output.table(
+    output.first_rows(
         ["name", "capacity", "goals", "roles", "behind", "why"],
-        (
+        [
             [
                 o.member_name,
                 o.capacity_per_week,
@@ -113,8 +115,10 @@ def _print_overload(found: ProgrammeHealth) -> None:
                 o.behind_streak or "",
                 "; ".join(o.reasons),
             ]
-            for o in found.overload
-        ),
+            for o in found.overload[: limit or output.TABLE_ROWS]
+        ],
+        len(found.overload),
+        "overloaded ambassadors",
         title="overload",
     )
 
