@@ -47,10 +47,13 @@ def seed(db: Database) -> None:
 @pytest.fixture(autouse=True)
 def _no_prebuild(monkeypatch: pytest.MonkeyPatch) -> None:
     """Apps under test build screens on demand: pre-building four more screens would cost each
-    of the hundreds of apps these tests start (tests/tui/test_prebuild.py turns it on)."""
+    of the hundreds of apps these tests start (tests/tui/test_prebuild.py turns it on); and they
+    do not poll for outside changes, which would reload at moments no test chose
+    (tests/tui/test_outside_changes.py turns it on)."""
     from circlekeeper.tui.app import CircleKeeperApp
 
     monkeypatch.setattr(CircleKeeperApp, "prebuild_screens", False)
+    monkeypatch.setattr(CircleKeeperApp, "change_poll_s", None)
 
 
 @pytest.fixture

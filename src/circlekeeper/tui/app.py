@@ -202,6 +202,11 @@ class CircleKeeperApp(App[None]):
     """The default of `prebuild` (the TUI tests' fixtures turn it off: each of their hundreds of
     apps would otherwise build four more screens)."""
 
+    change_poll_s: ClassVar[float | None] = 2.0
+    """How often the app asks the database whether another program (the CLI in another
+    terminal) committed, to read the screen on show again (None: never; the TUI tests turn it
+    off, tests/tui/test_outside_changes.py on). Each ask is one PRAGMA, microseconds."""
+
     def __init__(
         self, *, db_path: Path | None = None, demo: bool = False, prebuild: bool | None = None
     ) -> None:
@@ -261,6 +266,8 @@ class CircleKeeperApp(App[None]):
         self.sub_title = ("demo · " if self.demo else "") + str(opened.path)
         self._read_at[self.current_mode] = self.change_stamp()
         self.db_ready = True
+        if self.change_poll_s is not None:
+            self.set_interval(self.change_poll_s, self._notice_outside_changes)
         for warning in opened.warnings:
             self.notify(warning, title="Database", severity="warning", markup=False, timeout=20)
         if opened.is_empty and not self.demo:
@@ -359,6 +366,14 @@ class CircleKeeperApp(App[None]):
     def action_refresh(self) -> None:
         """Reload every screen from the database, e.g. after the CLI changed it meanwhile."""
         self.data_changed()
+
+    def _notice_outside_changes(self) -> None:
+        """Read the screen on show again when the database changed since it last read (a commit
+        by another program, or a write nobody announced), so no stale view stays up for long;
+        other screens catch up when shown (switch_mode)."""
+        stamp = self.change_stamp()
+        if stamp is not None and stamp != self._read_at.get(self.current_mode, stamp):
+            self.data_changed()
 
     def data_changed(self) -> None:
         """Tell the screens the data changed (called after a successful write, and by F5): the
