@@ -218,27 +218,6 @@ async def test_search_filters_the_table(seeded_path: Path) -> None:
         assert "1 member matching 'tz=emea'" in screen_text(app)
 
 
-async def test_f5_shows_what_another_program_wrote_meanwhile(seeded_path: Path) -> None:
-    from circlekeeper.models import MemberCreate
-
-    app = CircleKeeperApp(db_path=seeded_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        other = open_database(seeded_path)
-        try:
-            members.add_member(other, data=MemberCreate(name="Zed Written Elsewhere", handle="zed"))
-        finally:
-            other.close()
-        await settle(pilot)
-        assert "Zed Written Elsewhere" not in screen_text(app)
-        await pilot.press("f5")
-        await settle(pilot)
-        assert "Zed Written Elsewhere" in screen_text(app)
-        assert "Refresh" in screen_text(app)
-
-
 async def test_an_older_database_is_announced_while_it_upgrades(seeded_path: Path) -> None:
     from circlekeeper.db.schema import SCHEMA_VERSION
     from tests.migration_helpers import step_back

@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, Select
 
 from circlekeeper import clock
@@ -24,6 +25,16 @@ SIZE = (160, 50)
 CANARY = "zq-CANARY-export-91"
 
 
+async def open_export(app: CircleKeeperApp, pilot: Pilot[object]) -> ExportScreen:
+    """Wait for the app to open its database, press e, and return the Export screen."""
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ExportScreen)
+    return screen
+
+
 async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
     sample_db: Database, db_path: Path, tmp_path: Path
 ) -> None:
@@ -37,11 +48,7 @@ async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
+        screen = await open_export(app, pilot)
         text = screen_text(app)
         assert "Audience: the whole community" in text
         assert "Community digest" in text
@@ -84,11 +91,7 @@ async def test_the_circle_audience_names_its_circle_with_completion_and_copies(
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
+        screen = await open_export(app, pilot)
         field = screen.query_one("#circle", Input)
         assert field.disabled
         assert "Circle: not needed" in screen_text(app)
@@ -121,11 +124,7 @@ async def test_a_long_report_previews_its_first_lines_and_copies_all_of_it(
     sample_db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
+        screen = await open_export(app, pilot)
         preview = screen.query_one("#export-preview", Markdown)
         total = line_count(screen.text)
         shown = line_count(preview.source)

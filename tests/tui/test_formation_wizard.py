@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
+from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar
 
 from circlekeeper.db import Database, open_database
@@ -70,12 +71,12 @@ def met_pairs(groups: list[set[int]], met: set[frozenset[int]]) -> int:
     )
 
 
-async def open_wizard(app: CircleKeeperApp, pilot: object, prefix: str = "Wave") -> None:
+async def open_wizard(app: CircleKeeperApp, pilot: Pilot[object], prefix: str = "Wave") -> None:
     """From Circles, press f and fill the settings for circles of exactly four."""
-    await pilot.press("c")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
-    await pilot.press("f")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
+    await pilot.press("c")
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
     assert isinstance(app.screen, FormationSetupScreen)
     for field, value in {
         "prefix": prefix,
@@ -88,6 +89,17 @@ async def open_wizard(app: CircleKeeperApp, pilot: object, prefix: str = "Wave")
         app.screen.query_one(f"#{field}", Input).value = value
 
 
+async def propose(app: CircleKeeperApp, pilot: Pilot[object]) -> FormationPreviewScreen:
+    """Wait for the database, fill the wizard's settings, propose, and return the proposal."""
+    await settle(pilot)
+    await open_wizard(app, pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, FormationPreviewScreen)
+    return screen
+
+
 async def test_propose_swap_and_create_writes_exactly_the_adjusted_circles(
     db: Database, db_path: Path
 ) -> None:
@@ -96,12 +108,7 @@ async def test_propose_swap_and_create_writes_exactly_the_adjusted_circles(
     before = stored(db_path)
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_wizard(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FormationPreviewScreen)
+        screen = await propose(app, pilot)
         proposal = [{m.id for m in c.members} for c in screen.preview.circles]
         assert sorted(len(g) for g in proposal) == [4, 4]
         assert screen.preview.repeated_pairs == met_pairs(proposal, met) >= 4
@@ -124,7 +131,9 @@ async def test_propose_swap_and_create_writes_exactly_the_adjusted_circles(
         for _ in range(len(screen.preview.circles[0].members)):
             await pilot.press("down")
         await settle(pilot)
-        assert screen.query_one(PagedTable).highlighted.key == second  # type: ignore[union-attr]
+        highlighted = screen.query_one(PagedTable).highlighted
+        assert highlighted is not None
+        assert highlighted.key == second
         await pilot.press("space")
         await settle(pilot)
         swapped = [{m.id for m in c.members} for c in screen.preview.circles]
@@ -221,12 +230,7 @@ async def test_creating_shows_a_bar_and_escape_stops_it_leaving_nothing(
     monkeypatch.setattr(formation, "circle_details", held_back)
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_wizard(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FormationPreviewScreen)
+        screen = await propose(app, pilot)
         await pilot.press("c")
         assert await asyncio.to_thread(reached.wait, 30)
         await pilot.pause()

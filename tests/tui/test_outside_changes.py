@@ -1,5 +1,6 @@
 """The screen on show reads again by itself when another program (the CLI in another terminal)
-commits; when nothing changed, or the change was the app's own and announced, it does not."""
+commits, and at once on F5; when nothing changed, or the change was the app's own and announced,
+it does not."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from circlekeeper.db import open_database
 from circlekeeper.models import MemberCreate
@@ -27,16 +29,21 @@ def add_elsewhere(path: Path, name: str, handle: str) -> None:
         other.close()
 
 
+async def show_members(pilot: Pilot[object]) -> None:
+    """Wait for the database to open, then show the Members screen with its rows."""
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MembersScreen)
+
+
 async def test_a_commit_by_another_program_shows_without_a_key(
     seeded_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(CircleKeeperApp, "change_poll_s", 0.05)
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        assert isinstance(app.screen, MembersScreen)
+        await show_members(pilot)
         noticed = asyncio.Event()
         app.watch(app, "data_version", lambda _: noticed.set(), init=False)
 
@@ -47,12 +54,23 @@ async def test_a_commit_by_another_program_shows_without_a_key(
         assert "Zed Outsider" in screen_text(app)
 
 
+async def test_f5_shows_what_another_program_wrote_meanwhile_at_once(seeded_path: Path) -> None:
+    app = CircleKeeperApp(db_path=seeded_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_members(pilot)
+        add_elsewhere(seeded_path, "Zed Written Elsewhere", "zed")
+        await settle(pilot)
+        assert "Zed Written Elsewhere" not in screen_text(app)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Zed Written Elsewhere" in screen_text(app)
+        assert "Refresh" in screen_text(app)
+
+
 async def test_no_reread_without_a_change_nor_for_an_announced_one(seeded_path: Path) -> None:
     app = CircleKeeperApp(db_path=seeded_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+        await show_members(pilot)
         version = app.data_version
 
         app._notice_outside_changes()
