@@ -218,6 +218,22 @@ async def test_search_filters_the_table(seeded_path: Path) -> None:
         assert "1 member matching 'tz=emea'" in screen_text(app)
 
 
+async def test_a_search_that_finds_nothing_says_so(seeded_path: Path) -> None:
+    app = CircleKeeperApp(db_path=seeded_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, noun in (("m", "members"), ("c", "circles")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert "yet" in app.screen.query_one(PagedTable).empty_message
+            await pilot.press("slash", *"[b]zq", "enter")
+            await settle(pilot)
+            assert f"No {noun} match '[b]zq' — escape clears the search" in screen_text(app)
+            await pilot.press("slash", "escape")
+            await settle(pilot)
+            assert "match" not in app.screen.query_one(PagedTable).empty_message
+
+
 async def test_an_older_database_is_announced_while_it_upgrades(seeded_path: Path) -> None:
     from circlekeeper.db.schema import SCHEMA_VERSION
     from tests.migration_helpers import step_back

@@ -90,7 +90,13 @@ class ListDetailScreen(SearchBoxMixin):
         return f"{total:,} {noun}{suffix}"
 
     def refresh_list(self) -> None:
-        """Start the table again from the top with a fresh loader."""
+        """Start the table again from the top with a fresh loader; an empty table says whether
+        the search found nothing or there is nothing yet."""
+        self.table.empty_message = (
+            f"No {self.noun[1]} match {self._search!r} — escape clears the search"
+            if self._search
+            else self.empty_message
+        )
         self.table.set_loader(self.make_loader())
 
     def _db_ready(self, ready: bool) -> None:
