@@ -172,10 +172,14 @@ async def test_cancel_and_back_leave_nothing_behind(db: Database, db_path: Path)
         assert app.screen.query_one("#balance", Input).value == "tz"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, FormationPreviewScreen)
+        closed = app.screen
+        assert isinstance(closed, FormationPreviewScreen)
+        assert closed.preview.circles
         await pilot.press("space", "escape")
         await settle(pilot)
         assert isinstance(app.screen, CirclesScreen)
+        assert closed.preview.circles == ()
+        assert closed._load(0, 10) == ([], 0)
     assert stored(db_path) == before
 
 
