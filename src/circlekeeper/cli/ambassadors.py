@@ -113,8 +113,7 @@ def list_(
             else "no ambassadors yet — circlekeeper ambassador add MEMBER --focus FOCUS"
         )
         return
-    shown = [_row_cells(row) for row in rows[: limit or output.TABLE_ROWS]]
-    output.first_rows(LIST_COLUMNS, shown, len(rows), "ambassadors")
+    output.first_rows(LIST_COLUMNS, rows, _row_cells, "ambassadors", limit=limit)
 
 
 def _row_cells(row: AmbassadorRow) -> list[object]:

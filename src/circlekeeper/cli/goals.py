@@ -162,10 +162,8 @@ def status(
             "no goals in that period — circlekeeper goal set AMBASSADOR --metric M --target N"
         )
         return
-    shown = [_status_cells(goal) for goal in found[: limit or output.TABLE_ROWS]]
-    output.first_rows(
-        ["name", "metric", "progress", "period", "result"], shown, len(found), "goals"
-    )
+    columns = ["name", "metric", "progress", "period", "result"]
+    output.first_rows(columns, found, _status_cells, "goals", limit=limit)
 
 
 def _statuses(db: Database, period: str, ambassador: str | None) -> list[GoalStatus]:

@@ -55,10 +55,7 @@ def health(
     if not found:
         output.info("no forming, active or paused circles")
         return
-    shown = found[: limit or output.TABLE_ROWS]
-    output.first_rows(
-        CIRCLE_COLUMNS, [_circle_cells(item) for item in shown], len(found), "circles"
-    )
+    output.first_rows(CIRCLE_COLUMNS, found, _circle_cells, "circles", limit=limit)
 
 
 @app.command("members")
@@ -78,7 +75,7 @@ def members(
     from circlekeeper.services.health_settings import health_settings
     from circlekeeper.services.member_risk import members_at_risk_overview
 
-    rows = limit if as_json else limit or output.TABLE_ROWS
+    rows = limit if as_json else output.table_rows(limit)
     found = members_at_risk_overview(open_db(ctx), settings=health_settings(), limit=rows)
     if as_json:
         output.emit_json(found.members)
@@ -86,8 +83,14 @@ def members(
     if not found.members:
         output.info("nobody is at risk")
         return
-    cells = [_member_cells(item) for item in found.members]
-    output.first_rows(MEMBER_COLUMNS, cells, found.total, "members at risk")
+    output.first_rows(
+        MEMBER_COLUMNS,
+        found.members,
+        _member_cells,
+        "members at risk",
+        limit=limit,
+        total=found.total,
+    )
 
 
 def _circle_cells(item: CircleHealth) -> list[object]:

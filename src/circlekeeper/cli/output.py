@@ -10,7 +10,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -96,18 +98,28 @@ circles and ambassadors and tens of thousands of members at risk: more than anyo
 terminal, and laying them out took rich seconds more than finding them (--json gives all)."""
 
 
+def table_rows(limit: int | None) -> int:
+    """How many rows a table of everything found shows: `limit`, else TABLE_ROWS."""
+    return limit or TABLE_ROWS
+
+
 def first_rows(
     columns: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    total: int,
+    items: Sequence[T],
+    cells: Callable[[T], Sequence[object]],
     what: str,
     *,
+    limit: int | None,
+    total: int | None = None,
     title: str | None = None,
 ) -> None:
-    """`rows` as a table and, on stderr when there are more than those (`total`), how many."""
-    table(columns, rows, title=title)
-    if len(rows) < total:
-        info(f"showing the first {len(rows):,} of {total:,} {what} — --limit N for more")
+    """The first `table_rows(limit)` of `items` as a table (`cells` gives a row's cells) and, on
+    stderr when there are more (`total`, when `items` were already cut), how many."""
+    shown = items[: table_rows(limit)]
+    table(columns, (cells(item) for item in shown), title=title)
+    total = len(items) if total is None else total
+    if len(shown) < total:
+        info(f"showing the first {len(shown):,} of {total:,} {what} — --limit N for more")
 
 
 def fields(pairs: Iterable[tuple[str, object]]) -> None:

@@ -12,7 +12,7 @@ from circlekeeper.cli.context import open_db
 from circlekeeper.cli.options import JsonOpt, RowsOpt, date_option, optional_day
 
 if TYPE_CHECKING:
-    from circlekeeper.models import Coverage, ProgrammeHealth
+    from circlekeeper.models import Coverage, Overload, ProgrammeHealth
 
 
 def register(app: typer.Typer) -> None:
@@ -106,21 +106,23 @@ def _print_overload(found: ProgrammeHealth, limit: int | None) -> None:
         return
     output.first_rows(
         ["name", "capacity", "goals", "roles", "behind", "why"],
-        [
-            [
-                o.member_name,
-                o.capacity_per_week,
-                o.goal_load,
-                o.role_load,
-                o.behind_streak or "",
-                "; ".join(o.reasons),
-            ]
-            for o in found.overload[: limit or output.TABLE_ROWS]
-        ],
-        len(found.overload),
+        found.overload,
+        _overload_cells,
         "overloaded ambassadors",
+        limit=limit,
         title="overload",
     )
+
+
+def _overload_cells(overload: Overload) -> list[object]:
+    return [
+        overload.member_name,
+        overload.capacity_per_week,
+        overload.goal_load,
+        overload.role_load,
+        overload.behind_streak or "",
+        "; ".join(overload.reasons),
+    ]
 
 
 def _print_reliance(found: ProgrammeHealth) -> None:

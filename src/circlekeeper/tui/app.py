@@ -24,6 +24,7 @@ from textual.worker import Worker
 
 from circlekeeper.errors import CircleKeeperError
 from circlekeeper.tui.bridge import error_message, run_db
+from circlekeeper.tui.data_watch import reread_of
 from circlekeeper.tui.screens.dashboard import DashboardScreen
 from circlekeeper.tui.widgets.footer import KeyFooter
 
@@ -347,8 +348,8 @@ class CircleKeeperApp(App[None]):
         if mode != self.current_mode:
             stack = self._screen_stacks.get(mode)
             stamp = self.change_stamp()
-            reread = getattr(stack[0], "reread", None) if stack else None
-            if callable(reread) and (stamp is None or stamp != self._read_at.get(mode)):
+            reread = reread_of(stack[0]) if stack else None
+            if reread is not None and (stamp is None or stamp != self._read_at.get(mode)):
                 reread()
             self._read_at[mode] = stamp
         return super().switch_mode(mode)

@@ -29,4 +29,10 @@ def rereads_on_show(screen: Screen[Any]) -> bool:
     """Whether `screen` is the first screen of a mode and reads again when shown."""
     stacks = getattr(screen.app, "_screen_stacks", {})
     first = any(stack and stack[0] is screen for stack in stacks.values())
-    return first and callable(getattr(screen, "reread", None))
+    return first and reread_of(screen) is not None
+
+
+def reread_of(screen: Screen[Any]) -> Callable[[], object] | None:
+    """The screen's `reread` (read again, painting what it holds meanwhile), if it has one."""
+    reread = getattr(screen, "reread", None)
+    return reread if callable(reread) else None
