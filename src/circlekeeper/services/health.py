@@ -29,6 +29,7 @@ from circlekeeper import clock
 from circlekeeper.algorithms import circle_health as rules
 from circlekeeper.db import Database
 from circlekeeper.models.enums import Attendance, CircleStatus, SessionStatus
+from circlekeeper.services.collector import collection_paused
 from circlekeeper.services.errors import Conflict
 from circlekeeper.services.health_models import CircleHealth
 from circlekeeper.services.health_settings import HealthSettings
@@ -77,8 +78,9 @@ def circle_health(
             scope = CIRCLE.c.id == circle.id
         else:
             scope = CIRCLE.c.status.in_([status.value for status in JUDGED])
-        rows = _plain_rows(session.connection(), health_query(scope, day))
-    found = [_judged(row, day, settings) for row in rows]
+        with collection_paused():
+            rows = _plain_rows(session.connection(), health_query(scope, day))
+            found = [_judged(row, day, settings) for row in rows]
     order = {status: index for index, status in enumerate(rules.ATTENTION_ORDER)}
     return [item for _, _, item in sorted(found, key=lambda f: (order[f[2].status], f[0], f[1]))]
 

@@ -22,6 +22,7 @@ from circlekeeper import clock
 from circlekeeper.algorithms import circle_health as rules
 from circlekeeper.db import Database
 from circlekeeper.models.enums import Attendance, CircleStatus, MemberStatus, SessionStatus
+from circlekeeper.services.collector import collection_paused
 from circlekeeper.services.errors import InvalidInput
 from circlekeeper.services.health_models import MemberAtRisk, MembersAtRisk
 from circlekeeper.services.health_settings import HealthSettings
@@ -76,12 +77,13 @@ def members_at_risk_overview(
         raise InvalidInput("limit must be at least 1")
     day = today or clock.today()
     judge = _Judge(settings, day)
-    with db.read() as session:
-        connection = session.connection()
-        seats = seats_by_member(_streamed(connection, open_seats_query()))
-        found = judge.at_risk(_streamed(connection, member_figures_query(day)), seats)
-        total, ranked = _ranked(found, limit)
-    members = [_read_model(row, judged, judge) for *_, row, judged in ranked]
+    with collection_paused():
+        with db.read() as session:
+            connection = session.connection()
+            seats = seats_by_member(_streamed(connection, open_seats_query()))
+            found = judge.at_risk(_streamed(connection, member_figures_query(day)), seats)
+            total, ranked = _ranked(found, limit)
+        members = [_read_model(row, judged, judge) for *_, row, judged in ranked]
     return MembersAtRisk(total=total, members=members)
 
 
