@@ -37,7 +37,7 @@ def _circle(db: Database, texts: Mapping[str, Mapping[str, str]], **where: objec
 
 def _digest(db: Database, texts: Mapping[str, Mapping[str, str]], **where: object) -> str:
     from circlekeeper.export.report_digest_md import DIGEST_TEXTS, render_digest
-    from circlekeeper.services.reports import community_digest
+    from circlekeeper.services.report_digest import community_digest
 
     report = community_digest(db, **where)  # type: ignore[arg-type]
     return render_digest(report, texts_for("digest", DIGEST_TEXTS, texts))

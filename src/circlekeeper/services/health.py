@@ -11,7 +11,7 @@ history: the work grows with the circles and their latest sessions, not with yea
 Windows are told apart by each session's (local date, start), so two sessions on one day fall
 on their own sides. No check-in is loaded into Python; algorithms.circle_health turns the
 figures into a status and reasons. Queries are built from the Core tables of
-services.health_tables, so no ORM model is imported for them.
+services.core_tables, so no ORM model is imported for them.
 
 Closed circles are left out. Paused circles are listed: dormant after a long rest, else steady,
 never judged on attendance, rhythm or size (see algorithms.circle_health).
@@ -30,16 +30,16 @@ from circlekeeper.algorithms import circle_health as rules
 from circlekeeper.db import Database
 from circlekeeper.models.enums import Attendance, CircleStatus, SessionStatus
 from circlekeeper.services.collector import collection_paused
-from circlekeeper.services.errors import Conflict
-from circlekeeper.services.health_models import CircleHealth
-from circlekeeper.services.health_settings import HealthSettings
-from circlekeeper.services.health_tables import (
+from circlekeeper.services.core_tables import (
     CHECKIN,
     CIRCLE,
     CIRCLE_SESSION,
     MEMBERSHIP,
     ROLE_ASSIGNMENT,
 )
+from circlekeeper.services.errors import Conflict
+from circlekeeper.services.health_models import CircleHealth
+from circlekeeper.services.health_settings import HealthSettings
 from circlekeeper.services.sql_values import as_date, as_datetime, utc_date
 
 PACK_BITS = 20

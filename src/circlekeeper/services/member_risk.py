@@ -23,16 +23,16 @@ from circlekeeper.algorithms import circle_health as rules
 from circlekeeper.db import Database
 from circlekeeper.models.enums import Attendance, CircleStatus, MemberStatus, SessionStatus
 from circlekeeper.services.collector import collection_paused
-from circlekeeper.services.errors import InvalidInput
-from circlekeeper.services.health_models import MemberAtRisk, MembersAtRisk
-from circlekeeper.services.health_settings import HealthSettings
-from circlekeeper.services.health_tables import (
+from circlekeeper.services.core_tables import (
     CHECKIN,
     CIRCLE,
     CIRCLE_SESSION,
     MEMBER,
     MEMBERSHIP,
 )
+from circlekeeper.services.errors import InvalidInput
+from circlekeeper.services.health_models import MemberAtRisk, MembersAtRisk
+from circlekeeper.services.health_settings import HealthSettings
 
 NO_SEATS = (0, 0, 0, None)
 """A member's open seats in active, forming and paused circles, and the day they joined the

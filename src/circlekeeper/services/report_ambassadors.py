@@ -132,7 +132,7 @@ def _who(
     rows = session.execute(
         sa_select(
             col(Ambassador.id),
-            shown_name(audience, circle_id=circle_id),
+            shown_name(audience, Member, circle_id=circle_id),
             col(Ambassador.status),
             col(Ambassador.resting_until),
             col(Ambassador.started_on),
@@ -281,7 +281,7 @@ def _rests(
     reason = col(AmbassadorRest.reason) if audience == Audience.FACILITATOR else literal("")
     rows = session.execute(
         sa_select(
-            shown_name(audience, circle_id=circle_id),
+            shown_name(audience, Member, circle_id=circle_id),
             col(AmbassadorRest.starts_on),
             col(AmbassadorRest.ends_on),
             reason,

@@ -52,7 +52,7 @@ def recognition_rollup(
     with db.read() as session:
         circle_id = reading_circle(session, reader, circle_ref)
         where = readable(reader, last, circle_id)
-        name = shown_name(reader, circle_id=circle_id).label("name")
+        name = shown_name(reader, Member, circle_id=circle_id).label("name")
         counts = session.execute(
             sa_select(
                 col(Recognition.member_id),

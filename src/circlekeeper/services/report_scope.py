@@ -12,10 +12,11 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, literal, or_, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from circlekeeper import clock
-from circlekeeper.models import Audience, Member, Membership, Visibility
+from circlekeeper.models.enums import Audience, Visibility
+from circlekeeper.services.core_tables import MEMBERSHIP
 from circlekeeper.services.errors import InvalidInput
 from circlekeeper.services.lookup import find_circle
 
@@ -73,7 +74,7 @@ def reading_circle(
 
 def members_of(circle_id: int) -> Any:
     """SQL: the ids of everyone who has ever had a seat in the circle."""
-    return select(col(Membership.member_id)).where(col(Membership.circle_id) == circle_id)
+    return select(MEMBERSHIP.c.member_id).where(MEMBERSHIP.c.circle_id == circle_id)
 
 
 def may_read(
@@ -82,26 +83,28 @@ def may_read(
     """SQL: rows of this `visibility` column the audience may read; for the circle audience
     `own_circle` says whether a row belongs to the reading circle (None: no row does)."""
     if audience != Audience.CIRCLE:
-        return col(visibility).in_(VISIBLE[audience])
+        return visibility.in_(VISIBLE[audience])
     return or_(
-        col(visibility) == Visibility.COMMUNITY.value,
+        visibility == Visibility.COMMUNITY.value,
         and_(
-            col(visibility) == Visibility.CIRCLE.value,
+            visibility == Visibility.CIRCLE.value,
             own_circle if own_circle is not None else false(),
         ),
     )
 
 
-def shown_name(audience: Audience, member: Any = Member, *, circle_id: int | None = None) -> Any:
+def shown_name(audience: Audience, member: Any, *, circle_id: int | None = None) -> Any:
     """A SQL expression for a member's name as this audience may see it: in community reports a
     member who has not consented to be named is "a member"; the circle audience sees its own
-    circle's names (and others' as the community does); facilitators see every name."""
-    name = col(member.name)
+    circle's names (and others' as the community does); facilitators see every name. `member` is
+    the member table the query joins: the ORM model (or an alias of it) or core_tables.MEMBER."""
+    columns = getattr(member, "c", member)
+    name = columns.name
     if audience == Audience.FACILITATOR:
         return name
-    named: ColumnElement[bool] = col(member.consent_named).is_(True)
+    named: ColumnElement[bool] = columns.consent_named.is_(True)
     if audience == Audience.CIRCLE and circle_id is not None:
-        named = or_(named, col(member.id).in_(members_of(circle_id)))
+        named = or_(named, columns.id.in_(members_of(circle_id)))
     return case((named, name), else_=literal(ANONYMOUS))
 
 
