@@ -139,3 +139,27 @@ async def test_a_long_report_previews_its_first_lines_and_copies_all_of_it(
         assert line_count(screen.text) <= 30
         assert preview.source == screen.text
         assert "more lines in the report" not in screen_text(app)
+
+
+async def test_a_copy_too_large_for_many_terminals_says_so_and_points_to_save(
+    sample_db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy above COPY_WARN_BYTES still goes to the clipboard, with a warning that many
+    terminals drop it and that ctrl+s saves instead; a small one just says how many lines."""
+    sample_db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(app, pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        small = [note.message for note in app._notifications]
+        assert small == [f"Copied {line_count(screen.text):,} lines of Markdown."]
+        app.clear_notifications()
+        monkeypatch.setattr(export_screen, "COPY_WARN_BYTES", len(screen.text.encode()) - 1)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.clipboard == screen.text
+        [large] = list(app._notifications)
+        assert large.severity == "warning"
+        assert "Many terminals drop clipboard text this large" in large.message
+        assert "ctrl+s saves it to a file" in large.message

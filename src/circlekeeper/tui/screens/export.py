@@ -48,6 +48,9 @@ AUDIENCE_NOTES = {
 PREVIEW_LINES = 400
 """Lines of a report the preview draws: Textual's Markdown takes about a millisecond a line, and
 a month's digest for a large community runs to 80,000 (save and copy still take all of it)."""
+COPY_WARN_BYTES = 100_000
+"""Above this a copy may silently not arrive: the clipboard goes through the terminal (OSC 52),
+and many terminals cap it (Termux about 6 KB, st 43 KB, hterm 100 KB, kitty about 900 KB)."""
 
 
 class ExportScreen(Screen[None]):
@@ -233,7 +236,20 @@ class ExportScreen(Screen[None]):
             self.notify("Nothing to copy yet — fix the problem on the left.", severity="warning")
             return
         self.app.copy_to_clipboard(self.text)
-        self.notify(f"Copied {line_count(self.text):,} lines of Markdown.", markup=False)
+        lines = f"{line_count(self.text):,} lines"
+        size = len(self.text.encode())
+        if size <= COPY_WARN_BYTES:
+            self.notify(f"Copied {lines} of Markdown.", markup=False)
+            return
+        self.notify(
+            f"Sent {lines} ({size / 1_000_000:.1f} MB) to the clipboard through the terminal. "
+            "Many terminals drop clipboard text this large without a word: if nothing pastes, "
+            "ctrl+s saves it to a file.",
+            title="Large copy",
+            severity="warning",
+            timeout=12,
+            markup=False,
+        )
 
 
 def _circle_role(report: str, audience: Audience) -> str:
