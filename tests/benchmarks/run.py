@@ -219,7 +219,7 @@ def bench_digest(ctx: Context) -> list[Result]:
     digest = ["export", "markdown", "digest", "--from", start, "--to", end]
     subject = Command([str(CIRCLEKEEPER), "--db", str(db), *digest])
     _, text = run_once(subject, ctx.env, capture=True)
-    if f"{held} sessions held" not in text or "## " not in text:
+    if f"{held:,} sessions held" not in text or "## " not in text:
         raise BenchmarkFailed(f"the digest does not say {held} sessions held: {text[:300]}")
     floor = _replay_floor(ctx, "digest", start, end)
     pair = paired(subject, floor, ctx.env, runs=ctx.runs, warmup=0)

@@ -34,7 +34,7 @@ def render_digest(report: Digest, texts: ReportTexts = DIGEST_TEXTS) -> str:
             texts,
             "numbers",
             md.inline(
-                f"{report.sessions_held} sessions held, {report.members_present} times someone "
+                f"{report.sessions_held:,} sessions held, {report.members_present:,} times someone "
                 "showed up for their circle."
             ),
         ),

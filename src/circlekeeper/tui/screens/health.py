@@ -129,9 +129,9 @@ class HealthScreen(MemoryListScreen):
     def _paint(self) -> None:
         name, key = SORTS[self._sort]
         counts = {s: sum(1 for h in self._found if str(h.status) == s) for s in WORST_FIRST}
-        summary = " · ".join(f"{n} {s}" for s, n in counts.items() if n)
+        summary = " · ".join(f"{n:,} {s}" for s, n in counts.items() if n)
         self.query_one("#health-count", Label).update(
-            Content(f"{len(self._found)} circles: {summary or 'none'} — ordered by {name}")
+            Content(f"{len(self._found):,} circles: {summary or 'none'} — ordered by {name}")
         )
         self.show_rows(health_rows(sorted(self._found, key=key)))
 

@@ -93,7 +93,7 @@ def review_summary(plan: ReviewApplied) -> Content:
         parts.append(("Nobody's seat changes.\n", "dim"))
     if plan.regroup_pool:
         parts.append(
-            f"{len(plan.regroup_pool)} will regroup: after applying, the formation wizard "
+            f"{len(plan.regroup_pool):,} will regroup: after applying, the formation wizard "
             "opens with them as its members.\n"
         )
     notes = [entry for entry in review.entries if entry.note]
@@ -325,7 +325,7 @@ class ReviewScreen(Screen["ReviewOutcomeForCaller | None"]):
         leaving = [entry for entry in said if entry.choice != ReviewChoice.CONTINUE]
         undecided = len(review.entries) - len(said)
         question = (
-            f"{len(leaving)} of {len(review.entries)} seats end today; "
+            f"{len(leaving):,} of {len(review.entries):,} seats end today; "
             f"{undecided} who have not said keep theirs. This cannot be undone here."
         )
 
