@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import or_
+from sqlalchemy import literal, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, literal, select
+from sqlmodel import Session, col, select
 
 from circlekeeper import clock
 from circlekeeper.db import Database
