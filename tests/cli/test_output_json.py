@@ -38,3 +38,27 @@ def test_json_output_matches_json_dumps_byte_for_byte(capsys: pytest.CaptureFixt
 
     plain = {**data, "members": [item.model_dump(mode="json") for item in found]}
     assert capsys.readouterr().out == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("binary", [True, False], ids=["binary buffer", "text only"])
+def test_json_output_is_the_same_utf8_through_a_buffer_or_a_text_stream(
+    binary: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stdout with a binary buffer gets pydantic's UTF-8 bytes as they are, after whatever text
+    was written before; a stream without one (as some embedders give) gets the same text."""
+    import io
+
+    found = [_at_risk(index, entry.text) for index, entry in enumerate(HOSTILE)]
+    raw = io.BytesIO()
+    stream: io.TextIOBase = (
+        io.TextIOWrapper(raw, encoding="utf-8", write_through=False) if binary else io.StringIO()
+    )
+    monkeypatch.setattr("sys.stdout", stream)
+    stream.write("before\n")
+
+    output.emit_json(found)
+
+    stream.flush()
+    text = raw.getvalue().decode("utf-8") if binary else stream.getvalue()  # type: ignore[attr-defined]
+    plain = [item.model_dump(mode="json") for item in found]
+    assert text == "before\n" + json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
