@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from circlekeeper.db import Database
+from circlekeeper.cli import output
+from circlekeeper.db import Database, open_database
 from circlekeeper.models import CircleCreate, CircleStatus, MemberCreate
 from circlekeeper.services import circles, members, sessions
 from tests.cli.cli_helpers import Cli
@@ -78,3 +79,27 @@ def test_bad_periods_are_explained(cli: Cli, args: tuple[str, ...], message: str
     result = cli("metrics", *args, code=1)
 
     assert message in result.stderr
+
+
+def test_the_closed_off_table_stops_at_the_first_rows_and_json_holds_them_all(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of closed-off circles at community scale: the table shows the first ones (the
+    longest silent) and says how many more; --json holds all unless --limit is given."""
+    assert cli.db_path is not None
+    db = open_database(cli.db_path)
+    for name in ("Hush", "Mute"):
+        circles.create_circle(db, data=CircleCreate(name=name, min_size=2, max_size=6))
+        circles.set_circle_status(db, ref=name, status=CircleStatus.ACTIVE)
+    db.close()
+    monkeypatch.setattr(output, "TABLE_ROWS", 2)
+
+    table = cli("metrics")
+    more = cli("metrics", "--limit", "3")
+
+    assert "showing the first 2 of 3 circles — --limit N for more" in table.stderr
+    assert sum(name in table.stdout for name in (LOUD, "Hush", "Mute")) == 2
+    assert all(name in more.stdout for name in (LOUD, "Hush", "Mute"))
+    assert "showing" not in more.stderr
+    assert len(cli.json("metrics")["closed_off"]) == 3
+    assert len(cli.json("metrics", "--limit", "1")["closed_off"]) == 1

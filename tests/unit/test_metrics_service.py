@@ -92,10 +92,12 @@ def test_first_check_in_counts_any_attendance(community: Database) -> None:
 
 
 def test_circles_closed_off_have_nothing_shareable_for_the_weeks_set(db: Database) -> None:
-    for name in ("Quiet", "Open", "Faded"):
+    """Listed the longest silent first: never shared, then by the last day shared, not by
+    name (Aardvark shared more recently than Faded)."""
+    for name in ("Quiet", "Open", "Faded", "Aardvark"):
         active_circle(db, name)
         join(db, f"m{name.lower()}", day(1, 10), name)
-    for name, on in (("Open", day(11, 1)), ("Faded", day(9, 1))):
+    for name, on in (("Open", day(11, 1)), ("Faded", day(9, 1)), ("Aardvark", day(9, 10))):
         session_id = held(db, name, on, present=[f"m{name.lower()}"])
         checkins.add_checkin(
             db,
@@ -108,7 +110,11 @@ def test_circles_closed_off_have_nothing_shareable_for_the_weeks_set(db: Databas
     closed = community_metrics(db, today=TODAY).closed_off
     lenient = community_metrics(db, today=TODAY, settings=HealthSettings(closed_off_weeks=20))
 
-    assert [(c.name, c.last_shareable) for c in closed] == [("Faded", day(9, 1)), ("Quiet", None)]
+    assert [(c.name, c.last_shareable) for c in closed] == [
+        ("Quiet", None),
+        ("Faded", day(9, 1)),
+        ("Aardvark", day(9, 10)),
+    ]
     assert [c.name for c in lenient.closed_off] == ["Quiet"]
 
 

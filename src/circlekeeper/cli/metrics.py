@@ -9,7 +9,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, date_option, optional_day
+from circlekeeper.cli.options import JsonOpt, RowsOpt, date_option, optional_day
 
 if TYPE_CHECKING:
     from circlekeeper.services.metrics_models import CommunityMetrics
@@ -28,11 +28,14 @@ def metrics(
     until: Annotated[
         str | None, date_option("--to", "Last joining day counted (default: today).")
     ] = None,
+    limit: RowsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Community figures for members who joined in a period: how many attended a first session
     soon (activation), how many still come 1, 3 and 6 months later (by join month), how long
-    the first check-in took; and the active circles with nothing shared for weeks.
+    the first check-in took; and the active circles with nothing shared for weeks, the longest
+    silent first (the first 100 of them; --limit N for more, and --json holds them all unless
+    --limit is given).
 
     Thresholds (activation_days, closed_off_weeks) come from config.toml.
 
@@ -49,26 +52,27 @@ def metrics(
         settings=health_settings(),
     )
     if as_json:
-        output.emit_json(found)
+        cut = found.closed_off if limit is None else found.closed_off[:limit]
+        output.emit_json(found.model_copy(update={"closed_off": cut}))
         return
-    _print(found)
+    _print(found, limit)
 
 
 def _share(part: int | None, whole: int) -> str:
     """`part` with its percentage of `whole`, or a dash while unknown."""
     if part is None:
         return "—"
-    return f"{part} ({part / whole:.0%})" if whole else str(part)
+    return f"{part:,} ({part / whole:.0%})" if whole else f"{part:,}"
 
 
-def _print(found: CommunityMetrics) -> None:
+def _print(found: CommunityMetrics, limit: int | None) -> None:
     """The figures as a few short tables."""
     activation = found.activation
     first = found.first_check_in
     output.fields(
         [
             ("Period", f"{found.start} → {found.end}"),
-            ("Joined", activation.joined),
+            ("Joined", f"{activation.joined:,}"),
             (
                 f"Attended within {activation.within_days} days",
                 _share(activation.activated, activation.joined),
@@ -78,7 +82,7 @@ def _print(found: CommunityMetrics) -> None:
                 "—"
                 if first.median_days is None
                 else f"median {first.median_days:g} days, slowest {first.slowest_days} "
-                f"({first.members} members)",
+                f"({first.members:,} members)",
             ),
         ]
     )
@@ -88,7 +92,7 @@ def _print(found: CommunityMetrics) -> None:
             (
                 [
                     c.month,
-                    c.joined,
+                    f"{c.joined:,}",
                     _share(c.after_1_month, c.joined),
                     _share(c.after_3_months, c.joined),
                     _share(c.after_6_months, c.joined),
@@ -98,9 +102,12 @@ def _print(found: CommunityMetrics) -> None:
             title="Still attending, by join month",
         )
     if found.closed_off:
-        output.table(
+        output.first_rows(
             ["Circle", "Last shared"],
-            ([c.name, c.last_shareable or "never"] for c in found.closed_off),
+            found.closed_off,
+            lambda c: [c.name, c.last_shareable or "never"],
+            "circles",
+            limit=limit,
             title=f"Closed off: nothing shared for {found.closed_off_weeks} weeks",
         )
     else:

@@ -161,7 +161,8 @@ def _retention(
 
 
 def _closed_off(session: Session, today: dt.date, weeks: int) -> list[ClosedOffCircle]:
-    """Active circles whose newest community-visible check-in is older than `weeks` weeks."""
+    """Active circles whose newest community-visible check-in is older than `weeks` weeks, the
+    longest silent first: those that never shared, then by that day, then by name."""
     cutoff = today - dt.timedelta(weeks=weeks)
     newest = (
         select(func.max(CheckIn.day))
@@ -170,6 +171,7 @@ def _closed_off(session: Session, today: dt.date, weeks: int) -> list[ClosedOffC
             col(CheckIn.visibility) == Visibility.COMMUNITY.value,
         )
         .scalar_subquery()
+        .label("last_shareable")
     )
     rows = session.exec(
         select(Circle.id, Circle.name, newest)
@@ -178,7 +180,7 @@ def _closed_off(session: Session, today: dt.date, weeks: int) -> list[ClosedOffC
             func.coalesce(newest, literal(dt.date.min, Date)) < cutoff,
             func.coalesce(col(Circle.starts_on), literal(dt.date.min, Date)) < cutoff,
         )
-        .order_by(col(Circle.name_key))
+        .order_by(newest.asc().nulls_first(), col(Circle.name_key))
     ).all()
     return [
         ClosedOffCircle(circle_id=cid, name=name, last_shareable=as_date(last))
