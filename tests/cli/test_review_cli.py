@@ -270,6 +270,28 @@ def test_due_lists_circles_whose_review_is_due(cli: Cli) -> None:
     assert "no reviews due" in cli("review", "due").stderr
 
 
+def test_due_stops_at_the_first_rows_and_json_holds_them_all(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At community scale thousands of reviews fall due: the table shows the soonest and says
+    how many more; --json holds all unless --limit is given."""
+    for name in ("Wednesday", "Thursday"):
+        cli.circle(name, "--min", "2", "--starts-on", "2026-06-08")
+        cli("circle", "add", name, "@ana", "@bo")
+        cli("circle", "start", name)
+    monkeypatch.setattr(output, "TABLE_ROWS", 2)
+
+    table = cli("review", "due")
+    more = cli("review", "due", "--limit", "3")
+
+    assert "Tuesday" in table.stdout
+    assert "showing the first 2 of 3 reviews due — --limit N for more" in table.stderr
+    assert all(name in more.stdout for name in ("Tuesday", "Wednesday", "Thursday"))
+    assert "showing" not in more.stderr
+    assert len(cli.json("review", "due")) == 3
+    assert len(cli.json("review", "due", "--limit", "1")) == 1
+
+
 def test_due_follows_the_configured_weeks(cli: Cli, db: Database) -> None:
     from circlekeeper import paths
 

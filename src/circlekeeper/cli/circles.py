@@ -292,12 +292,7 @@ def _print_page(page: CirclePage, *, filtered: bool) -> None:
             for row in page.items
         ),
     )
-    shown = len(page.items)
-    if page.offset or shown < page.total:
-        note = f"showing {page.offset + 1}\u2013{page.offset + shown} of {page.total}"
-        if page.offset + shown < page.total:
-            note += f" — next page: --offset {page.offset + shown}"
-        output.info(note)
+    output.page_note(page.offset, len(page.items), page.total)
 
 
 def rhythm(circle: CircleRow | CircleRead) -> str:

@@ -198,12 +198,7 @@ def _print_page(page: MemberPage, *, filtered: bool) -> None:
             for row in page.items
         ),
     )
-    shown = len(page.items)
-    if page.offset or shown < page.total:
-        note = f"showing {page.offset + 1}\u2013{page.offset + shown} of {page.total}"
-        if page.offset + shown < page.total:
-            note += f" — next page: --offset {page.offset + shown}"
-        output.info(note)
+    output.page_note(page.offset, len(page.items), page.total)
 
 
 def _status_text(status: str, paused_until: dt.date | None) -> str:

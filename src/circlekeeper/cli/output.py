@@ -131,6 +131,17 @@ def first_rows(
         info(f"showing the first {len(shown):,} of {total:,} {what} — --limit N for more")
 
 
+def page_note(offset: int, shown: int, total: int) -> None:
+    """On stderr, which rows of `total` a paged list showed and the --offset of the next page
+    (nothing when one page showed them all)."""
+    if not offset and shown >= total:
+        return
+    note = f"showing {offset + 1:,}\u2013{offset + shown:,} of {total:,}"
+    if offset + shown < total:
+        note += f" — next page: --offset {offset + shown}"
+    info(note)
+
+
 def fields(pairs: Iterable[tuple[str, object]]) -> None:
     """Print `label: value` lines to stdout for a `show` command."""
     from rich.text import Text

@@ -10,7 +10,14 @@ import typer
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
 from circlekeeper.cli.errors import EXIT_USAGE
-from circlekeeper.cli.options import JsonOpt, MemberArg, confirm, date_option, optional_day
+from circlekeeper.cli.options import (
+    JsonOpt,
+    MemberArg,
+    RowsOpt,
+    confirm,
+    date_option,
+    optional_day,
+)
 from circlekeeper.cli.roles import command_for
 from circlekeeper.models.enums import ReviewChoice
 
@@ -263,8 +270,9 @@ def cancel(ctx: typer.Context, circle: CircleArg, as_json: JsonOpt = False) -> N
 
 
 @app.command("due")
-def due(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """List the active circles whose seasonal review is due (and none is open), soonest first.
+def due(ctx: typer.Context, limit: RowsOpt = None, as_json: JsonOpt = False) -> None:
+    """List the active circles whose seasonal review is due (and none is open), soonest first:
+    the first 100 (--limit N for more; --json holds them all unless --limit is given).
 
     \b
     Example: circlekeeper review due --json
@@ -274,9 +282,15 @@ def due(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     found = reviews_due(open_db(ctx), settings=health_settings())
     if as_json:
-        output.emit_json(found)
+        output.emit_json(found[:limit])
         return
     if not found:
         output.info("no reviews due")
         return
-    output.table(DUE_COLUMNS, ([d.circle_id, d.circle_name, d.due_on, d.reason] for d in found))
+    output.first_rows(
+        DUE_COLUMNS,
+        found,
+        lambda d: [d.circle_id, d.circle_name, d.due_on, d.reason],
+        "reviews due",
+        limit=limit,
+    )
