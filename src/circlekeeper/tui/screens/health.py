@@ -4,6 +4,7 @@ the circle on the Circles screen. Thousands of circles are judged once and filte
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -106,6 +107,8 @@ class HealthScreen(SearchBoxMixin, MemoryListScreen):
         super().__init__()
         self._found: list[CircleHealth] | None = None
         """Every circle judged, or None until the first judgement arrives."""
+        self._counts: Counter[str] = Counter()
+        """How many circles of each status there are."""
         self._sort = 0
         self._filter = 0
 
@@ -136,6 +139,7 @@ class HealthScreen(SearchBoxMixin, MemoryListScreen):
 
     def _show(self, found: list[CircleHealth]) -> None:
         self._found = found
+        self._counts = Counter(str(h.status) for h in found)
         self._paint()
 
     def _shown(self) -> list[CircleHealth]:
@@ -144,7 +148,7 @@ class HealthScreen(SearchBoxMixin, MemoryListScreen):
         return [
             h
             for h in self._found or []
-            if (status is None or str(h.status) == status) and needle in h.name.casefold()
+            if (status is None or h.status == status) and needle in h.name.casefold()
         ]
 
     def _paint(self) -> None:
@@ -153,8 +157,7 @@ class HealthScreen(SearchBoxMixin, MemoryListScreen):
         if self._found is None:
             return
         name, key = SORTS[self._sort]
-        counts = {s: sum(1 for h in self._found if str(h.status) == s) for s in WORST_FIRST}
-        summary = " · ".join(f"{n:,} {s}" for s, n in counts.items() if n)
+        summary = " · ".join(f"{self._counts[s]:,} {s}" for s in WORST_FIRST if self._counts[s])
         shown = self._shown()
         narrowed = [f"only {FILTERS[self._filter]}"] if FILTERS[self._filter] else []
         if self._search:
