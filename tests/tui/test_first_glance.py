@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from textual.pilot import Pilot
 
 from circlekeeper.db import Database
 from circlekeeper.db.glance import Glance, first_glance
@@ -111,3 +112,53 @@ def test_the_app_and_the_glance_import_no_data_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+async def all_but_the_alerts_done(app: CircleKeeperApp, pilot: Pilot[object]) -> None:
+    """Wait until the dashboard's alerts worker has started (it is held back by the test) and
+    every other worker has finished (the week's among them: both start together)."""
+    for _ in range(200):
+        alerts = [w for w in app.workers if w.group == "dashboard-alerts" and w.is_running]
+        others = [w for w in app.workers if w.group != "dashboard-alerts" and w.is_running]
+        if others:
+            await app.workers.wait_for_complete(others)
+        await pilot.pause()
+        if alerts and not others:
+            return
+    raise AssertionError("the dashboard's alerts worker never started")
+
+
+async def test_the_week_shows_while_the_alerts_are_still_being_worked_out(
+    sample_db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alerts take seconds in a large community: the week's sessions, the attendance and
+    the counts are painted as soon as they are read, and the alerts follow."""
+    from circlekeeper.services import dashboard as service
+
+    expected = dashboard(sample_db)
+    sample_db.close()
+    gate = threading.Event()
+    real = service.ranked_alerts
+
+    def gated(*args: object, **kwargs: object) -> object:
+        gate.wait(timeout=20)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "ranked_alerts", gated)
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await all_but_the_alerts_done(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        text = screen_text(app)
+        assert expected.sessions[0].circle_name in text
+        assert "Attendance, 12 weeks: latest" in text
+        assert "checking what needs attention…" in text
+        assert expected.alerts[0].title not in text
+        assert screen.shown is None
+        gate.set()
+        await settle(pilot)
+        text = screen_text(app)
+        assert f"{len(expected.alerts)} alerts" in text
+        assert expected.alerts[0].title in text
+        assert screen.shown == expected

@@ -24,7 +24,13 @@ from circlekeeper.models import (
     MemberStatus,
     SessionStatus,
 )
-from circlekeeper.services.dashboard_models import Alert, Dashboard, WeekAttendance, WeekSession
+from circlekeeper.services.dashboard_models import (
+    Alert,
+    Dashboard,
+    DashboardWeek,
+    WeekAttendance,
+    WeekSession,
+)
 from circlekeeper.services.health_settings import HealthSettings
 
 WEEKS = 12
@@ -58,22 +64,41 @@ def dashboard(
 ) -> Dashboard:
     """This week's sessions, the alerts ranked by urgency, and the attendance of 12 weeks."""
     today = today or clock.today()
+    week = dashboard_week(db, today=today)
+    alerts = ranked_alerts(db, settings=settings, today=today, limit=alert_limit)
+    return Dashboard(**dict(week), alerts=alerts)
+
+
+def dashboard_week(db: Database, *, today: dt.date | None = None) -> DashboardWeek:
+    """This week's sessions, the attendance of 12 weeks and the active counts: what the
+    dashboard can show before its alerts are worked out."""
+    today = today or clock.today()
     with db.read() as session:
         attendance = weekly_attendance(session, today)
         active_members = _count(session, Member, col(Member.status) == MemberStatus.ACTIVE.value)
         active_circles = _count(session, Circle, col(Circle.status) == CircleStatus.ACTIVE.value)
-    alerts = sorted(
-        collect_alerts(db, settings=settings, today=today),
-        key=lambda a: (-a.urgency, a.kind, a.title.casefold()),
-    )
-    return Dashboard(
+    return DashboardWeek(
         today=today,
         sessions=week_sessions(db),
-        alerts=alerts[:alert_limit],
         attendance=attendance,
         active_members=active_members,
         active_circles=active_circles,
     )
+
+
+def ranked_alerts(
+    db: Database,
+    *,
+    settings: HealthSettings = HealthSettings(),  # noqa: B008 (frozen dataclass)
+    today: dt.date | None = None,
+    limit: int = 200,
+) -> list[Alert]:
+    """The `limit` most urgent alerts as of `today`: by urgency, then kind, then title."""
+    alerts = sorted(
+        collect_alerts(db, settings=settings, today=today or clock.today()),
+        key=lambda a: (-a.urgency, a.kind, a.title.casefold()),
+    )
+    return alerts[:limit]
 
 
 def week_sessions(db: Database) -> list[WeekSession]:

@@ -44,12 +44,19 @@ class WeekAttendance(BaseModel):
     rate: float | None
 
 
-class Dashboard(BaseModel):
-    """Where the facilitator needs to look this week."""
+class DashboardWeek(BaseModel):
+    """The quick half of the dashboard: this week's sessions, 12 weeks of attendance and the
+    counts (the alerts take longer to work out in a large community)."""
 
     today: dt.date
     sessions: list[WeekSession]
-    alerts: list[Alert]
     attendance: list[WeekAttendance]
     active_members: int
     active_circles: int
+
+
+class Dashboard(DashboardWeek):
+    """Where the facilitator needs to look this week: the week and the alerts, most urgent
+    first."""
+
+    alerts: list[Alert]

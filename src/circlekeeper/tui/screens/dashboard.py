@@ -1,8 +1,10 @@
 """The Dashboard, the first screen: this week's sessions, what needs attention ranked by urgency
 (Enter opens the place to act), 12 weeks of attendance and a few key counts.
 
-Its count line is painted twice at start-up: first from the app's `glance` (plain sqlite3, before
-the data stack is imported), then with everything once the full read model arrives.
+Its count line is painted three times at start-up: first from the app's `glance` (plain sqlite3,
+before the data stack is imported), then with the week (sessions, attendance, counts: a quick
+read), then with the alerts, which take seconds to work out in a large community and are read
+in a worker of their own meanwhile.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from circlekeeper.tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
     from circlekeeper.db.glance import Glance
-    from circlekeeper.services.dashboard_models import Alert, Dashboard
+    from circlekeeper.services.dashboard_models import Alert, Dashboard, DashboardWeek
     from circlekeeper.tui.app import CircleKeeperApp
 
 ALERT_COLUMNS = (
@@ -55,7 +57,7 @@ def counts_text(
     )
 
 
-def week_text(found: Dashboard) -> Content:
+def week_text(found: DashboardWeek) -> Content:
     """This week's sessions, one line each, with facilitator and deputy."""
     if not found.sessions:
         return Content("No sessions planned in the next 7 days.")
@@ -68,7 +70,7 @@ def week_text(found: Dashboard) -> Content:
     return Content("\n".join(lines))
 
 
-def attendance_caption(found: Dashboard) -> str:
+def attendance_caption(found: DashboardWeek) -> str:
     """The sparkline's caption: this week's rate and the 12-week range."""
     rates = [w.rate for w in found.attendance if w.rate is not None]
     if not rates:
@@ -100,7 +102,10 @@ class DashboardScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[Row] = []
+        self._week: DashboardWeek | None = None
+        self._alerts: list[Alert] | None = None
         self.shown: Dashboard | None = None
+        """The whole dashboard on show, once both its week and its alerts have arrived."""
 
     @property
     def ck_app(self) -> CircleKeeperApp:
@@ -127,8 +132,8 @@ class DashboardScreen(Screen[None]):
         self.query_one(PagedTable).focus()
 
     def show_glance(self, glance: Glance | None) -> None:
-        """Paint the first figures, unless the full dashboard is already on show."""
-        if glance is None or self.shown is not None:
+        """Paint the first figures, unless the dashboard's own are already on show."""
+        if glance is None or self._week is not None:
             return
         self.query_one("#dashboard-counts", Label).update(
             counts_text(glance.active_members, glance.active_circles, glance.week_sessions, None)
@@ -140,18 +145,25 @@ class DashboardScreen(Screen[None]):
             self.action_refresh()
 
     def action_refresh(self) -> None:
-        """Read the dashboard again (in a worker)."""
+        """Read the week and the alerts again, each in its own worker: the week shows as soon
+        as it is read, without waiting for the alerts."""
         db = self.ck_app.db
         if db is None:
             return
 
-        def work() -> Dashboard:
-            from circlekeeper.services.dashboard import dashboard
+        def week() -> DashboardWeek:
+            from circlekeeper.services.dashboard import dashboard_week
+
+            return dashboard_week(db)
+
+        def alerts() -> list[Alert]:
+            from circlekeeper.services.dashboard import ranked_alerts
             from circlekeeper.services.health_settings import health_settings
 
-            return dashboard(db, settings=health_settings())
+            return ranked_alerts(db, settings=health_settings())
 
-        run_db(self, work, self.show, group="dashboard", exclusive=True)
+        run_db(self, week, self.show_week, group="dashboard-week", exclusive=True)
+        run_db(self, alerts, self.show_alerts, group="dashboard-alerts", exclusive=True)
 
     def reread(self) -> None:
         """Read the dashboard again once it has been on show, painting what it holds meanwhile
@@ -160,19 +172,44 @@ class DashboardScreen(Screen[None]):
             self.action_refresh()
 
     def show(self, found: Dashboard) -> None:
-        """Paint the dashboard."""
-        self.shown = found
-        self._rows = alert_rows(found.alerts)
+        """Paint the whole dashboard."""
+        self.show_week(found)
+        self.show_alerts(found.alerts)
+
+    def show_week(self, week: DashboardWeek) -> None:
+        """Paint this week's sessions, the attendance and the counts."""
+        self._week = week
+        self.query_one("#week-sessions", Static).update(week_text(week))
+        self.query_one("#attendance-caption", Label).update(Content(attendance_caption(week)))
+        self.query_one(Sparkline).data = [w.rate or 0.0 for w in week.attendance]
+        self._paint_counts()
+
+    def show_alerts(self, alerts: list[Alert]) -> None:
+        """Paint the alerts, most urgent first."""
+        self._alerts = alerts
+        self._rows = alert_rows(alerts)
+        self.query_one(PagedTable).set_loader(self._load)
+        self._paint_counts()
+
+    def _paint_counts(self) -> None:
+        """The count line from what has arrived; once the week and the alerts both have, the
+        whole dashboard is on show."""
+        week, alerts = self._week, self._alerts
+        if week is None:
+            return
         self.query_one("#dashboard-counts", Label).update(
             counts_text(
-                found.active_members, found.active_circles, len(found.sessions), len(found.alerts)
+                week.active_members,
+                week.active_circles,
+                len(week.sessions),
+                None if alerts is None else len(alerts),
             )
         )
-        self.query_one("#week-sessions", Static).update(week_text(found))
-        self.query_one("#attendance-caption", Label).update(Content(attendance_caption(found)))
-        self.query_one(Sparkline).data = [w.rate or 0.0 for w in found.attendance]
-        table = self.query_one(PagedTable)
-        table.set_loader(self._load)
+        if alerts is None:
+            return
+        from circlekeeper.services.dashboard_models import Dashboard
+
+        self.shown = Dashboard(**dict(week), alerts=alerts)
         self.post_message(self.FiguresShown(complete=True))
 
     def _load(self, offset: int, limit: int) -> tuple[list[Row], int]:
