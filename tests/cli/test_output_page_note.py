@@ -11,9 +11,14 @@ from circlekeeper.cli import output
 @pytest.mark.parametrize(
     ("offset", "shown", "total", "note"),
     [
-        (0, 50, 100_000, "showing 1–50 of 100,000 — next page: --offset 50\n"),
-        (12_000, 50, 100_000, "showing 12,001–12,050 of 100,000 — next page: --offset 12050\n"),
-        (99_950, 50, 100_000, "showing 99,951–100,000 of 100,000\n"),
+        (0, 50, 100_000, "showing 1\u201350 of 100,000 — next page: --offset 50\n"),
+        (
+            12_000,
+            50,
+            100_000,
+            "showing 12,001\u201312,050 of 100,000 — next page: --offset 12050\n",
+        ),
+        (99_950, 50, 100_000, "showing 99,951\u2013100,000 of 100,000\n"),
         (0, 3, 3, ""),
     ],
 )
