@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import io
+from typing import TypeVar
 
 from rich.console import Console
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
+
+S = TypeVar("S", bound=Screen[object])
 
 
 async def settle(pilot: Pilot[object], rounds: int = 40) -> None:
@@ -67,3 +71,14 @@ def screen_text(app: App[object]) -> str:
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     return console.export_text(styles=False)
+
+
+async def open_by_key(pilot: Pilot[object], key: str, kind: type[S]) -> S:
+    """Wait for the app's work to settle, press `key`, wait again, and return the screen it
+    opened (which must be a `kind`)."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), type(screen)
+    return screen

@@ -8,7 +8,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, Select
 
 from circlekeeper import clock
@@ -19,20 +18,10 @@ from circlekeeper.services.incidents import add_incident
 from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens import export as export_screen
 from circlekeeper.tui.screens.export import ExportScreen
-from tests.tui.helpers import screen_text, settle
+from tests.tui.helpers import open_by_key, screen_text, settle
 
 SIZE = (160, 50)
 CANARY = "zq-CANARY-export-91"
-
-
-async def open_export(app: CircleKeeperApp, pilot: Pilot[object]) -> ExportScreen:
-    """Wait for the app to open its database, press e, and return the Export screen."""
-    await settle(pilot)
-    await pilot.press("e")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, ExportScreen)
-    return screen
 
 
 async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
@@ -48,7 +37,7 @@ async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_export(app, pilot)
+        screen = await open_by_key(pilot, "e", ExportScreen)
         text = screen_text(app)
         assert "Audience: the whole community" in text
         assert "Community digest" in text
@@ -91,7 +80,7 @@ async def test_the_circle_audience_names_its_circle_with_completion_and_copies(
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_export(app, pilot)
+        screen = await open_by_key(pilot, "e", ExportScreen)
         field = screen.query_one("#circle", Input)
         assert field.disabled
         assert "Circle: not needed" in screen_text(app)
@@ -124,7 +113,7 @@ async def test_a_long_report_previews_its_first_lines_and_copies_all_of_it(
     sample_db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_export(app, pilot)
+        screen = await open_by_key(pilot, "e", ExportScreen)
         preview = screen.query_one("#export-preview", Markdown)
         total = line_count(screen.text)
         shown = line_count(preview.source)
@@ -149,7 +138,7 @@ async def test_a_copy_too_large_for_many_terminals_says_so_and_points_to_save(
     sample_db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_export(app, pilot)
+        screen = await open_by_key(pilot, "e", ExportScreen)
         await pilot.press("ctrl+y")
         await settle(pilot)
         small = [note.message for note in app._notifications]

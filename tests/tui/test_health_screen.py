@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from circlekeeper.db import Database
@@ -17,7 +16,7 @@ from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.health import FILTERS, HealthScreen
 from circlekeeper.tui.widgets.paged_table import PagedTable
 from tests.tui.conftest import HOSTILE_NAMES
-from tests.tui.helpers import screen_text, settle
+from tests.tui.helpers import open_by_key, screen_text, settle
 
 SIZE = (160, 50)
 
@@ -30,16 +29,6 @@ def listed(screen: HealthScreen) -> list[int]:
     return [row.key for row in rows if row is not None]
 
 
-async def open_health(app: CircleKeeperApp, pilot: Pilot[object]) -> HealthScreen:
-    """Wait for the app to open its database, press h, and return the Health screen."""
-    await settle(pilot)
-    await pilot.press("h")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, HealthScreen)
-    return screen
-
-
 async def test_f_shows_one_status_at_a_time_and_comes_back_to_all(
     sample_db: Database, db_path: Path
 ) -> None:
@@ -47,7 +36,7 @@ async def test_f_shows_one_status_at_a_time_and_comes_back_to_all(
     sample_db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_health(app, pilot)
+        screen = await open_by_key(pilot, "h", HealthScreen)
         assert sorted(listed(screen)) == sorted(h.circle_id for h in judged)
         for status in FILTERS[1:]:
             await pilot.press("f")
@@ -76,7 +65,7 @@ async def test_search_finds_circles_by_name_as_typed_and_escape_clears_it(
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_health(app, pilot)
+        screen = await open_by_key(pilot, "h", HealthScreen)
         for found in judged:
             await pilot.press("slash")
             box = screen.query_one("#search", Input)
@@ -110,7 +99,7 @@ async def test_an_alert_opens_its_circle_even_when_the_filter_hides_it(
     hiding = next(index for index, s in enumerate(FILTERS) if s and s != str(target.status))
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_health(app, pilot)
+        screen = await open_by_key(pilot, "h", HealthScreen)
         for _ in range(hiding):
             await pilot.press("f")
         await settle(pilot)
