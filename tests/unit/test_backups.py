@@ -296,6 +296,20 @@ def test_check_passes_a_healthy_database(db: Database) -> None:
     ]
 
 
+def test_check_says_which_check_begins_before_it_runs(db: Database) -> None:
+    """integrity_check of a large file takes many seconds: the caller is told each check's
+    name and place as it begins, in the order the report lists them."""
+    add(db, "Ana")
+    told: list[tuple[str, int, int]] = []
+
+    report = backups.check(
+        db_path=db.path, starting=lambda name, number, total: told.append((name, number, total))
+    )
+
+    assert told == [("quick_check", 1, 3), ("integrity_check", 2, 3), ("foreign_key_check", 3, 3)]
+    assert [c.name for c in report.checks] == [name for name, _, _ in told]
+
+
 def test_check_finds_a_damaged_page(db: Database) -> None:
     add(db, "Ana", "Bo")
     db.close()

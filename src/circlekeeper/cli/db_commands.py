@@ -112,7 +112,13 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     warning = location_warning(db_path)
     if warning is not None:
         output.warning(warning)
-    report = check_database(db_path=db_path)
+    with output.status("checking the database file…") as say:
+        report = check_database(
+            db_path=db_path,
+            starting=lambda name, number, total: say(
+                f"{name} ({number} of {total}) — a large file takes a while…"
+            ),
+        )
     if as_json:
         output.emit_json(report)
     else:

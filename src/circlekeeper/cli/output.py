@@ -101,6 +101,20 @@ def progress(total: int, label: str, threshold: int) -> Iterator[Callable[[int, 
         yield advance
 
 
+@contextmanager
+def status(text: str) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr with `text` while the block runs (in a terminal only), as a
+    callback that changes the text: for long work that cannot count its steps."""
+    console = _console("stderr")
+    if not console.is_terminal:
+        yield lambda _text: None
+        return
+    from rich.text import Text
+
+    with console.status(Text(text)) as spinner:
+        yield lambda new: spinner.update(Text(new))
+
+
 TABLE_ROWS = 100
 """Rows a table of everything found shows without --limit. A large community has thousands of
 circles and ambassadors and tens of thousands of members at risk: more than anyone reads in a

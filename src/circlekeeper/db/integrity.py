@@ -24,8 +24,11 @@ class CheckOutcome:
     problems: tuple[str, ...]
 
 
-def check_database(path: Path) -> list[CheckOutcome]:
-    """Run the three checks on the database at `path`, reading only.
+def check_database(
+    path: Path, *, starting: Callable[[str, int, int], None] | None = None
+) -> list[CheckOutcome]:
+    """Run the three checks on the database at `path`, reading only; `starting(name, number,
+    total)` is told as each begins (integrity_check of a large file takes many seconds).
 
     A foreign file or one from a newer schema is refused first (with identify's one-line
     error); a file SQLite cannot read at all gives that error as the problem of each check.
@@ -35,10 +38,15 @@ def check_database(path: Path) -> list[CheckOutcome]:
         conn = connect(path, mode="ro")
     except sqlite3.DatabaseError as exc:
         return [CheckOutcome(name, (f"cannot be read: {exc}",)) for name in CHECKS]
+    outcomes = []
     try:
-        return [CheckOutcome(name, _run(check, conn)) for name, check in CHECKS.items()]
+        for number, (name, check) in enumerate(CHECKS.items(), start=1):
+            if starting is not None:
+                starting(name, number, len(CHECKS))
+            outcomes.append(CheckOutcome(name, _run(check, conn)))
     finally:
         conn.close()
+    return outcomes
 
 
 def _run(check: Check, conn: sqlite3.Connection) -> tuple[str, ...]:

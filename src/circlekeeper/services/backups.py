@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from circlekeeper import clock, paths
@@ -111,9 +112,10 @@ def restore(*, db_path: Path, source: Path, wait_ms: int | None = None) -> Resto
     )
 
 
-def check(*, db_path: Path) -> CheckReport:
-    """SQLite's quick_check, integrity_check and foreign_key_check of the database file."""
-    outcomes = check_database(db_path)
+def check(*, db_path: Path, starting: Callable[[str, int, int], None] | None = None) -> CheckReport:
+    """SQLite's quick_check, integrity_check and foreign_key_check of the database file;
+    `starting(name, number, total)` is told as each check begins."""
+    outcomes = check_database(db_path, starting=starting)
     checks = tuple(CheckRead(name=o.name, ok=not o.problems, problems=o.problems) for o in outcomes)
     return CheckReport(database=str(db_path), ok=all(c.ok for c in checks), checks=checks)
 
