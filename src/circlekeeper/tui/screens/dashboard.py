@@ -171,11 +171,6 @@ class DashboardScreen(Screen[None]):
         if self.shown is not None:
             self.action_refresh()
 
-    def show(self, found: Dashboard) -> None:
-        """Paint the whole dashboard."""
-        self.show_week(found)
-        self.show_alerts(found.alerts)
-
     def show_week(self, week: DashboardWeek) -> None:
         """Paint this week's sessions, the attendance and the counts."""
         self._week = week
