@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Markdown, Select
+from textual.widgets import Input, Markdown, Select, Static
 
 from circlekeeper import clock
 from circlekeeper.db import Database
@@ -22,6 +22,11 @@ from tests.tui.helpers import open_by_key, screen_text, settle
 
 SIZE = (160, 50)
 CANARY = "zq-CANARY-export-91"
+
+
+def _problem(screen: ExportScreen) -> str:
+    """What the screen says is keeping the report from being built."""
+    return str(screen.query_one("#export-problem", Static).content)
 
 
 async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
@@ -44,7 +49,7 @@ async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
         assert CANARY not in screen.text
         screen.query_one("#report", Select).value = "facilitator"
         await settle(pilot)
-        assert "facilitator report holds private notes" in screen_text(app)
+        assert "holds private notes and incidents: choose the facilitators-only" in _problem(screen)
         assert screen.text == ""
         screen.query_one("#audience", Select).value = "facilitator"
         await settle(pilot)
@@ -61,10 +66,17 @@ async def test_audience_decides_what_the_preview_holds_and_save_writes_it(
         await settle(pilot)
         assert target.read_text(encoding="utf-8") == screen.text
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        assert CANARY in screen_text(app)
+        screen.query_one("#audience", Select).value = "circle"
+        await settle(pilot)
+        assert "holds private notes and incidents" in _problem(screen)
+        assert CANARY not in screen_text(app)
         screen.query_one("#audience", Select).value = "community"
         screen.query_one("#report", Select).value = "circle"
         await settle(pilot)
-        assert "needs a circle" in screen_text(app)
+        assert _problem(screen) == (
+            "Type a circle's name or id in the Circle field (the circle summarised)."
+        )
         await pilot.click("#circle")
         await pilot.press(*"1")
         await settle(pilot)
@@ -89,7 +101,9 @@ async def test_the_circle_audience_names_its_circle_with_completion_and_copies(
         assert not field.disabled
         assert "the circle reading it" in screen_text(app)
         assert "one circle's members" in screen_text(app)
-        assert "give --circle" in screen_text(app)
+        assert _problem(screen) == (
+            "Type a circle's name or id in the Circle field (the circle reading it)."
+        )
         assert screen.text == ""
         await pilot.click("#circle")
         await pilot.press(*first[:4].lower(), "right")

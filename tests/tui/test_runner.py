@@ -177,3 +177,85 @@ async def test_leaving_with_escape_keeps_the_draft_and_nothing_is_recorded(
         assert checkins.list_checkins(check, circle_ref="Tuesday Builders") == []
     finally:
         check.close()
+
+
+async def test_saving_a_held_session_again_keeps_answers_to_prompts_the_ritual_dropped(
+    db: Database, db_path: Path
+) -> None:
+    from circlekeeper.models import CheckInCreate, RitualUpdate
+    from circlekeeper.services import sessions
+
+    _circle_with_three(db)
+    run = sessions.session_for_runner(db, circle_ref="Tuesday Builders")
+    ana, bea, cy = (members.get_member(db, ref=f"{h}@x.org").id for h in ("ana", "bea", "cy"))
+    sessions.save_session_run(
+        db,
+        session_id=run.id,
+        checkins={
+            ana: CheckInCreate(answers={ROSE: "shipped it"}),
+            bea: CheckInCreate(attendance="absent"),
+            cy: CheckInCreate(),
+        },
+    )
+    rituals.edit_ritual(
+        db, ref="Rose · Bud · Thorn", changes=RitualUpdate(prompts=["Rose", "Bud", "Thorn"])
+    )
+    detail = sessions.get_session(db, session_id=run.id)
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(RunnerScreen(detail))
+        await settle(pilot)
+        assert "recorded as held" in screen_text(app)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        runner = app.screen
+        assert isinstance(runner, RunnerScreen)
+        assert f"{ROSE} (answered before the ritual changed)" in screen_text(app)
+        assert runner.query_one("#answer-3", TextArea).text == "shipped it"
+        await _type(pilot, "more")
+        await pilot.press("ctrl+n", "ctrl+n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    check = open_database(db_path)
+    try:
+        found = {
+            c.member_id: c for c in checkins.list_checkins(check, circle_ref="Tuesday Builders")
+        }
+        assert found[ana].answers == {ROSE: "shipped it", "Rose": "more"}
+        assert found[bea].attendance == "absent"
+    finally:
+        check.close()
+
+
+async def test_a_session_still_ahead_opens_with_a_notice_and_is_not_saved(
+    db: Database, db_path: Path
+) -> None:
+    from circlekeeper.services import sessions
+
+    _circle_with_three(db)
+    ahead = sessions.plan_sessions(db, circle_ref="Tuesday Builders", count=1).added[0]
+    detail = sessions.get_session(db, session_id=ahead.id)
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(RunnerScreen(detail))
+        await settle(pilot)
+        assert "still ahead" in screen_text(app)
+        await pilot.press("e", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RunnerScreen)
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "Not saved — your draft is kept: 2026-11-24 is still ahead" in shown
+    check = open_database(db_path)
+    try:
+        assert sessions.get_session(check, session_id=ahead.id).status == "planned"
+        assert sessions.load_draft(check, session_id=ahead.id) is not None
+        assert checkins.list_checkins(check, circle_ref="Tuesday Builders") == []
+    finally:
+        check.close()

@@ -10,7 +10,7 @@ from tests.sql_capture import captured, is_select, only
 
 from circlekeeper import clock
 from circlekeeper.db import Database
-from circlekeeper.models import CheckInCreate, CircleCreate, CircleUpdate, MemberCreate
+from circlekeeper.models import CheckInCreate, CircleCreate, CircleUpdate, MemberCreate, SessionRead
 from circlekeeper.models.enums import Attendance, CircleStatus, SessionStatus
 from circlekeeper.services import checkins, circles, members, rituals, sessions
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound, StaleEdit
@@ -515,10 +515,18 @@ def test_recording_again_changes_attendance_but_keeps_answers(db: Database) -> N
     assert only.mood == 4
 
 
+def _planned_last_week(db: Database) -> SessionRead:
+    """A session of Builders planned a week ago for Tuesday 2026-11-17 (today is the 21st)."""
+    clock.freeze(dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC))
+    planned = sessions.plan_sessions(db, circle_ref="Builders", count=2).added[1]
+    clock.freeze(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC))
+    return planned
+
+
 def test_saving_a_run_cleans_the_notes(db: Database) -> None:
     _circle(db)
     ana = _member(db, "ana")
-    session = sessions.plan_sessions(db, circle_ref="Builders", count=1).added[0]
+    session = _planned_last_week(db)
 
     saved = sessions.save_session_run(
         db,
@@ -548,3 +556,36 @@ def test_a_removed_session_id_is_never_reused(db: Database) -> None:
     second = session_service.plan_sessions(db, circle_ref="Ids", count=3)
     assert second.removed == 3
     assert not removed_ids & {s.id for s in second.added}
+
+
+def test_a_run_is_saved_only_from_the_sessions_own_day_in_its_time_zone(db: Database) -> None:
+    _circle(db, timezone="Pacific/Auckland")
+    ana = _member(db, "ana")
+    clock.freeze(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC))
+    ahead = sessions.plan_sessions(db, circle_ref="Builders", count=1).added[0]
+    assert ahead.local_date == dt.date(2026, 11, 24)
+
+    with pytest.raises(InvalidInput, match="2026-11-24 is still ahead in Pacific/Auckland"):
+        sessions.save_session_run(db, session_id=ahead.id, checkins={ana: CheckInCreate()})
+    assert sessions.get_session(db, session_id=ahead.id).status == SessionStatus.PLANNED
+
+    clock.freeze(dt.datetime(2026, 11, 23, 11, 30, tzinfo=dt.UTC))  # 00:30 on the 24th there
+    saved = sessions.save_session_run(db, session_id=ahead.id, checkins={ana: CheckInCreate()})
+    assert saved.status == SessionStatus.HELD
+
+
+def test_run_now_takes_todays_planned_session_never_a_later_one(db: Database) -> None:
+    _circle(db)
+    _member(db, "ana")
+    clock.freeze(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC))  # Saturday; Builders meet Tuesdays
+    tuesday = sessions.plan_sessions(db, circle_ref="Builders", count=1).added[0]
+
+    early = sessions.session_for_runner(db, circle_ref="Builders")
+    assert early.local_date == dt.date(2026, 11, 21)
+    assert early.id != tuesday.id
+    assert sessions.get_session(db, session_id=tuesday.id).status == SessionStatus.PLANNED
+
+    clock.freeze(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC))
+    assert sessions.session_for_runner(db, circle_ref="Builders").id == tuesday.id
+    clock.freeze(dt.datetime(2026, 11, 24, 23, 30, tzinfo=dt.UTC))  # past midnight in Berlin
+    assert sessions.session_for_runner(db, circle_ref="Builders").id == tuesday.id

@@ -266,7 +266,9 @@ def get_session(db: Database, *, session_id: int) -> SessionDetail:
 
 
 def session_for_runner(db: Database, *, circle_ref: str | int) -> SessionDetail:
-    """The session to run now for a circle: today's (or the next planned one), else a new one today.
+    """The session to run now for a circle: the one planned for today (or yesterday, for one that
+    ran past midnight), else a new one today. One planned for a later day is left as it is: a
+    circle meeting early is recorded on the day it met.
 
     A session whose draft exists is preferred, so a facilitator who quit mid-session resumes it.
     """
@@ -289,10 +291,11 @@ def session_for_runner(db: Database, *, circle_ref: str | int) -> SessionDetail:
                 col(CircleSession.circle_id) == circle.id,
                 col(CircleSession.status) == SessionStatus.PLANNED.value,
                 col(CircleSession.local_date) >= today - dt.timedelta(days=1),
+                col(CircleSession.local_date) <= today,
             )
-            .order_by(col(CircleSession.starts_at))
+            .order_by(col(CircleSession.local_date).desc(), col(CircleSession.starts_at))
         ).first()
-        if planned is not None and planned.local_date <= today + dt.timedelta(days=6):
+        if planned is not None:
             return _detail(session, planned)
         local_time = (
             dt.time.fromisoformat(circle.meeting_time)
@@ -372,11 +375,7 @@ def record_session(
     notes_text = _clean_notes(notes)
     with db.write() as session:
         circle = find_circle(session, circle_ref)
-        today_local = now.astimezone(ZoneInfo(circle.timezone)).date()
-        if day > today_local:
-            raise InvalidInput(
-                f"{day} is still ahead in {circle.timezone} — record a session once it was held"
-            )
+        _refuse_ahead(circle, day, now)
         marks = _attendance_marks(session, circle, present, absent, excused)
         that_day = session.exec(
             select(CircleSession)
@@ -439,6 +438,9 @@ def save_session_run(
         row = _find_session(session, session_id)
         if row.status not in (SessionStatus.PLANNED, SessionStatus.HELD):
             raise Conflict(f"session #{row.id} is {row.status}; it cannot be saved as held")
+        circle = session.get(Circle, row.circle_id)
+        assert circle is not None
+        _refuse_ahead(circle, row.local_date, clock.now())
         current = _current_member_ids(session, row.circle_id, row.local_date)
         for member_id, data in checkins.items():
             if member_id not in current:
@@ -455,6 +457,14 @@ def save_session_run(
         )
         session.exec(delete(SessionDraft).where(col(SessionDraft.session_id) == row.id))
         return _detail(session, row)
+
+
+def _refuse_ahead(circle: Circle, day: dt.date, now: dt.datetime) -> None:
+    """A session is recorded as held only from its own day on, in its circle's time zone."""
+    if day > now.astimezone(ZoneInfo(circle.timezone)).date():
+        raise InvalidInput(
+            f"{day} is still ahead in {circle.timezone} — record a session once it was held"
+        )
 
 
 def save_draft(db: Database, *, session_id: int, payload: dict[str, Any]) -> None:

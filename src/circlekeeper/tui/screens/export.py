@@ -113,6 +113,8 @@ class ExportScreen(Screen[None]):
         self.query_one("#circle", Input).suggester = SuggestFromList(names, case_sensitive=False)
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "audience":
+            self._clear_preview()
         self._show_audience()
         self.refresh_preview()
 
@@ -152,6 +154,10 @@ class ExportScreen(Screen[None]):
         except ValueError:
             self._problem("dates as YYYY-MM-DD")
             return
+        missing = _missing_choice(report, audience, circle)
+        if missing:
+            self._problem(missing)
+            return
 
         def build() -> str:
             from circlekeeper.config import load_report_texts
@@ -178,8 +184,15 @@ class ExportScreen(Screen[None]):
         )
 
     def _problem(self, message: str) -> None:
-        self.text = ""
+        """Say what is wrong and take the last preview off the screen: it may have been built
+        for a wider audience than the one now chosen."""
         self.query_one("#export-problem", Static).update(Content(message))
+        self._clear_preview()
+
+    def _clear_preview(self) -> None:
+        self.text = ""
+        self.query_one("#export-preview", Markdown).update("")
+        self.query_one("#export-preview-rest", Static).display = False
 
     async def _show(self, text: str) -> None:
         self.text = text
@@ -259,6 +272,21 @@ def _circle_role(report: str, audience: Audience) -> str:
         return "the circle summarised"
     if audience == Audience.CIRCLE and not kind.facilitators_only:
         return "the circle reading it"
+    return ""
+
+
+def _missing_choice(report: str, audience: Audience, circle: str) -> str:
+    """What the form still needs before this report can be built for this audience ("" when
+    nothing), in the screen's own words rather than the command line's."""
+    kind = REPORTS[report]
+    if kind.facilitators_only and audience != Audience.FACILITATOR:
+        return (
+            f"The {kind.name} report holds private notes and incidents: choose the "
+            "facilitators-only audience."
+        )
+    role = _circle_role(report, audience)
+    if role and not circle:
+        return f"Type a circle's name or id in the Circle field ({role})."
     return ""
 
 

@@ -1,10 +1,12 @@
-"""What the member and circle forms share: fields, errors shown as you type, save and cancel."""
+"""What the member and circle forms share: fields, errors shown as you type, save, and a cancel
+that asks before throwing away anything typed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from circlekeeper.tui.bridge import error_message, run_db
+from circlekeeper.tui.screens.dialogs import ConfirmScreen
 from circlekeeper.tui.widgets.footer import KeyFooter
 
 
@@ -24,7 +27,13 @@ class FormScreen(ModalScreen[Any]):
         Binding(
             "ctrl+s", "save", "Save", id="form.save", tooltip="Save (also enter on the Save button)"
         ),
-        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="form.cancel",
+            tooltip="Close without saving (asks first when something was typed)",
+        ),
     ]
 
     form_title = "Form"
@@ -35,6 +44,7 @@ class FormScreen(ModalScreen[Any]):
         self._touched: set[str] = set()
         self._tried = False
         self._saving = False
+        self._typed_at_start: dict[str, str] = {}
 
     def fields(self) -> ComposeResult:
         """The form's input widgets, each wrapped by `field()`."""
@@ -50,6 +60,20 @@ class FormScreen(ModalScreen[Any]):
                 yield Button(f"{self.save_label} (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
             yield KeyFooter()
+
+    @on(events.Mount)
+    def _remember_typed_text(self) -> None:
+        self._typed_at_start = self.typed_text()
+
+    def typed_text(self) -> dict[str, str]:
+        """The text of every input and text area, by id: what escape would throw away."""
+        found: dict[str, str] = {}
+        for widget in self.query(".field Input, .field TextArea").results():
+            if isinstance(widget, Input):
+                found[widget.id or ""] = widget.value
+            elif isinstance(widget, TextArea):
+                found[widget.id or ""] = widget.text
+        return found
 
     def on_mount(self) -> None:
         for widget in self.query(".field Input, .field TextArea, .field Select").results():
@@ -126,7 +150,22 @@ class FormScreen(ModalScreen[Any]):
         self.action_save()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without saving; when text was typed or changed, only once the user says so."""
+        if self._saving or self.typed_text() == self._typed_at_start:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard what you typed?",
+                f"{self.form_title}: what you typed here is not saved. Discard it?",
+            ),
+            answered,
+        )
 
     def action_save(self) -> None:
         """Validate, then call the service in a worker; a refusal keeps the form open, explained."""

@@ -22,6 +22,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from circlekeeper import clock
 from circlekeeper.text import clean_text
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.screens.runner_state import RunState
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from circlekeeper.tui.app import CircleKeeperApp
 
 DRAFT_DELAY = 0.8
+EARLIER = "(answered before the ritual changed)"
+"""Marks a prompt the ritual no longer asks but an answer of this session was given to."""
 MARKS = {"present": "✓ present", "absent": "✗ absent ", "excused": "~ excused"}
 WHO_READS = {
     "private": "private — the facilitator only",
@@ -52,6 +55,30 @@ def roles_line(roles: list[AssignmentRead]) -> Content:
         if assignment.deputy_name:
             parts.append((f" (deputy {assignment.deputy_name})", "dim"))
     return Content.assemble(*parts)
+
+
+def runner_prompts(detail: SessionDetail) -> list[str]:
+    """The ritual's prompts, then any that a check-in of this session answered and the ritual
+    no longer asks (renamed or dropped since), so that saving a held session again keeps those
+    answers; ["Notes"] when there are none at all."""
+    prompts = list(detail.prompts)
+    for checkin in detail.checkins:
+        prompts += [prompt for prompt in checkin.answers if prompt not in prompts]
+    return prompts or ["Notes"]
+
+
+def opening_notice(detail: SessionDetail) -> str | None:
+    """What to know before running this session: it is already recorded, or still ahead."""
+    day = f"{detail.local_start:%a %d %b}"
+    if detail.status == "held":
+        return f"This session was recorded as held on {day}: saving replaces its check-ins."
+    today = clock.now().astimezone(detail.local_start.tzinfo).date()
+    if detail.local_date > today:
+        return (
+            f"This session is on {day}, still ahead: prepare the roll call now; it can be "
+            "saved from that day on (your draft is kept)."
+        )
+    return None
 
 
 class RollCall(OptionList):
@@ -112,7 +139,7 @@ class RunnerScreen(Screen[bool]):
     def __init__(self, detail: SessionDetail) -> None:
         super().__init__()
         self.detail = detail
-        self.prompts = list(detail.prompts) or ["Notes"]
+        self.prompts = runner_prompts(detail)
         self.state = RunState()
         self._ready = False
         self._dirty = False
@@ -139,6 +166,9 @@ class RunnerScreen(Screen[bool]):
             classes="dialog-title",
         )
         yield Label("", id="runner-roles", classes="hint")
+        notice = opening_notice(self.detail)
+        if notice is not None:
+            yield Label(Content(notice), id="runner-notice", classes="warning-banner")
         yield Label("", id="runner-step", classes="count")
         with ContentSwitcher(initial="roll", id="phases"):
             with Vertical(id="roll"):
@@ -154,8 +184,10 @@ class RunnerScreen(Screen[bool]):
                     yield Label("", id="timer", classes="timer")
                 yield Label("", id="visibility", classes="hint")
                 with VerticalScroll(id="answers"):
+                    asked = set(self.detail.prompts)
                     for index, prompt in enumerate(self.prompts):
-                        yield Label(Content(prompt), classes="field-label")
+                        label = prompt if prompt in asked or not asked else f"{prompt} {EARLIER}"
+                        yield Label(Content(label), classes="field-label")
                         yield TextArea(
                             "", id=f"answer-{index}", classes="short-area", soft_wrap=True
                         )
@@ -288,7 +320,9 @@ class RunnerScreen(Screen[bool]):
         member_id = self.state.current_member()
         if member_id is None or self._loading_member:
             return
-        answers = {}
+        shown = set(self.prompts)
+        previous = self.state.answers.get(member_id, {})
+        answers = {prompt: text for prompt, text in previous.items() if prompt not in shown}
         for index, prompt in enumerate(self.prompts):
             text = self.query_one(f"#answer-{index}", TextArea).text
             if text.strip():
@@ -452,7 +486,6 @@ class RunnerScreen(Screen[bool]):
         if db is None:
             return
         state = self.state
-        prompts = self.prompts
         session_id = self.detail.id
 
         def work() -> SessionDetail:
@@ -466,7 +499,7 @@ class RunnerScreen(Screen[bool]):
                 answers = state.answers.get(member_id, {}) if present else {}
                 checkins[member_id] = CheckInCreate(
                     attendance=attendance,
-                    answers={p: a for p, a in answers.items() if p in prompts or p == "Notes"},
+                    answers=answers,
                     mood=state.mood.get(member_id) if present else None,
                     visibility=state.visibility.get(member_id, "private"),
                 )
