@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
@@ -120,9 +121,29 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     return write_atomic_chunks(path, [payload])
 
 
+SQLITE_MAGIC = (b"SQLite format 3\x00", b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+"""How an SQLite database and its write-ahead log begin."""
+
+
+def refuse_replacing_database(path: Path) -> None:
+    """Raise FileExistsError when `path` is an SQLite database or its write-ahead log: an export
+    or a settings file given the database's own name would otherwise replace it."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(16)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return
+    if any(start.startswith(magic) for magic in SQLITE_MAGIC):
+        raise FileExistsError(
+            errno.EEXIST, "it is a database, which is never replaced — choose another file name"
+        )
+
+
 def write_atomic_chunks(path: Path, chunks: Iterable[str | bytes]) -> Path:
     """`write_atomic` for data produced a piece at a time (text is written as UTF-8), so a large
-    export streams to disk; if producing a chunk fails, the previous file is left as it was."""
+    export streams to disk; if producing a chunk fails, the previous file is left as it was.
+    An SQLite database is never replaced (see `refuse_replacing_database`)."""
+    refuse_replacing_database(path)
     folder = path.parent
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".partial")
     temp = Path(temp_name)

@@ -170,3 +170,16 @@ def test_events_name_the_facilitator_and_deputy_once_roles_are_planned(
     description = str(events[0]["DESCRIPTION"])
     assert f"Facilitator: {first.member_name} (deputy: {first.deputy_name})" in description
     assert "Ritual: Rose · Bud · Thorn" in description
+
+
+@pytest.mark.parametrize("export", [("export", "ics"), ("export", "members")])
+def test_out_never_replaces_the_database_itself(
+    cli: Cli, db: Database, export: tuple[str, ...]
+) -> None:
+    before = db.path.read_bytes()[:16]
+
+    result = cli(*export, "--out", str(db.path), code=1)
+
+    assert f"cannot write {db.path}: it is a database, which is never replaced" in result.stderr
+    assert db.path.read_bytes()[:16] == before
+    assert "Builders" in cli("circle", "list").stdout

@@ -145,6 +145,64 @@ def test_attendance_recorded_earlier_is_filled_in_but_answers_are_not_overwritte
     assert len(checkins.list_checkins(db)) == 1
 
 
+def test_answers_added_later_keep_the_attendance_recorded_unless_it_is_given(
+    db: Database,
+) -> None:
+    _circle(db)
+    for handle in ("ana", "bo", "cy"):
+        _member(db, handle, "Builders")
+    session_id = sessions.record_session(
+        db,
+        circle_ref="Builders",
+        day=dt.date(2026, 11, 17),
+        present=["@ana"],
+        absent=["@bo"],
+        excused=["@cy"],
+    ).id
+    said = {ROSE: "sent a message afterwards"}
+
+    ana = checkins.add_checkin(
+        db, session_id=session_id, member_ref="@ana", data=parse(CheckInCreate, answers=said)
+    )
+    with pytest.raises(Conflict, match="Bo is marked absent at session #1: mark them present"):
+        checkins.add_checkin(
+            db, session_id=session_id, member_ref="@bo", data=parse(CheckInCreate, answers=said)
+        )
+    cy = checkins.add_checkin(
+        db, session_id=session_id, member_ref="@cy", data=parse(CheckInCreate, visibility="circle")
+    )
+    bo = checkins.add_checkin(
+        db,
+        session_id=session_id,
+        member_ref="@bo",
+        data=parse(CheckInCreate, attendance="present", answers=said),
+    )
+
+    assert (ana.attendance, ana.answers) == (Attendance.PRESENT, said)
+    assert (cy.attendance, cy.visibility) == (Attendance.EXCUSED, Visibility.CIRCLE)
+    assert (bo.attendance, bo.answers) == (Attendance.PRESENT, said)
+
+
+def test_before_its_day_a_session_takes_only_excused_marks(db: Database) -> None:
+    _circle(db)
+    _member(db, "ana", "Builders")
+    ahead = sessions.plan_sessions(db, circle_ref="Builders", count=1).added[0]
+
+    for early in (
+        CheckInCreate(),
+        CheckInCreate(attendance="absent"),
+        CheckInCreate(attendance="excused", mood=3),
+    ):
+        with pytest.raises(InvalidInput, match="2026-11-24 is still ahead in UTC — until then"):
+            checkins.add_checkin(db, session_id=ahead.id, member_ref="@ana", data=early)
+    assert checkins.list_checkins(db) == []
+
+    away = checkins.add_checkin(
+        db, session_id=ahead.id, member_ref="@ana", data=CheckInCreate(attendance="excused")
+    )
+    assert away.attendance == Attendance.EXCUSED
+
+
 def test_check_ins_are_refused_for_missing_cancelled_and_foreign_cases(db: Database) -> None:
     _circle(db)
     _circle(db, "Other")

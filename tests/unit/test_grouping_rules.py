@@ -464,3 +464,31 @@ def test_sizes_for_splits_evenly_larger_first(people: int, groups: int) -> None:
     assert sum(sizes) == people
     assert max(sizes) - min(sizes) <= 1
     assert sizes == sorted(sizes, reverse=True)
+
+
+def test_three_people_kept_apart_from_each_other_get_three_groups_when_sizes_allow() -> None:
+    """Groups of about 3 would make 2 groups of 6 people; three people who must all be apart
+    need 3, and 3 groups of 2 are within 2..3, so the solver takes that count."""
+    problem = GroupingProblem(
+        people=[0, 1, -1, 2, -2, 3],
+        rounds=1,
+        group_size=3,
+        min_size=2,
+        max_size=3,
+        keep_apart=[(0, 1), (0, -1), (1, -1)],
+    )
+
+    result = attempt(problem, seed=1)
+
+    assert not isinstance(result, Infeasible), result.conflicts
+    assert len(result.rounds[0]) == 3
+    assert_valid(problem, result)
+
+
+def test_a_clique_of_people_kept_apart_is_found_greedily() -> None:
+    from circlekeeper.algorithms.grouping.model import apart_clique
+
+    triangle_and_tail = [{1, 2}, {0, 2}, {0, 1, 3}, {2}, set()]
+    assert apart_clique(triangle_and_tail) == 3
+    assert apart_clique([{1}, {0}, set()]) == 2
+    assert apart_clique([set(), set()]) == 1

@@ -499,7 +499,7 @@ def test_recording_again_changes_attendance_but_keeps_answers(db: Database) -> N
     _circle(db, ritual_id=ritual.id)
     _member(db, "ana")
     day = dt.date(2026, 11, 17)
-    first = sessions.record_session(db, circle_ref="Builders", day=day, absent=["@ana"])
+    first = sessions.record_session(db, circle_ref="Builders", day=day, present=["@ana"])
     checkins.add_checkin(
         db,
         session_id=first.id,
@@ -507,10 +507,10 @@ def test_recording_again_changes_attendance_but_keeps_answers(db: Database) -> N
         data=CheckInCreate(answers={ritual.prompts[0]: "a win"}, mood=4),
     )
 
-    again = sessions.record_session(db, circle_ref="Builders", day=day, present=["@ana"])
+    again = sessions.record_session(db, circle_ref="Builders", day=day, excused=["@ana"])
 
     (only,) = again.checkins
-    assert only.attendance == Attendance.PRESENT
+    assert only.attendance == Attendance.EXCUSED
     assert only.answers == {ritual.prompts[0]: "a win"}
     assert only.mood == 4
 

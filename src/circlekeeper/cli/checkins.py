@@ -85,8 +85,13 @@ def add(
         typer.Option("--visibility", help="Who may read the answers."),
     ] = Visibility.PRIVATE,
     attendance: Annotated[
-        Attendance, typer.Option("--attendance", help="Whether they were there.")
-    ] = Attendance.PRESENT,
+        Attendance | None,
+        typer.Option(
+            "--attendance",
+            help="Whether they were there (default: present, or as already recorded).",
+            show_default=False,
+        ),
+    ] = None,
     circle: Annotated[
         str | None,
         typer.Option(
@@ -137,9 +142,10 @@ def add(
     else:
         assert session_id is not None
         prompts = get_session(db, session_id=session_id).prompts
+    given = {"attendance": attendance} if attendance is not None else {}
     data = parse(
         CheckInCreate,
-        attendance=attendance,
+        **given,
         answers=resolve_answers(answer or [], prompts),
         mood=mood,
         visibility=visibility,

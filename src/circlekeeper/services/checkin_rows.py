@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -16,6 +19,20 @@ from circlekeeper.models import (
     Member,
     Visibility,
 )
+from circlekeeper.services.errors import InvalidInput
+
+
+def is_ahead(circle: Circle, day: dt.date, now: dt.datetime) -> bool:
+    """Whether `day` has not come yet in the circle's time zone."""
+    return day > now.astimezone(ZoneInfo(circle.timezone)).date()
+
+
+def refuse_ahead(circle: Circle, day: dt.date, now: dt.datetime) -> None:
+    """A session is recorded as held only from its own day on, in its circle's time zone."""
+    if is_ahead(circle, day, now):
+        raise InvalidInput(
+            f"{day} is still ahead in {circle.timezone} — record a session once it was held"
+        )
 
 
 def write_checkin(

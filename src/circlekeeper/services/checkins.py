@@ -11,15 +11,17 @@ from sqlmodel import Session, col, select
 from circlekeeper import clock
 from circlekeeper.db import Database
 from circlekeeper.models import (
+    Attendance,
     CheckIn,
     CheckInCreate,
     CheckInRead,
+    Circle,
     CircleSession,
     Membership,
     Ritual,
 )
 from circlekeeper.models.enums import RitualMode, SessionStatus, Visibility
-from circlekeeper.services.checkin_rows import checkin_reads, write_checkin
+from circlekeeper.services.checkin_rows import checkin_reads, is_ahead, write_checkin
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
 
@@ -49,11 +51,33 @@ def add_checkin(
         ).first()
         if clash is not None and (clash.answers or clash.mood is not None):
             raise Conflict(f"{member.name} already has a check-in at session #{session_id}")
+        circle = session.get(Circle, row.circle_id)
+        assert circle is not None
+        _refuse_ahead_unless_excused(circle, row.local_date, data)
+        if clash is not None and "attendance" not in data.model_fields_set:
+            if clash.attendance != Attendance.PRESENT.value and (data.answers or data.mood):
+                raise Conflict(
+                    f"{member.name} is marked {clash.attendance} at session #{session_id}: "
+                    "mark them present (--attendance present) to add what they said"
+                )
+            data = data.model_copy(update={"attendance": Attendance(clash.attendance)})
         data = _with_prompts(data, _prompts(session, row.ritual_id))
         written = write_checkin(
             session, circle_id=row.circle_id, member_id=member.id or 0, session_row=row, data=data
         )
         return checkin_reads(session, col(CheckIn.id) == written.id)[0]
+
+
+def _refuse_ahead_unless_excused(circle: Circle, day: dt.date, data: CheckInCreate) -> None:
+    """Before a session's day a member can only be excused (they said they cannot come): what
+    they said, their mood and whether they came wait for the day itself."""
+    if not is_ahead(circle, day, clock.now()):
+        return
+    if data.attendance != Attendance.EXCUSED or data.answers or data.mood is not None:
+        raise InvalidInput(
+            f"{day} is still ahead in {circle.timezone} — until then a member can only be "
+            "marked excused (--attendance excused)"
+        )
 
 
 def add_written_checkin(

@@ -29,7 +29,7 @@ from circlekeeper.models import (
     SessionStatus,
 )
 from circlekeeper.models.enums import Cadence, CircleStatus, Weekday
-from circlekeeper.services.checkin_rows import checkin_reads, write_checkin
+from circlekeeper.services.checkin_rows import checkin_reads, refuse_ahead, write_checkin
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
 from circlekeeper.services.validation import clean_reason
@@ -375,7 +375,7 @@ def record_session(
     notes_text = _clean_notes(notes)
     with db.write() as session:
         circle = find_circle(session, circle_ref)
-        _refuse_ahead(circle, day, now)
+        refuse_ahead(circle, day, now)
         marks = _attendance_marks(session, circle, present, absent, excused)
         that_day = session.exec(
             select(CircleSession)
@@ -440,7 +440,7 @@ def save_session_run(
             raise Conflict(f"session #{row.id} is {row.status}; it cannot be saved as held")
         circle = session.get(Circle, row.circle_id)
         assert circle is not None
-        _refuse_ahead(circle, row.local_date, clock.now())
+        refuse_ahead(circle, row.local_date, clock.now())
         current = _current_member_ids(session, row.circle_id, row.local_date)
         for member_id, data in checkins.items():
             if member_id not in current:
@@ -457,14 +457,6 @@ def save_session_run(
         )
         session.exec(delete(SessionDraft).where(col(SessionDraft.session_id) == row.id))
         return _detail(session, row)
-
-
-def _refuse_ahead(circle: Circle, day: dt.date, now: dt.datetime) -> None:
-    """A session is recorded as held only from its own day on, in its circle's time zone."""
-    if day > now.astimezone(ZoneInfo(circle.timezone)).date():
-        raise InvalidInput(
-            f"{day} is still ahead in {circle.timezone} — record a session once it was held"
-        )
 
 
 def save_draft(db: Database, *, session_id: int, payload: dict[str, Any]) -> None:

@@ -170,14 +170,28 @@ def _workable_count(
     keep-apart pair is not forced into a single group; the preferred one when none is better."""
     if problem.num_groups is not None:
         return preferred
+    needed = apart_clique(apart)
     for count in group_counts(
         n, target=problem.group_size, smallest=problem.smallest, largest=problem.largest
     ):
-        if count == 1 and any(apart):
+        if count < needed:
             continue
         if not _unit_conflicts(ids, units, unit_of, apart, sizes_for(n, count)):
             return count
     return preferred
+
+
+def apart_clique(apart: list[set[int]]) -> int:
+    """The size of a set of people who must all be kept apart from each other, found greedily
+    (the largest found from each person): a round needs at least that many groups."""
+    best = 0
+    for person, others in enumerate(apart):
+        clique = [person]
+        for other in sorted(others, key=lambda o: -len(apart[o])):
+            if all(other in apart[member] for member in clique):
+                clique.append(other)
+        best = max(best, len(clique))
+    return best
 
 
 def _attribute_lengths(problem: GroupingProblem, n: int) -> list[Conflict]:
