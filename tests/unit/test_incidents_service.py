@@ -240,15 +240,21 @@ def test_a_resolution_written_earlier_is_enough_to_resolve(db: Database) -> None
     assert (resolved.status, resolved.resolution) == (IncidentStatus.RESOLVED, "mediated")
 
 
-def test_a_resolved_incident_stays_resolved(db: Database) -> None:
+def test_a_resolved_incident_stays_resolved_as_written(db: Database) -> None:
     made = incidents.add_incident(db, summary="x")
     incidents.update_incident(db, incident_id=made.id, status="resolved", resolution="done")
 
     for status in ("open", "escalated"):
         with pytest.raises(Conflict, match="stays resolved"):
             incidents.update_incident(db, incident_id=made.id, status=status)
+    for change in ({"resolution": "again"}, {"status": "resolved", "resolution": "again"}):
+        with pytest.raises(Conflict, match="its record as written"):
+            incidents.update_incident(db, incident_id=made.id, **change)
+    with pytest.raises(Conflict, match="stays resolved"):
+        incidents.update_incident(db, incident_id=made.id, summary="rewritten")
 
     assert stored(db, made.id)[0].status == "resolved"
+    assert incidents.get_incident(db, incident_id=made.id).resolution == "done"
 
 
 def test_people_are_added_and_removed(db: Database, people: dict[str, int]) -> None:

@@ -589,3 +589,19 @@ def test_run_now_takes_todays_planned_session_never_a_later_one(db: Database) ->
     assert sessions.session_for_runner(db, circle_ref="Builders").id == tuesday.id
     clock.freeze(dt.datetime(2026, 11, 24, 23, 30, tzinfo=dt.UTC))  # past midnight in Berlin
     assert sessions.session_for_runner(db, circle_ref="Builders").id == tuesday.id
+
+
+def test_recording_again_adds_notes_after_the_earlier_ones(db: Database) -> None:
+    _circle(db)
+    _member(db, "ana")
+    day = dt.date(2026, 11, 17)
+    sessions.record_session(db, circle_ref="Builders", day=day, notes="Ana cried; follow up")
+    sessions.record_session(db, circle_ref="Builders", day=day, present=["@ana"])
+    sessions.record_session(db, circle_ref="Builders", day=day, notes="Ana cried; follow up")
+
+    again = sessions.record_session(db, circle_ref="Builders", day=day, notes="called her")
+
+    assert again.notes == "Ana cried; follow up\n\ncalled her"
+    with pytest.raises(InvalidInput, match="notes: at most"):
+        sessions.record_session(db, circle_ref="Builders", day=day, notes="x" * 9_990)
+    assert sessions.get_session(db, session_id=again.id).notes == again.notes

@@ -150,7 +150,8 @@ def update_incident(
     contact, alternate_contact ("" clears them), follow_up_on (None clears it), resolution,
     status (open ⇄ escalated, either → resolved; resolving needs a resolution, given now or
     already stored, and sets resolved_on to today), add_people and remove_people (member
-    references). The contact rules of `add_incident` are checked on the result.
+    references). The contact rules of `add_incident` are checked on the result. A resolved
+    incident is a closed record: every change to it is refused.
     """
     unknown = sorted(set(changes) - CHANGE_KEYS)
     if unknown:
@@ -161,6 +162,11 @@ def update_incident(
     values = _clean_changes(changes, today)
     with db.write() as session:
         incident = _find(session, incident_id)
+        if incident.status == IncidentStatus.RESOLVED.value:
+            raise Conflict(
+                f"incident #{incident_id} was resolved on {incident.resolved_on} and stays "
+                "resolved, its record as written — record a new incident if it happens again"
+            )
         if "circle_ref" in changes:
             ref = changes["circle_ref"]
             values["circle_id"] = find_circle(session, ref).id if ref is not None else None
@@ -235,11 +241,6 @@ def _check_status(incident: Incident, values: dict[str, Any], today: dt.date) ->
     if wanted == current:
         del values["status"]
         return
-    if current == IncidentStatus.RESOLVED:
-        raise Conflict(
-            f"incident #{incident.id} was resolved on {incident.resolved_on} and stays resolved "
-            "— record a new incident if it happens again"
-        )
     if wanted not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "nothing"
         raise Conflict(f"incident #{incident.id} is {current.value}; it can become: {allowed}")

@@ -370,6 +370,7 @@ def record_session(
     """Record a session that was held on `day` with who came (the planned one that day if any).
 
     A member named in two lists, or never in the circle, is refused; so is a day still ahead.
+    Notes are added after any the session already has, never in their place.
     """
     now = clock.now()
     notes_text = _clean_notes(notes)
@@ -416,8 +417,8 @@ def record_session(
                 keep_answers=True,
             )
         values: dict[str, Any] = {"status": SessionStatus.HELD.value}
-        if notes_text:
-            values["notes"] = notes_text
+        if notes_text and notes_text not in row.notes:
+            values["notes"] = _clean_notes(f"{row.notes}\n\n{notes_text}".strip())
         versioned_update(session, row, values, expected_version=None, what=f"session #{row.id}")
         return _detail(session, row)
 
