@@ -199,6 +199,7 @@ async def test_help_lists_every_key_of_the_screen(seeded_path: Path) -> None:
         ):
             assert description in text, description
         assert text.index("Search") < text.index("Page down")
+        assert text.index("Incidents") < text.index("Page down")
         await pilot.press("escape")
         assert isinstance(app.screen, MembersScreen)
 

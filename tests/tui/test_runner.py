@@ -259,3 +259,19 @@ async def test_a_session_still_ahead_opens_with_a_notice_and_is_not_saved(
         assert checkins.list_checkins(check, circle_ref="Tuesday Builders") == []
     finally:
         check.close()
+
+
+async def test_the_mood_box_takes_only_one_to_five(db: Database, db_path: Path) -> None:
+    _circle_with_three(db)
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        runner = await _open_runner(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        mood = runner.query_one("#mood", Input)
+        mood.focus()
+        await pilot.press("9", "0", "x")
+        assert mood.value == ""
+        await pilot.press("4", "5")
+        assert mood.value == "4"

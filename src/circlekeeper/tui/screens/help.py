@@ -16,7 +16,8 @@ from circlekeeper.tui.widgets.footer import KeyFooter
 
 def describe_keys(screen: Screen) -> list[tuple[str, str]]:
     """(key, description) for every binding active on `screen`: its own actions and the app's
-    first (what the footer shows), then navigation and other keys."""
+    first (what the footer shows, and the app's keys it leaves out, such as `!`), then
+    navigation and other keys."""
     seen: set[tuple[str, str]] = set()
     shown: list[tuple[str, str]] = []
     others: list[tuple[str, str]] = []
@@ -32,7 +33,8 @@ def describe_keys(screen: Screen) -> list[tuple[str, str]]:
         if entry in seen:
             continue
         seen.add(entry)
-        (shown if binding.show else others).append(entry)
+        ours = (binding.id or "").startswith("app.")
+        (shown if binding.show or ours else others).append(entry)
     return [*shown, ("ctrl+p", "Command palette: every screen and action by name"), *others]
 
 

@@ -194,7 +194,7 @@ class RunnerScreen(Screen[bool]):
                     yield Input(
                         placeholder="mood 1 to 5 (optional)",
                         id="mood",
-                        type="integer",
+                        restrict="[1-5]?",
                         max_length=1,
                     )
             with VerticalScroll(id="closing"):
