@@ -597,3 +597,17 @@ def test_hostile_names_print_as_typed(db: Database, name: str) -> None:
         assert shown(name) in output
     assert shown(name) in listed.stdout
     assert f"{shown(name)} — {shown(name)}: {shown(name)}'s term ends on 2026-11-30" in show.stderr
+
+
+def test_show_warns_of_turns_held_by_someone_who_left_the_circle(cli: Cli) -> None:
+    planned = rota_json(cli, "role", "plan", "Builders", "--sessions", "2", "--cap", "9")
+    first = planned["assignments"][0]
+    cli("circle", "remove", "Builders", str(first["member_id"]), "--reason", "moved")
+
+    result = cli("role", "show", "Builders")
+    data = rota_json(cli, "role", "show", "Builders")
+
+    assert f"warning: {first['member_name']} has left the circle but is {first['role']}" in (
+        result.stderr
+    )
+    assert any(first["member_name"] in w for w in data["warnings"])

@@ -146,3 +146,31 @@ def test_load_keeps_two_people_with_the_same_name_apart(db: Database) -> None:
     plan = rota.plan_roles(db, circle_ref="Twins", sessions=4, cap=9)
     assert sum(plan.load.values()) == 12
     assert len(plan.load) == 3
+
+
+def test_turns_held_by_someone_who_left_or_is_paused_are_flagged_until_planned_again(
+    db: Database,
+) -> None:
+    import datetime as dt
+
+    _circle(db, "Builders", PEOPLE)
+    plan = rota.plan_roles(db, circle_ref="Builders", sessions=3, cap=10)
+    assert rota.rota(db, circle_ref="Builders").warnings == []
+    holder = next(a for a in plan.assignments if a.role == "facilitator")
+    paused = next(a for a in plan.assignments if a.member_id != holder.member_id)
+    circles.remove_member_from_circle(
+        db, circle_ref="Builders", member_ref=holder.member_id, reason="moved"
+    )
+    members.pause_member(db, ref=paused.member_id, until=dt.date(2027, 1, 31))
+
+    warnings = rota.rota(db, circle_ref="Builders").warnings
+
+    left = f"{holder.member_name} has left the circle but is facilitator on {holder.day:%a %d %b}"
+    assert any(w.startswith(left) for w in warnings), warnings
+    assert any(
+        w.startswith(f"{paused.member_name} is paused until 2027-01-31 but is {paused.role}")
+        for w in warnings
+    ), warnings
+    assert all(w.endswith("plan the rota again to give the turn to someone else") for w in warnings)
+    rota.plan_roles(db, circle_ref="Builders", sessions=3, cap=10)
+    assert rota.rota(db, circle_ref="Builders").warnings == []

@@ -205,8 +205,8 @@ def show(ctx: typer.Context, circle: CircleArg, cap: CapOpt = 2, as_json: JsonOp
         output.emit_json({**found.model_dump(mode="json"), "term_warnings": warnings})
         return
     _print_rota(found)
-    for warning in warnings:
-        output.warning(warning.message)
+    for text in [*found.warnings, *(warning.message for warning in warnings)]:
+        output.warning(text)
 
 
 def _print_rota(found: RotaRead) -> None:

@@ -192,8 +192,57 @@ def _rota(session: Session, circle: Circle, *, cap: int, warnings: list[str]) ->
         assignments=upcoming,
         load=load_by_name([(_id(mid), str(name), int(count)) for mid, name, count in counts]),
         cap=cap,
-        warnings=warnings,
+        warnings=[*warnings, *_stale_turns(session, circle, upcoming, today)],
     )
+
+
+def _stale_turns(
+    session: Session, circle: Circle, upcoming: list[AssignmentRead], today: dt.date
+) -> list[str]:
+    """Turns at sessions ahead held (or deputised) by someone who has since left the circle or
+    the community, or is paused on that day: the rota keeps them until it is planned again."""
+    turns = [a for a in upcoming if a.session_id is not None and a.day is not None]
+    people = {p for a in turns for p in (a.member_id, a.deputy_id) if p is not None}
+    if not people:
+        return []
+    seated = set(
+        session.exec(
+            select(Membership.member_id).where(
+                col(Membership.circle_id) == circle.id,
+                col(Membership.left_on).is_(None),
+                col(Membership.member_id).in_(people),
+            )
+        ).all()
+    )
+    status = {
+        member_id: (member_status, until)
+        for member_id, member_status, until in session.exec(
+            select(Member.id, Member.status, Member.paused_until).where(col(Member.id).in_(people))
+        ).all()
+    }
+    found = []
+    for turn in sorted(turns, key=lambda a: (a.day or today, a.role)):
+        assert turn.day is not None
+        for member_id, name, what in (
+            (turn.member_id, turn.member_name, turn.role),
+            (turn.deputy_id, turn.deputy_name, f"deputy {turn.role}"),
+        ):
+            if member_id is None:
+                continue
+            member_status, until = status.get(member_id, (MemberStatus.LEFT.value, None))
+            if member_status == MemberStatus.LEFT.value:
+                why = "has left the community"
+            elif member_id not in seated:
+                why = "has left the circle"
+            elif member_status == MemberStatus.PAUSED.value and (until is None or until > turn.day):
+                why = "is paused" + (f" until {until}" if until else "")
+            else:
+                continue
+            found.append(
+                f"{name} {why} but is {what} on {turn.day:%a %d %b}: plan the rota again to "
+                "give the turn to someone else"
+            )
+    return found
 
 
 def load_by_name(counts: list[tuple[int, str, int]]) -> dict[str, int]:

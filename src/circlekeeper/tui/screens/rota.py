@@ -123,7 +123,8 @@ class RotaScreen(Screen[None]):
             from circlekeeper.services.rota import rota
 
             board = rota(db, circle_ref=circle_id)
-            return board, [w.message for w in term_warnings(db, circle_ref=circle_id)]
+            terms = [w.message for w in term_warnings(db, circle_ref=circle_id)]
+            return board, [*board.warnings, *terms]
 
         run_db(self, fetch, lambda found: self._show(found[0], [*(warnings or []), *found[1]]))
 
