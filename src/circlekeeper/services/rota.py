@@ -217,7 +217,9 @@ def _stale_turns(
     status = {
         member_id: (member_status, until)
         for member_id, member_status, until in session.exec(
-            select(Member.id, Member.status, Member.paused_until).where(col(Member.id).in_(people))
+            select(col(Member.id), col(Member.status), col(Member.paused_until)).where(
+                col(Member.id).in_(people)
+            )
         ).all()
     }
     found = []
