@@ -166,3 +166,25 @@ async def test_a_copy_too_large_for_many_terminals_says_so_and_points_to_save(
         assert large.severity == "warning"
         assert "Many terminals drop clipboard text this large" in large.message
         assert "ctrl+s saves it to a file" in large.message
+
+
+async def test_escape_leaves_a_text_field_so_screen_keys_work_again(
+    sample_db: Database, db_path: Path
+) -> None:
+    from textual.containers import VerticalScroll
+
+    from circlekeeper.tui.screens.members import MembersScreen
+
+    sample_db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_by_key(pilot, "e", ExportScreen)
+        field = screen.query_one("#from", Input)
+        field.focus()
+        await pilot.press("end", "m")
+        assert field.value.endswith("m")
+        await pilot.press("backspace", "escape")
+        assert isinstance(app.focused, VerticalScroll)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)

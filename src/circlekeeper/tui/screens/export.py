@@ -60,6 +60,14 @@ class ExportScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save to file", id="export.save", tooltip="Write it to a file"),
         Binding("ctrl+y", "copy", "Copy", id="export.copy", tooltip="Copy it to the clipboard"),
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            id="export.leave-field",
+            show=False,
+            tooltip="Leave a text field for the preview, so the screen keys work again",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -210,6 +218,11 @@ class ExportScreen(Screen[None]):
         )
         note.display = rest > 0
         await self.query_one("#export-preview", Markdown).update(shown)
+
+    def action_leave_field(self) -> None:
+        """Move out of a text field to the preview (typed keys then switch screens again)."""
+        if isinstance(self.focused, Input):
+            self.query_one("#export-preview-scroll", VerticalScroll).focus()
 
     def action_save(self) -> None:
         """Ask for a file name and write the report there (atomically, mode 0600)."""
