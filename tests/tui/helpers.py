@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TypeVar
 
 from rich.console import Console
@@ -14,6 +16,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
+
+from circlekeeper.db import Database, open_database
 
 S = TypeVar("S", bound=Screen[object])
 
@@ -82,3 +86,13 @@ async def open_by_key(pilot: Pilot[object], key: str, kind: type[S]) -> S:
     screen = pilot.app.screen
     assert isinstance(screen, kind), type(screen)
     return screen
+
+
+@contextlib.contextmanager
+def reopened(db_path: Path) -> Iterator[Database]:
+    """The test database opened again after the app closed it, to check what was stored."""
+    check = open_database(db_path)
+    try:
+        yield check
+    finally:
+        check.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
-from circlekeeper.db import Database, open_database
+from circlekeeper.db import Database
 from circlekeeper.models import MemberCreate
 from circlekeeper.services import incidents, members
 from circlekeeper.tui.app import CircleKeeperApp
@@ -14,7 +14,7 @@ from circlekeeper.tui.screens.dialogs import ConfirmScreen
 from circlekeeper.tui.screens.incident_form import IncidentFormScreen
 from circlekeeper.tui.screens.member_form import MemberFormScreen
 from circlekeeper.tui.screens.members import MembersScreen
-from tests.tui.helpers import open_by_key, screen_text, settle
+from tests.tui.helpers import open_by_key, reopened, screen_text, settle
 
 SIZE = (140, 44)
 
@@ -41,11 +41,8 @@ async def test_escape_after_typing_asks_and_no_keeps_the_text(db: Database, db_p
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(app.screen, MembersScreen)
-    check = open_database(db_path)
-    try:
+    with reopened(db_path) as check:
         assert [m.name for m in members.list_members(check).items] == ["Ana Lima"]
-    finally:
-        check.close()
 
 
 async def test_escape_on_an_untouched_or_restored_form_closes_at_once(
@@ -91,8 +88,5 @@ async def test_an_incident_account_survives_a_stray_escape(db: Database, db_path
         await settle(pilot)
         assert app.screen is form
         assert area.text == "it happened"
-    check = open_database(db_path)
-    try:
+    with reopened(db_path) as check:
         assert incidents.list_incidents(check) == []
-    finally:
-        check.close()

@@ -7,14 +7,14 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from circlekeeper.db import Database, open_database
+from circlekeeper.db import Database
 from circlekeeper.models import CircleCreate, MemberCreate
 from circlekeeper.services import checkins, circles, members, rituals
 from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.picker import PickerScreen
 from circlekeeper.tui.screens.runner import RunnerScreen
 from circlekeeper.tui.screens.sessions import SessionsScreen
-from tests.tui.helpers import screen_text, settle
+from tests.tui.helpers import reopened, screen_text, settle
 
 SIZE = (140, 44)
 ROSE = "Rose: something that went well"
@@ -93,8 +93,7 @@ async def test_a_whole_session_by_keys_lands_in_the_database(db: Database, db_pa
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, SessionsScreen)
-    check = open_database(db_path)
-    try:
+    with reopened(db_path) as check:
         found = {
             c.member_name: c for c in checkins.list_checkins(check, circle_ref="Tuesday Builders")
         }
@@ -105,8 +104,6 @@ async def test_a_whole_session_by_keys_lands_in_the_database(db: Database, db_pa
         assert found["Bea Costa"].answers == {}
         assert found["Cy Park"].answers == {ROSE: "tired but ok"}
         assert found["Cy Park"].visibility == "private"
-    finally:
-        check.close()
 
 
 async def test_quitting_mid_session_keeps_a_draft_that_resumes(db: Database, db_path: Path) -> None:
@@ -172,11 +169,8 @@ async def test_leaving_with_escape_keeps_the_draft_and_nothing_is_recorded(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, SessionsScreen)
-    check = open_database(db_path)
-    try:
+    with reopened(db_path) as check:
         assert checkins.list_checkins(check, circle_ref="Tuesday Builders") == []
-    finally:
-        check.close()
 
 
 async def test_saving_a_held_session_again_keeps_answers_to_prompts_the_ritual_dropped(
@@ -219,15 +213,12 @@ async def test_saving_a_held_session_again_keeps_answers_to_prompts_the_ritual_d
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
-    check = open_database(db_path)
-    try:
+    with reopened(db_path) as check:
         found = {
             c.member_id: c for c in checkins.list_checkins(check, circle_ref="Tuesday Builders")
         }
         assert found[ana].answers == {ROSE: "shipped it", "Rose": "more"}
         assert found[bea].attendance == "absent"
-    finally:
-        check.close()
 
 
 async def test_a_session_still_ahead_opens_with_a_notice_and_is_not_saved(
@@ -252,13 +243,10 @@ async def test_a_session_still_ahead_opens_with_a_notice_and_is_not_saved(
         assert isinstance(app.screen, RunnerScreen)
         shown = " ".join(str(n.message) for n in app._notifications)
         assert "Not saved — your draft is kept: 2026-11-24 is still ahead" in shown
-    check = open_database(db_path)
-    try:
+    with reopened(db_path) as check:
         assert sessions.get_session(check, session_id=ahead.id).status == "planned"
         assert sessions.load_draft(check, session_id=ahead.id) is not None
         assert checkins.list_checkins(check, circle_ref="Tuesday Builders") == []
-    finally:
-        check.close()
 
 
 async def test_the_mood_box_takes_only_one_to_five(db: Database, db_path: Path) -> None:
