@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from circlekeeper.db import Database
-from circlekeeper.models import CircleCreate, MemberCreate
+from circlekeeper.models import CircleCreate, MemberCreate, SessionDetail
 from circlekeeper.services import checkins, circles, members, rituals
 from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.picker import PickerScreen
@@ -61,6 +61,15 @@ async def _open_runner(pilot: Pilot[object]) -> RunnerScreen:
     await settle(pilot)
     assert isinstance(app.screen, RunnerScreen)
     return app.screen
+
+
+async def _run(pilot: Pilot[object], detail: SessionDetail) -> RunnerScreen:
+    """The runner opened straight on `detail`, as the Sessions screen's enter does."""
+    await settle(pilot)
+    runner = RunnerScreen(detail)
+    pilot.app.push_screen(runner)
+    await settle(pilot)
+    return runner
 
 
 async def test_a_whole_session_by_keys_lands_in_the_database(db: Database, db_path: Path) -> None:
@@ -147,9 +156,7 @@ async def test_the_runner_shows_who_facilitates_today_and_the_deputy(
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(RunnerScreen(detail))
-        await settle(pilot)
+        await _run(pilot, detail)
         text = screen_text(app)
         assert f"Facilitator: {facilitator.member_name}" in text
         assert f"(deputy {facilitator.deputy_name})" in text
@@ -198,9 +205,7 @@ async def test_saving_a_held_session_again_keeps_answers_to_prompts_the_ritual_d
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(RunnerScreen(detail))
-        await settle(pilot)
+        await _run(pilot, detail)
         assert "recorded as held" in screen_text(app)
         await pilot.press("ctrl+n")
         await settle(pilot)
@@ -232,9 +237,7 @@ async def test_a_session_still_ahead_opens_with_a_notice_and_is_not_saved(
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(RunnerScreen(detail))
-        await settle(pilot)
+        await _run(pilot, detail)
         assert "still ahead" in screen_text(app)
         await pilot.press("e", "ctrl+s")
         await settle(pilot)

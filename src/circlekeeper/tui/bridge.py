@@ -57,12 +57,15 @@ def _deliver(app: object, callback: Callable[..., object], value: object) -> Non
 
 
 def error_message(exc: Exception) -> str:
-    """The text to show for `exc`: the service's own message, or a generic one for surprises
-    (their first line only: SQLAlchemy appends the SQL and its parameters, members' data)."""
+    """The text to show for `exc`: the service's own message, the system's reason for a file
+    that could not be read or written, or a generic one for surprises (their first line only:
+    SQLAlchemy appends the SQL and its parameters, members' data)."""
     from circlekeeper.errors import CircleKeeperError
 
     if isinstance(exc, CircleKeeperError):
         return exc.message
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
     first = next(iter(str(exc).splitlines()), "")
     return f"unexpected error: {type(exc).__name__}: {first}"
 

@@ -250,7 +250,7 @@ class ExportScreen(Screen[None]):
                 write,
                 lambda written: self.notify(f"Saved to {written}.", markup=False),
                 on_error=lambda exc: self.notify(
-                    f"Could not save {path}: {_reason(exc)}", severity="error", markup=False
+                    f"Could not save {path}: {error_message(exc)}", severity="error", markup=False
                 ),
             )
 
@@ -286,11 +286,6 @@ def _circle_role(report: str, audience: Audience) -> str:
     if audience == Audience.CIRCLE and not kind.facilitators_only:
         return "the circle reading it"
     return ""
-
-
-def _reason(exc: Exception) -> str:
-    """Why a file could not be written, without the errno prefix of an OSError."""
-    return (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
 
 
 def _missing_choice(report: str, audience: Audience, circle: str) -> str:
