@@ -26,6 +26,7 @@ def test_every_lightweight_table_is_checked() -> None:
         "recognition",
         "ambassador",
         "goal_progress",
+        "health_figures",
     }
 
 

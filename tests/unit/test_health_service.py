@@ -466,14 +466,6 @@ def history(db: Database) -> Database:
     return db
 
 
-def test_circle_health_ranks_sessions_by_index_and_never_scans_check_ins(history: Database) -> None:
-    [steps] = plans_reading(history, "checkin", lambda: circle_health(history))
-
-    assert "ix_circle_session_circle_day" in steps
-    assert "SEARCH checkin USING" in steps
-    assert "SCAN checkin" not in steps
-
-
 def test_members_at_risk_searches_check_ins_by_member_and_day(history: Database) -> None:
     [steps] = plans_reading(history, "checkin", lambda: members_at_risk(history))
 

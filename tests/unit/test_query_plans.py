@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.health_helpers import make_circle, seat, tuesdays, weeks_held
+from tests.health_helpers import TODAY, make_circle, seat, tuesdays, weeks_held
 from tests.sql_capture import TEMP_SORT, captured, only, plan
 
 from circlekeeper.algorithms.goal_periods import Period
@@ -18,7 +18,8 @@ from circlekeeper.db import Database
 from circlekeeper.export.reports import build_report
 from circlekeeper.models import CircleCreate, GoalPer, MemberCreate, MemberStatus
 from circlekeeper.services import ambassadors, circles, goals, members
-from circlekeeper.services.health import circle_health
+from circlekeeper.services.core_tables import CIRCLE
+from circlekeeper.services.health import JUDGED, circle_health, inline_sql, recount_statement
 from circlekeeper.services.programme_settings import ProgrammeSettings
 
 SESSIONS_NEWEST_FIRST = "COVERING INDEX ix_circle_session_circle_day (circle_id=? AND local_date<?)"
@@ -102,14 +103,17 @@ def history(db: Database) -> Database:
     return db
 
 
+def counting_plan(db: Database) -> str:
+    """The plan of the statement that counts (and keeps) every judged circle's health figures."""
+    scope = CIRCLE.c.status.in_([status.value for status in JUDGED])
+    return plan(db, inline_sql(recount_statement(scope, TODAY)), ())
+
+
 def test_circle_health_walks_sessions_newest_first_and_counts_marks_from_a_covering_index(
     history: Database,
 ) -> None:
-    with captured(history) as statements:
-        found = circle_health(history)
-    assert {item.name for item in found} == {"Alpha", "Beta"}
-    [(sql, params)] = only(statements, lambda s: "checkin" in s)
-    steps = plan(history, sql, params)
+    steps = counting_plan(history)
+
     assert SESSIONS_NEWEST_FIRST in steps
     assert "SCAN circle_session" not in steps
     assert MARKS in steps
@@ -121,13 +125,26 @@ def test_circle_health_counts_each_circle_on_its_own_without_grouping_or_sorting
 ) -> None:
     """Every figure is a correlated subquery over one circle's latest sessions: no GROUP BY sorts
     check-ins of every circle together, and no table of every circle's sessions is built."""
-    with captured(history) as statements:
-        circle_health(history)
-    [(sql, params)] = only(statements, lambda s: "checkin" in s)
-    steps = plan(history, sql, params)
+    steps = counting_plan(history)
+
     assert "CORRELATED SCALAR SUBQUERY" in steps
     assert "GROUP BY" not in steps
     assert "MATERIALIZE latest" not in steps
+
+
+def test_kept_circle_health_reads_its_row_by_key_and_no_check_in_or_session(
+    history: Database,
+) -> None:
+    counted = circle_health(history)
+    with captured(history) as statements:
+        again = circle_health(history)
+    assert again == counted
+    [(sql, params)] = only(statements, lambda s: "health_figures" in s)
+    steps = plan(history, sql, params)
+    assert "SEARCH health_figures USING INTEGER PRIMARY KEY" in steps
+    assert "checkin" not in steps
+    assert "circle_session" not in steps
+    assert {item.name for item in again} == {"Alpha", "Beta"}
 
 
 def test_digest_reads_the_months_sessions_by_day_and_their_marks_from_a_covering_index(
@@ -144,10 +161,7 @@ def test_digest_reads_the_months_sessions_by_day_and_their_marks_from_a_covering
 def test_circle_health_counts_speakers_from_the_partial_index_of_answered_checkins(
     history: Database,
 ) -> None:
-    with captured(history) as statements:
-        circle_health(history)
-    [(sql, params)] = only(statements, lambda s: "json(checkin.answers)" in s)
-    assert SPEAKERS in plan(history, sql, params)
+    assert SPEAKERS in counting_plan(history)
 
 
 def test_digest_reads_quotes_from_answered_checkins_by_day(history: Database) -> None:

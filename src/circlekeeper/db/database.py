@@ -69,6 +69,7 @@ class Database:
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._watcher: sqlite3.Connection | None = None
         self._watcher_lock = threading.Lock()
+        self._last_stamp: int | None = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -106,15 +107,50 @@ class Database:
 
     def change_stamp(self) -> int:
         """A number that differs from the last one whenever anyone (this program or another)
-        has committed to the database in between: SQLite's data_version, read on a connection
-        of its own that never writes, so a screen can tell whether what it shows is still
-        current without reading it all again."""
+        has committed data to the database in between: SQLite's data_version, read on a
+        connection of its own that writes only `housekeeping`, so a screen can tell whether what
+        it shows is still current without reading it all again.
+
+        While housekeeping runs, the stamp read before it is returned instead of waiting: its
+        commit is not a change, and one made meanwhile by another program shows on the next
+        call."""
+        last = self._last_stamp
+        if last is None:
+            self._watcher_lock.acquire()
+        elif not self._watcher_lock.acquire(blocking=False):
+            return last
+        try:
+            with _translated_errors(self.path):
+                stamp = int(self._watching().execute("PRAGMA data_version").fetchone()[0])
+            self._last_stamp = stamp
+            return stamp
+        finally:
+            self._watcher_lock.release()
+
+    @contextmanager
+    def housekeeping(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE) for figures the program derives and keeps for
+        itself, such as services.health's kept figures: on the change watcher's connection, so
+        that its commit leaves `change_stamp` as it was (SQLite's data_version counts other
+        connections' commits only) and a screen whose read filled them is not read again."""
         with self._watcher_lock, _translated_errors(self.path):
-            if self._watcher is None:
-                self._watcher = connect(
-                    self.path, busy_timeout_ms=self.busy_timeout_ms, synchronous=self.synchronous
-                )
-            return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+            conn = self._watching()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _watching(self) -> sqlite3.Connection:
+        """The change watcher's connection, opened on first use (call with the lock held)."""
+        if self._watcher is None:
+            self._watcher = connect(
+                self.path, busy_timeout_ms=self.busy_timeout_ms, synchronous=self.synchronous
+            )
+        return self._watcher
 
     def close(self) -> None:
         """Release every pooled connection."""

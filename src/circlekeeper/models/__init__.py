@@ -260,6 +260,7 @@ TABLE_MODULES = (
     "circlekeeper.models.review",
     "circlekeeper.models.incident",
     "circlekeeper.models.erasure",
+    "circlekeeper.models.health_figures",
 )
 
 

@@ -55,6 +55,20 @@ MEMBERSHIP = table(
     column("left_on", Date),
 )
 ROLE_ASSIGNMENT = table("role_assignment", column("session_id"), column("member_id"))
+HEALTH_FIGURES = table(
+    "health_figures",
+    column("circle_id"),
+    column("valid_from", Date),
+    column("valid_to", Date),
+    column("size"),
+    column("held"),
+    column("last_held", Date),
+    column("window_figures"),
+    column("recent_marks"),
+    column("earlier_marks"),
+    column("speakers"),
+    column("assignments"),
+)
 MEMBER = table(
     "member",
     column("id"),

@@ -13,6 +13,11 @@ on their own sides. No check-in is loaded into Python; algorithms.circle_health 
 figures into a status and reasons. Queries are built from the Core tables of
 services.core_tables, so no ORM model is imported for them.
 
+The counts are kept in health_figures (models.health_figures): a read judges the kept rows and
+counts again only the circles whose rows a change has forgotten since (triggers) or that do not
+hold for the day asked about, so after a day's check-ins a few dozen circles are counted, not
+fifteen thousand.
+
 Closed circles are left out. Paused circles are listed: dormant after a long rest, else steady,
 never judged on attendance, rhythm or size (see algorithms.circle_health).
 """
@@ -24,16 +29,19 @@ from typing import Any
 
 from sqlalchemy import CTE, ColumnElement, Connection, and_, case, func, literal_column, tuple_
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from circlekeeper import clock
 from circlekeeper.algorithms import circle_health as rules
 from circlekeeper.db import Database
+from circlekeeper.db.errors import DatabaseBusy, DatabaseReadOnly
 from circlekeeper.models.enums import Attendance, CircleStatus, SessionStatus
 from circlekeeper.services.collector import collection_paused
 from circlekeeper.services.core_tables import (
     CHECKIN,
     CIRCLE,
     CIRCLE_SESSION,
+    HEALTH_FIGURES,
     MEMBERSHIP,
     ROLE_ASSIGNMENT,
 )
@@ -48,6 +56,7 @@ a circle would need a million check-ins at its last 4 sessions to overflow one."
 PACK_BASE = 1 << PACK_BITS
 DAY_CHARS = len("2026-11-21")
 """A stored date's length: a session's key is its local date followed by its start."""
+DIALECT = sqlite_dialect()
 JUDGED = (CircleStatus.FORMING, CircleStatus.ACTIVE, CircleStatus.PAUSED)
 """The circles health is judged for; closed ones are history."""
 
@@ -62,6 +71,8 @@ def circle_health(
     """Every forming, active and paused circle (or only `circle_ref`) with its health as of
     `today` (default clock.today()), fading first, then dormant, steady and thriving, by name.
 
+    Figures are read from health_figures; the circles whose kept figures were forgotten (or do
+    not hold for `today`) are counted again first and kept (see `_recounted`).
     A closed `circle_ref` is refused: a closed circle has no health to judge.
     """
     day = today or clock.today()
@@ -79,45 +90,130 @@ def circle_health(
         else:
             scope = CIRCLE.c.status.in_([status.value for status in JUDGED])
         with collection_paused():
-            rows = _plain_rows(session.connection(), health_query(scope, day))
-            found = [_judged(row, day, settings) for row in rows]
+            rows = _plain_rows(session.connection(), kept_query(scope, day))
+    with collection_paused():
+        if any(row[FIRST_FIGURE] is None for row in rows):
+            rows = _recounted(db, scope, day)
+        found = [_judged(row, day, settings) for row in rows]
     order = {status: index for index, status in enumerate(rules.ATTENTION_ORDER)}
     return [item for _, _, item in sorted(found, key=lambda f: (order[f[2].status], f[0], f[1]))]
+
+
+def _recounted(db: Database, scope: ColumnElement[bool], today: dt.date) -> list[tuple[Any, ...]]:
+    """Count the figures of the circles in `scope` that have none holding for `today`, keep
+    them, and return every circle's row of `kept_query`, all in one write transaction (so no
+    change can slip in between counting and keeping). A database this program may not write, or
+    one another program keeps locked, is counted in full without keeping anything."""
+    try:
+        with db.housekeeping() as conn:
+            conn.execute(inline_sql(recount_statement(scope, today)))
+            return list(conn.execute(inline_sql(kept_query(scope, today))).fetchall())
+    except (DatabaseReadOnly, DatabaseBusy):
+        with db.read() as session:
+            return _plain_rows(session.connection(), health_query(scope, today))
 
 
 # --- circles: queries ----------------------------------------------------------------------
 
 
-def health_query(scope: ColumnElement[bool], today: dt.date) -> Any:
-    """One statement: each circle in `scope` with its size and figures, each figure a correlated
-    subquery over that circle's own latest sessions, so nothing is grouped or sorted."""
+CIRCLE_COLUMNS = (
+    CIRCLE.c.id,
+    CIRCLE.c.name,
+    CIRCLE.c.name_key,
+    CIRCLE.c.status,
+    CIRCLE.c.cadence,
+    CIRCLE.c.cadence_interval,
+    CIRCLE.c.min_size,
+    CIRCLE.c.max_size,
+    CIRCLE.c.starts_on,
+    CIRCLE.c.created_at,
+)
+"""What judging reads of the circle itself, first in every row `_judged` takes."""
+FIGURE_NAMES = (
+    "size",
+    "held",
+    "last_held",
+    "window_figures",
+    "recent_marks",
+    "earlier_marks",
+    "speakers",
+    "assignments",
+)
+"""The counted figures, in the order `_judged` reads them after CIRCLE_COLUMNS."""
+FIRST_FIGURE = len(CIRCLE_COLUMNS)
+EARLIEST = dt.date.min
+LATEST = dt.date.max
+
+
+def kept_query(scope: ColumnElement[bool], today: dt.date) -> Any:
+    """Each circle in `scope` with its kept figures when they hold for `today`, else NULLs."""
+    kept = HEALTH_FIGURES.c
+    holds = and_(kept.circle_id == CIRCLE.c.id, kept.valid_from <= today, kept.valid_to > today)
+    return (
+        sa_select(*CIRCLE_COLUMNS, *(kept[name] for name in FIGURE_NAMES))
+        .select_from(CIRCLE.outerjoin(HEALTH_FIGURES, holds))
+        .where(scope)
+    )
+
+
+def recount_statement(scope: ColumnElement[bool], today: dt.date) -> Any:
+    """Count and keep (replacing) the figures of each circle in `scope` that has none holding
+    for `today`."""
+    kept = HEALTH_FIGURES.c
+    holds = (
+        sa_select(kept.circle_id)
+        .where(kept.circle_id == CIRCLE.c.id, kept.valid_from <= today, kept.valid_to > today)
+        .exists()
+    )
+    counted = health_query(and_(scope, ~holds), today, with_circle=False)
+    names = ["circle_id", *FIGURE_NAMES, "valid_from", "valid_to"]
+    return HEALTH_FIGURES.insert().prefix_with("OR REPLACE").from_select(names, counted)
+
+
+def health_query(scope: ColumnElement[bool], today: dt.date, *, with_circle: bool = True) -> Any:
+    """One statement: each circle in `scope` with its figures (after what judging reads of the
+    circle, `with_circle`) and the days they hold for, each a correlated subquery over that
+    circle's own latest sessions, so nothing is grouped or sorted."""
     bounds = _bounds(scope, today)
     b = bounds.c
     recent = _recent(b, today)
     return (
         sa_select(
-            CIRCLE.c.id,
-            CIRCLE.c.name,
-            CIRCLE.c.name_key,
-            CIRCLE.c.status,
-            CIRCLE.c.cadence,
-            CIRCLE.c.cadence_interval,
-            CIRCLE.c.min_size,
-            CIRCLE.c.max_size,
-            CIRCLE.c.starts_on,
-            CIRCLE.c.created_at,
+            *(CIRCLE_COLUMNS if with_circle else (CIRCLE.c.id,)),
             _size().label("size"),
             case((b.earlier_day != "", 2 * rules.WINDOW), else_=_held_count(today)).label("held"),
             _last_held(today).label("last_held"),
-            _window_figures(today).label("window"),
+            _window_figures(today).label("window_figures"),
             _marks(recent, attendees=True).label("recent_marks"),
             _marks(_earlier(b, today), attendees=False).label("earlier_marks"),
             _speakers(recent).label("speakers"),
             _assignments(recent).label("assignments"),
+            _nearest_decided(today, after=False, otherwise=EARLIEST).label("valid_from"),
+            _nearest_decided(today, after=True, otherwise=LATEST).label("valid_to"),
         )
         .select_from(bounds)
         .join(CIRCLE, CIRCLE.c.id == b.circle_id)
     )
+
+
+def _nearest_decided(today: dt.date, *, after: bool, otherwise: dt.date) -> Any:
+    """The local date of the circle's latest decided session up to `today`, or (`after`) of
+    its first one after it; `otherwise` when there is none. The figures counted for `today`
+    hold from the first date up to (not including) the second: no session is decided between."""
+    day = CIRCLE_SESSION.c.local_date
+    query = (
+        sa_select(day)
+        .where(
+            CIRCLE_SESSION.c.circle_id == CIRCLE.c.id,
+            CIRCLE_SESSION.c.status != SessionStatus.PLANNED.value,
+            day > today if after else day <= today,
+        )
+        .order_by(day.asc() if after else day.desc())
+        .limit(1)
+        .correlate(CIRCLE)
+        .scalar_subquery()
+    )
+    return func.coalesce(query, otherwise)
 
 
 def _decided(circle_id: Any, today: dt.date) -> list[ColumnElement[bool]]:
@@ -304,11 +400,15 @@ def _assignments(sessions: list[ColumnElement[bool]]) -> Any:
 
 
 def _plain_rows(connection: Connection, statement: Any) -> list[tuple[Any, ...]]:
-    """The statement's rows as plain driver tuples: its values are rendered inline (they are
-    dates, statuses and ids this module chose, never user text), so no bind or result processor
-    runs for each of the thousands of rows and columns are read by position."""
-    sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    return list(connection.exec_driver_sql(str(sql)).all())
+    """The statement's rows as plain driver tuples (see `inline_sql`), so no bind or result
+    processor runs for each of the thousands of rows and columns are read by position."""
+    return list(connection.exec_driver_sql(inline_sql(statement)).all())
+
+
+def inline_sql(statement: Any) -> str:
+    """The statement as SQLite text with its values rendered inline: they are dates, statuses
+    and ids this module chose, never user text."""
+    return str(statement.compile(dialect=DIALECT, compile_kwargs={"literal_binds": True}))
 
 
 # --- circles: judging ----------------------------------------------------------------------
@@ -342,7 +442,7 @@ def _judged(
         earlier_marks,
         speakers,
         assignments,
-    ) = row
+    ) = row[: FIRST_FIGURE + len(FIGURE_NAMES)]
     window_sessions, missed_sessions = divmod(window, PACK_BASE)
     recent_marks, attendees = divmod(recent_marks, PACK_BASE)
     recent_present, recent_absent = divmod(recent_marks, PACK_BASE)
