@@ -46,7 +46,7 @@ from circlekeeper.services.core_tables import (
     ROLE_ASSIGNMENT,
 )
 from circlekeeper.services.errors import Conflict
-from circlekeeper.services.health_models import CircleHealth
+from circlekeeper.services.health_models import CircleFiguresRead, CircleHealth
 from circlekeeper.services.health_settings import HealthSettings
 from circlekeeper.services.sql_values import as_date, as_datetime, utc_date
 
@@ -72,7 +72,7 @@ def circle_health(
     `today` (default clock.today()), fading first, then dormant, steady and thriving, by name.
 
     Figures are read from health_figures; the circles whose kept figures were forgotten (or do
-    not hold for `today`) are counted again first and kept (see `_recounted`).
+    not hold for `today`) are counted again first and kept (see `_with_recounted`).
     A closed `circle_ref` is refused: a closed circle has no health to judge.
     """
     day = today or clock.today()
@@ -91,26 +91,33 @@ def circle_health(
             scope = CIRCLE.c.status.in_([status.value for status in JUDGED])
         with collection_paused():
             rows = _plain_rows(session.connection(), kept_query(scope, day))
-    with collection_paused():
-        if any(row[FIRST_FIGURE] is None for row in rows):
-            rows = _recounted(db, scope, day)
-        found = [_judged(row, day, settings) for row in rows]
     order = {status: index for index, status in enumerate(rules.ATTENTION_ORDER)}
-    return [item for _, _, item in sorted(found, key=lambda f: (order[f[2].status], f[0], f[1]))]
+    with collection_paused():
+        unknown = [row[0] for row in rows if row[FIRST_FIGURE] is None]
+        if unknown:
+            rows = _with_recounted(db, rows, unknown, day)
+        found = [_judged(row, day, settings) for row in rows]
+        found.sort(key=lambda f: (order[f[2].status], f[0], f[1]))
+        return [item for _, _, item in found]
 
 
-def _recounted(db: Database, scope: ColumnElement[bool], today: dt.date) -> list[tuple[Any, ...]]:
-    """Count the figures of the circles in `scope` that have none holding for `today`, keep
-    them, and return every circle's row of `kept_query`, all in one write transaction (so no
-    change can slip in between counting and keeping). A database this program may not write, or
-    one another program keeps locked, is counted in full without keeping anything."""
+def _with_recounted(
+    db: Database, rows: list[tuple[Any, ...]], unknown: list[int], today: dt.date
+) -> list[tuple[Any, ...]]:
+    """`rows` of `kept_query` with the `unknown` circles counted again for `today`, kept, and
+    read back, counting and keeping in one write transaction so no change slips in between. A
+    database this program may not write, or one another program keeps locked, has them counted
+    without keeping anything. A circle deleted meanwhile drops out."""
+    scope = CIRCLE.c.id.in_(unknown)
     try:
         with db.housekeeping() as conn:
             conn.execute(inline_sql(recount_statement(scope, today)))
-            return list(conn.execute(inline_sql(kept_query(scope, today))).fetchall())
+            counted = conn.execute(inline_sql(kept_query(scope, today))).fetchall()
     except (DatabaseReadOnly, DatabaseBusy):
         with db.read() as session:
-            return _plain_rows(session.connection(), health_query(scope, today))
+            counted = _plain_rows(session.connection(), health_query(scope, today))
+    recounted = set(unknown)
+    return [row for row in rows if row[0] not in recounted] + counted
 
 
 # --- circles: queries ----------------------------------------------------------------------
@@ -420,9 +427,8 @@ LIFECYCLES = {status.value: status for status in CircleStatus}
 def _judged(
     row: tuple[Any, ...], today: dt.date, settings: HealthSettings
 ) -> tuple[str, int, CircleHealth]:
-    """The circle's sort key (name, id) and its health, from its row of `health_query` (plain
-    driver values, read by position; the figures go in as a dict: pydantic builds the nested
-    model in the same validation call)."""
+    """The circle's sort key (name, id) and its health, from its row of `kept_query` (plain
+    driver values, read by position; the read model's fields are given in their order)."""
     (
         circle_id,
         name,
@@ -468,28 +474,28 @@ def _judged(
     )
     status, reasons = rules.judge(figures, settings)
     read = CircleHealth(
-        circle_id=circle_id,
-        name=name,
-        lifecycle=LIFECYCLES[lifecycle],
-        status=status,
-        reasons=tuple(reasons),
-        figures={
-            "as_of": today,
-            "age_days": figures.age_days,
-            "cadence_days": figures.cadence_days,
-            "size": size,
-            "min_size": min_size,
-            "max_size": max_size,
-            "recent_attendance": figures.recent_attendance,
-            "earlier_attendance": figures.earlier_attendance,
-            "recent_sessions": figures.recent_sessions,
-            "earlier_sessions": figures.earlier_sessions,
-            "window_sessions": window_sessions,
-            "missed_sessions": missed_sessions,
-            "last_held_on": last_held,
-            "days_since_held": figures.days_since_held,
-            "speaking_share": figures.speaking_share,
-            "role_load": figures.role_load,
-        },
+        circle_id,
+        name,
+        LIFECYCLES[lifecycle],
+        status,
+        tuple(reasons),
+        CircleFiguresRead(
+            today,
+            figures.age_days,
+            figures.cadence_days,
+            size,
+            min_size,
+            max_size,
+            figures.recent_attendance,
+            figures.earlier_attendance,
+            figures.recent_sessions,
+            figures.earlier_sessions,
+            window_sessions,
+            missed_sessions,
+            last_held,
+            figures.days_since_held,
+            figures.speaking_share,
+            figures.role_load,
+        ),
     )
     return name_key, circle_id, read
