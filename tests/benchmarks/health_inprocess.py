@@ -79,7 +79,9 @@ def main(argv: list[str]) -> int:
         start = time.perf_counter()
         service()
         times["full_ms"].append((time.perf_counter() - start) * 1000)
-    recounted = conn.execute(f"SELECT count(DISTINCT circle_id) FROM ({MET_THAT_DAY})", (day_before,))
+    recounted = conn.execute(
+        f"SELECT count(DISTINCT circle_id) FROM ({MET_THAT_DAY})", (day_before,)
+    )
     plan = " / ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {ATTENDANCE}", window))
     checkins = conn.execute("SELECT count(*) FROM checkin").fetchone()[0]
     found = {"checkins": checkins, "floor_plan": plan, "circles": counts}

@@ -3,6 +3,7 @@ for our read models (hostile text, dates, enums, None, nested lists), so scripts
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -10,7 +11,9 @@ import pytest
 
 from circlekeeper.cli import output
 from circlekeeper.models.enums import MemberStatus
-from circlekeeper.services.health_models import MemberAtRisk
+from circlekeeper.algorithms.circle_health import HealthStatus
+from circlekeeper.models.enums import CircleStatus
+from circlekeeper.services.health_models import CircleFiguresRead, CircleHealth, MemberAtRisk
 from tests.hostile_corpus import HOSTILE
 
 
@@ -38,6 +41,36 @@ def test_json_output_matches_json_dumps_byte_for_byte(capsys: pytest.CaptureFixt
 
     plain = {**data, "members": [item.model_dump(mode="json") for item in found]}
     assert capsys.readouterr().out == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
+
+
+def _health(index: int, name: str) -> CircleHealth:
+    day = dt.date(2026, 11, 21)
+    figures = CircleFiguresRead(
+        day, index, 7, 5, 4, 10, 0.5, None, 4, index % 5, 4, 1, day, 3, 2 / 3, None
+    )
+    return CircleHealth(
+        index, name, CircleStatus.ACTIVE, list(HealthStatus)[index % 4], (name, "x"), figures
+    )
+
+
+def test_dataclass_rows_match_json_dumps_byte_for_byte(capsys: pytest.CaptureFixture[str]) -> None:
+    found = [_health(index, entry.text) for index, entry in enumerate(HOSTILE)]
+
+    output.emit_json(found)
+
+    def plain(item: CircleHealth) -> dict[str, object]:
+        figures = {**dataclasses.asdict(item.figures), "as_of": "2026-11-21"}
+        figures["last_held_on"] = "2026-11-21"
+        return {
+            **dataclasses.asdict(item),
+            "lifecycle": item.lifecycle.value,
+            "status": item.status.value,
+            "reasons": list(item.reasons),
+            "figures": figures,
+        }
+
+    expected = json.dumps([plain(item) for item in found], ensure_ascii=False, indent=2)
+    assert capsys.readouterr().out == expected + "\n"
 
 
 @pytest.mark.parametrize("binary", [True, False], ids=["binary buffer", "text only"])

@@ -45,7 +45,7 @@ THRIVING = CircleFigures(
 
 def circle(**changes: object) -> CircleFigures:
     """THRIVING with some figures changed."""
-    return dataclasses.replace(THRIVING, **changes)  # type: ignore[arg-type]
+    return THRIVING._replace(**changes)
 
 
 # --- thriving and steady -------------------------------------------------------------------
@@ -241,11 +241,11 @@ def test_an_active_circle_that_never_met_fades_then_goes_dormant() -> None:
         speaking_share=None,
     )
 
-    assert judge(dataclasses.replace(never, age_days=12), DEFAULTS) == (
+    assert judge(never._replace(age_days=12), DEFAULTS) == (
         HealthStatus.FADING,
         ["no session held in the 12 days since it started; meets every 7 days"],
     )
-    assert judge(dataclasses.replace(never, age_days=30), DEFAULTS) == (
+    assert judge(never._replace(age_days=30), DEFAULTS) == (
         HealthStatus.DORMANT,
         ["no session held in the 30 days since it started; meets every 7 days"],
     )
@@ -264,15 +264,9 @@ def test_no_session_for_more_than_three_cadences_is_dormant_not_fading() -> None
 def test_a_monthly_circle_is_measured_in_months() -> None:
     monthly = circle(cadence_days=cadence_days("monthly"))
 
-    assert judge(dataclasses.replace(monthly, days_since_held=40), DEFAULTS)[0] == (
-        HealthStatus.THRIVING
-    )
-    assert judge(dataclasses.replace(monthly, days_since_held=46), DEFAULTS)[0] == (
-        HealthStatus.FADING
-    )
-    assert judge(dataclasses.replace(monthly, days_since_held=91), DEFAULTS)[0] == (
-        HealthStatus.DORMANT
-    )
+    assert judge(monthly._replace(days_since_held=40), DEFAULTS)[0] == (HealthStatus.THRIVING)
+    assert judge(monthly._replace(days_since_held=46), DEFAULTS)[0] == (HealthStatus.FADING)
+    assert judge(monthly._replace(days_since_held=91), DEFAULTS)[0] == (HealthStatus.DORMANT)
 
 
 # --- forming and paused --------------------------------------------------------------------

@@ -9,8 +9,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -53,9 +54,7 @@ def emit_json(data: Any) -> None:
     which took longer than the query itself for thousands of rows. The UTF-8 bytes go to
     stdout's binary buffer when it has one (JSON is UTF-8), sparing a decode and re-encode of
     megabytes (10 to 20 ms for the health of 13,545 circles)."""
-    from pydantic_core import to_json
-
-    encoded = to_json(data, indent=2) + b"\n"
+    encoded = json_bytes(data) + b"\n"
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         sys.stdout.write(encoded.decode())
@@ -63,6 +62,20 @@ def emit_json(data: Any) -> None:
     sys.stdout.flush()
     buffer.write(encoded)
     buffer.flush()
+
+
+def json_bytes(data: Any) -> bytes:
+    """`data` as indented JSON. A list of dataclass rows (circle health) goes through a
+    TypeAdapter of their class, built in about 4 ms: pydantic_core otherwise looks up each
+    row's fields one object at a time, twice as slow (90 against 45 ms for 13,545 circles)."""
+    if isinstance(data, list) and data and is_dataclass(data[0]) and not isinstance(data[0], type):
+        from pydantic import TypeAdapter
+
+        adapter: TypeAdapter[list[Any]] = TypeAdapter(cast(Any, list)[type(data[0])])
+        return adapter.dump_json(data, indent=2)
+    from pydantic_core import to_json
+
+    return to_json(data, indent=2)
 
 
 def table(

@@ -456,21 +456,21 @@ def _judged(
     started = as_date(starts_on) or utc_date(as_datetime(created_at))
     last_held = as_date(last_held_text)
     figures = rules.CircleFigures(
-        lifecycle=lifecycle,
-        age_days=(today - started).days,
-        cadence_days=rules.cadence_days(cadence, cadence_interval),
-        size=size,
-        min_size=min_size,
-        max_size=max_size,
-        recent_attendance=rules.rate(recent_present, recent_present + recent_absent),
-        earlier_attendance=rules.rate(earlier_present, earlier_present + earlier_absent),
-        recent_sessions=min(held_count, rules.WINDOW),
-        earlier_sessions=max(held_count - rules.WINDOW, 0),
-        window_sessions=window_sessions,
-        missed_sessions=missed_sessions,
-        days_since_held=(today - last_held).days if last_held is not None else None,
-        speaking_share=rules.rate(speakers, attendees) if speakers else None,
-        role_load=rules.rate(assignments, size),
+        lifecycle,
+        (today - started).days,
+        rules.cadence_days(cadence, cadence_interval),
+        size,
+        min_size,
+        max_size,
+        rules.rate(recent_present, recent_present + recent_absent),
+        rules.rate(earlier_present, earlier_present + earlier_absent),
+        min(held_count, rules.WINDOW),
+        max(held_count - rules.WINDOW, 0),
+        window_sessions,
+        missed_sessions,
+        (today - last_held).days if last_held is not None else None,
+        rules.rate(speakers, attendees) if speakers else None,
+        rules.rate(assignments, size),
     )
     status, reasons = rules.judge(figures, settings)
     read = CircleHealth(
