@@ -9,10 +9,9 @@ import json
 
 import pytest
 
-from circlekeeper.cli import output
-from circlekeeper.models.enums import MemberStatus
 from circlekeeper.algorithms.circle_health import HealthStatus
-from circlekeeper.models.enums import CircleStatus
+from circlekeeper.cli import output
+from circlekeeper.models.enums import CircleStatus, MemberStatus
 from circlekeeper.services.health_models import CircleFiguresRead, CircleHealth, MemberAtRisk
 from tests.hostile_corpus import HOSTILE
 
