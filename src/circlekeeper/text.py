@@ -147,3 +147,9 @@ def _fold_char(char: str) -> str | None:
         for part in unicodedata.normalize("NFKD", folded)
         if not unicodedata.category(part).startswith("M")
     )
+
+
+def counted(count: int, noun: str) -> str:
+    """`count` (with thousands separators) and `noun`, plural unless it is one: "1 answer",
+    "3 answers", "12,000 circles"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")

@@ -4,6 +4,7 @@ shape, thresholds from config.toml, and names printed as typed."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +202,19 @@ def test_thresholds_come_from_config_toml(db: Database) -> None:
     assert {"Fay", "Gus", "Hal"} <= before
     assert not {"Fay", "Gus", "Hal"} & after
     assert "attendance 25% over the last 4 sessions, below 50%" not in fading["reasons"]
+
+
+def test_a_threshold_config_toml_cannot_use_is_named_on_stderr(db: Database) -> None:
+    _community(db)
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('at_risk_absences = "three"\n', encoding="utf-8")
+
+    result = Cli(db.path)("health", "members", "--json")
+
+    assert "at_risk_absences should be" in result.stderr
+    assert "'three'; using 3" in result.stderr
+    assert {"Fay", "Gus", "Hal"} <= {item["name"] for item in json.loads(result.stdout)}
 
 
 def test_hostile_names_are_printed_as_typed(db: Database) -> None:

@@ -59,6 +59,21 @@ def test_cli_help_imports_no_orm(command: list[str]) -> None:
     assert "textual" not in loaded
 
 
+def test_health_json_imports_neither_sqlmodel_nor_the_orm(db: Database) -> None:
+    """`health --json` reads through a Core connection (Database.reading): SQLModel and
+    SQLAlchemy's ORM, about 0.1 s of start-up, stay unloaded."""
+    result = run_python("-X", "importtime", "-m", "circlekeeper", "--db", str(db.path), "health")
+    assert result.returncode == 0, result.stderr[-2000:]
+    modules = {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "sqlalchemy.engine" in modules  # the log was parsed, the database read
+    assert "sqlmodel" not in modules
+    assert "sqlalchemy.orm" not in modules
+
+
 FIND_CIRCLE = """
 from circlekeeper.services import lookup
 from circlekeeper.services.errors import NotFound

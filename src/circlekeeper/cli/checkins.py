@@ -11,6 +11,7 @@ from circlekeeper.cli.context import open_db
 from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.cli.sessions import answers_text, optional_day, parse_day, session_number
 from circlekeeper.models.enums import Attendance, Visibility
+from circlekeeper.text import counted
 
 if TYPE_CHECKING:
     from circlekeeper.db import Database
@@ -161,7 +162,7 @@ def add(
         output.emit_json(checkin)
     output.info(
         f"checked in {checkin.member_name} (#{checkin.member_id}) at {where}: "
-        f"{checkin.attendance}, {len(checkin.answers)} answers, {checkin.visibility}"
+        f"{checkin.attendance}, {counted(len(checkin.answers), 'answer')}, {checkin.visibility}"
     )
 
 

@@ -29,9 +29,14 @@ def state(ctx: typer.Context) -> CliState:
 
 def open_db(ctx: typer.Context, *, automatic_backup: bool = True) -> Database:
     """Open the database this invocation works on (imports the storage stack only now); a
-    synced-folder warning or a failed automatic backup is printed on stderr."""
+    synced-folder warning, a failed automatic backup or a value of config.toml that was set
+    aside for its default is printed on stderr."""
     from circlekeeper.cli import output
+    from circlekeeper.config import load_config
     from circlekeeper.services.workspace import open_workspace
+
+    for problem in load_config()[1]:
+        output.warning(problem)
 
     db = open_workspace(
         state(ctx).db_path,

@@ -76,21 +76,13 @@ def circle_health(
     A closed `circle_ref` is refused: a closed circle has no health to judge.
     """
     day = today or clock.today()
-    with db.read() as session:
-        if circle_ref is not None:
-            from circlekeeper.services.lookup import find_circle
-
-            circle = find_circle(session, circle_ref)
-            if circle.status == CircleStatus.CLOSED:
-                raise Conflict(
-                    f"circle {circle.name!r} is closed — health is judged for forming, active "
-                    "and paused circles ('circle reopen' brings it back)"
-                )
-            scope = CIRCLE.c.id == circle.id
-        else:
-            scope = CIRCLE.c.status.in_([status.value for status in JUDGED])
-        with collection_paused():
-            rows = _plain_rows(session.connection(), kept_query(scope, day))
+    scope = (
+        CIRCLE.c.status.in_([status.value for status in JUDGED])
+        if circle_ref is None
+        else CIRCLE.c.id == _judged_circle_id(db, circle_ref)
+    )
+    with db.reading() as conn, collection_paused():
+        rows = _plain_rows(conn, kept_query(scope, day))
     order = {status: index for index, status in enumerate(rules.ATTENTION_ORDER)}
     with collection_paused():
         unknown = [row[0] for row in rows if row[FIRST_FIGURE] is None]
@@ -99,6 +91,21 @@ def circle_health(
         found = [_judged(row, day, settings) for row in rows]
         found.sort(key=lambda f: (order[f[2].status], f[0], f[1]))
         return [item for _, _, item in found]
+
+
+def _judged_circle_id(db: Database, circle_ref: str | int) -> int:
+    """The id of the circle `circle_ref` names, refused when it is closed."""
+    from circlekeeper.services.lookup import find_circle
+
+    with db.read() as session:
+        circle = find_circle(session, circle_ref)
+        if circle.status == CircleStatus.CLOSED:
+            raise Conflict(
+                f"circle {circle.name!r} is closed — health is judged for forming, active "
+                "and paused circles ('circle reopen' brings it back)"
+            )
+        assert circle.id is not None
+        return circle.id
 
 
 def _with_recounted(
@@ -114,8 +121,8 @@ def _with_recounted(
             conn.execute(inline_sql(recount_statement(scope, today)))
             counted = conn.execute(inline_sql(kept_query(scope, today))).fetchall()
     except (DatabaseReadOnly, DatabaseBusy):
-        with db.read() as session:
-            counted = _plain_rows(session.connection(), health_query(scope, today))
+        with db.reading() as conn:
+            counted = _plain_rows(conn, health_query(scope, today))
     recounted = set(unknown)
     return [row for row in rows if row[0] not in recounted] + counted
 

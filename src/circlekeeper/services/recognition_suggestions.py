@@ -45,7 +45,7 @@ from circlekeeper.models.badge_file import describe_rule
 from circlekeeper.services.errors import InvalidInput, NotFound
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
 from circlekeeper.services.recognition import record
-from circlekeeper.text import identity_key, sort_key
+from circlekeeper.text import counted, identity_key, sort_key
 
 STREAK_PERIODS = 4
 """Goal periods met in a row that earn an ambassador a suggested shout-out."""
@@ -376,8 +376,8 @@ def _facilitators(
     label = month.start.strftime("%B")
     found: list[Suggestion] = []
     for member, name, consent, count, circles in rows:
-        sessions = _plural(int(count), "session")
-        where = f" in {_plural(int(circles), 'circle')}" if circles > 1 else ""
+        sessions = counted(int(count), "session")
+        where = f" in {counted(int(circles), 'circle')}" if circles > 1 else ""
         found.append(
             Suggestion(
                 key=f"facilitated:{member}:{month.start:%Y-%m}",
@@ -434,7 +434,3 @@ def _member_of(key: str) -> int:
             f"{key!r} is not a suggestion key — 'recognition suggest' lists them (e.g. badge:3:17)"
         )
     return int(parts[index])
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

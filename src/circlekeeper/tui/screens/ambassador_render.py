@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.content import Content
 
 from circlekeeper.models.enums import AmbassadorStatus, GoalPer
+from circlekeeper.text import counted
 from circlekeeper.tui.widgets.paged_table import fit_cell, safe_cell_text
 
 if TYPE_CHECKING:
@@ -212,16 +213,12 @@ def ambassador_detail_content(detail: AmbassadorDetail) -> Content:
     return Content.assemble(*parts)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
-
-
 def _coverage_line(coverage: Coverage, label: str) -> list[Part]:
     ratio = (
         "—" if coverage.members_per_ambassador is None else f"{coverage.members_per_ambassador:.0f}"
     )
-    members = _plural(coverage.active_members, "member")
-    ambassadors = _plural(coverage.active_ambassadors, "ambassador")
+    members = counted(coverage.active_members, "member")
+    ambassadors = counted(coverage.active_ambassadors, "ambassador")
     line: list[Part] = ["  ", (label, "bold"), f"  {members} / {ambassadors} = {ratio} each  "]
     if coverage.flag:
         line += [("⚑ ", "$error"), (coverage.flag, "$error")]
