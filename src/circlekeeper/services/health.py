@@ -15,8 +15,8 @@ services.core_tables, so no ORM model is imported for them.
 
 The counts are kept in health_figures (models.health_figures): a read judges the kept rows and
 counts again only the circles whose rows a change has forgotten since (triggers) or that do not
-hold for the day asked about, so after a day's check-ins a few dozen circles are counted, not
-fifteen thousand.
+hold for the day asked about, so a read after a day's sessions counts the circles that met that
+day (about one in twelve at community scale), not all of them.
 
 Closed circles are left out. Paused circles are listed: dormant after a long rest, else steady,
 never judged on attendance, rhythm or size (see algorithms.circle_health).
@@ -34,7 +34,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from circlekeeper import clock
 from circlekeeper.algorithms import circle_health as rules
 from circlekeeper.db import Database
-from circlekeeper.db.errors import DatabaseBusy, DatabaseReadOnly
+from circlekeeper.db.errors import DatabaseBusy, DatabaseReadOnly, DiskFull
 from circlekeeper.models.enums import Attendance, CircleStatus, SessionStatus
 from circlekeeper.services.collector import collection_paused
 from circlekeeper.services.core_tables import (
@@ -113,14 +113,14 @@ def _with_recounted(
 ) -> list[tuple[Any, ...]]:
     """`rows` of `kept_query` with the `unknown` circles counted again for `today`, kept, and
     read back, counting and keeping in one write transaction so no change slips in between. A
-    database this program may not write, or one another program keeps locked, has them counted
-    without keeping anything. A circle deleted meanwhile drops out."""
+    database this program may not write (read-only, its disk full) or one another program keeps
+    locked has them counted without keeping anything. A circle deleted meanwhile drops out."""
     scope = CIRCLE.c.id.in_(unknown)
     try:
         with db.housekeeping() as conn:
             conn.execute(inline_sql(recount_statement(scope, today)))
             counted = conn.execute(inline_sql(kept_query(scope, today))).fetchall()
-    except (DatabaseReadOnly, DatabaseBusy):
+    except (DatabaseReadOnly, DatabaseBusy, DiskFull):
         with db.reading() as conn:
             counted = _plain_rows(conn, health_query(scope, today))
     recounted = set(unknown)
