@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -324,3 +325,24 @@ def test_kept_figures_always_agree_with_a_full_count(
                 assert circle_health(db, today=day) == counted_in_full(db, today=day)
     finally:
         db.close()
+
+
+def test_the_change_stamp_does_not_wait_for_housekeeping(db: Database, db_path: Path) -> None:
+    """A screen polling the stamp while figures are kept gets the last stamp at once; the
+    housekeeping commit leaves it, another program's commit moves it."""
+    before = db.change_stamp()
+    polled: list[int] = []
+    with db.housekeeping():
+        poll = threading.Thread(target=lambda: polled.append(db.change_stamp()), daemon=True)
+        poll.start()
+        poll.join(timeout=5)
+    assert polled == [before]
+    assert db.change_stamp() == before
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute(
+            "INSERT INTO erasure_log (erased_at, member_id, counts) VALUES ('x', 1, '{}')"
+        )
+    finally:
+        other.close()
+    assert db.change_stamp() != before
