@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.health_helpers import (
     LAST_TUESDAY,
     TODAY,
@@ -24,6 +26,7 @@ from circlekeeper.models.enums import SessionStatus
 from circlekeeper.services import checkins, rota, sessions
 from circlekeeper.services import dashboard as dashboard_module
 from circlekeeper.services.dashboard import dashboard
+from circlekeeper.services.dashboard_models import Alert
 from circlekeeper.services.incidents import add_incident
 
 FIVE = ("ana", "bo", "cy", "dee", "eli")
@@ -188,4 +191,31 @@ def test_fading_circles_beyond_the_limit_are_counted_in_one_alert(
     assert circles == [
         ("circle", "Alders is fading", "health"),
         ("circles", "1 more circle is fading or dormant", "health"),
+    ]
+
+
+@given(
+    found=st.lists(
+        st.tuples(st.integers(1, 3), st.text(alphabet="abcAB", min_size=1, max_size=3)),
+        max_size=60,
+    ),
+    per_kind=st.integers(1, 4),
+)
+def test_the_most_urgent_kept_while_reading_are_the_most_urgent_of_all(
+    found: list[tuple[int, str]], per_kind: int
+) -> None:
+    def alert(item: tuple[int, str]) -> Alert:
+        urgency, title = item
+        return Alert(
+            kind="circle", urgency=urgency, title=title, detail="", target="health", target_id=None
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dashboard_module, "PER_KIND", per_kind)
+        kept, total = dashboard_module._most_urgent(iter(found), alert)
+
+    ranked = sorted(found, key=lambda item: (-item[0], item[1].casefold()))[:per_kind]
+    assert total == len(found)
+    assert [(a.urgency, a.title.casefold()) for a in kept] == [
+        (urgency, title.casefold()) for urgency, title in ranked
     ]

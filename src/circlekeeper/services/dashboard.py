@@ -8,6 +8,8 @@ programme); this module ranks their findings into alerts and adds the week's ses
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -53,6 +55,7 @@ MORE = {
     ),
 }
 FACILITATOR = "facilitator"
+T = TypeVar("T")
 
 
 def dashboard(
@@ -161,60 +164,77 @@ def weekly_attendance(session: Session, today: dt.date, weeks: int = WEEKS) -> l
 def collect_alerts(db: Database, *, settings: HealthSettings, today: dt.date) -> list[Alert]:
     """The findings of the services that watch the community as alerts (unranked): the
     `PER_KIND` most urgent of each kind, and one alert counting the rest of a kind."""
+    coverage, ambassadors = _programme_alerts(db)
     alerts: list[Alert] = []
-    members, members_total = _member_alerts(db, settings, today)
-    for kind, found, total in (
-        ("circle", _circle_alerts(db, settings, today), None),
-        ("member", members, members_total),
-        ("incident", _incident_alerts(db, today), None),
-        ("ambassador", _programme_alerts(db), None),
-        ("review", _review_alerts(db, settings, today), None),
+    for kind, (kept, total) in (
+        ("circle", _circle_alerts(db, settings, today)),
+        ("member", _member_alerts(db, settings, today)),
+        ("incident", _incident_alerts(db, today)),
+        ("ambassador", ambassadors),
+        ("review", _review_alerts(db, settings, today)),
     ):
-        alerts += _capped(kind, found, len(found) if total is None else total)
-    return alerts
+        alerts += kept + _more(kind, total - len(kept))
+    return alerts + coverage
 
 
-def _capped(kind: str, found: list[Alert], total: int) -> list[Alert]:
-    """The `PER_KIND` most urgent alerts of `kind` (others, like coverage, pass untouched) and
-    an alert counting the rest."""
-    same = sorted(
-        (alert for alert in found if alert.kind == kind),
-        key=lambda a: (-a.urgency, a.title.casefold()),
-    )
-    others = [alert for alert in found if alert.kind != kind]
-    kept = same[:PER_KIND]
-    more = total - len(others) - len(kept)
-    if more > 0:
-        one, many, target = MORE[kind]
-        kept.append(
-            Alert(
-                kind=f"{kind}s",
-                urgency=1,
-                title=f"{more:,} more {one if more == 1 else many}",
-                detail="the most urgent are listed above",
-                target=target,
-                target_id=None,
-            )
+def _most_urgent(found: Iterable[T], alert: Callable[[T], Alert]) -> tuple[list[Alert], int]:
+    """The `PER_KIND` most urgent of `found` as alerts, and how many were found.
+
+    Only the kept few are held as alerts at once: a large community has thousands of fading
+    circles or reviews due, and an alert for each would be built to be thrown away."""
+    total = 0
+    kept: list[Alert] = []
+    for item in found:
+        total += 1
+        kept.append(alert(item))
+        if len(kept) > 4 * PER_KIND:
+            kept = _ranked(kept)[:PER_KIND]
+    return _ranked(kept)[:PER_KIND], total
+
+
+def _ranked(alerts: list[Alert]) -> list[Alert]:
+    """Alerts of one kind, most urgent first, then by title."""
+    return sorted(alerts, key=lambda a: (-a.urgency, a.title.casefold()))
+
+
+def _more(kind: str, more: int) -> list[Alert]:
+    """One alert counting the `more` alerts of `kind` not listed, or none."""
+    if more <= 0:
+        return []
+    one, many, target = MORE[kind]
+    return [
+        Alert(
+            kind=f"{kind}s",
+            urgency=1,
+            title=f"{more:,} more {one if more == 1 else many}",
+            detail="the most urgent are listed above",
+            target=target,
+            target_id=None,
         )
-    return kept + others
+    ]
 
 
-def _circle_alerts(db: Database, settings: HealthSettings, today: dt.date) -> list[Alert]:
+def _circle_alerts(
+    db: Database, settings: HealthSettings, today: dt.date
+) -> tuple[list[Alert], int]:
     from circlekeeper.services.health import circle_health
 
     urgency = {"dormant": 3, "fading": 2}
-    return [
-        Alert(
+    return _most_urgent(
+        (
+            found
+            for found in circle_health(db, settings=settings, today=today)
+            if str(found.status) in urgency
+        ),
+        lambda found: Alert(
             kind="circle",
             urgency=urgency[str(found.status)],
             title=f"{found.name} is {found.status}",
             detail="; ".join(found.reasons),
             target="health",
             target_id=found.circle_id,
-        )
-        for found in circle_health(db, settings=settings, today=today)
-        if str(found.status) in urgency
-    ]
+        ),
+    )
 
 
 def _member_alerts(
@@ -235,70 +255,71 @@ def _member_alerts(
         )
         for found in overview.members
     ]
-    return alerts, overview.total
+    return _ranked(alerts), overview.total
 
 
-def _incident_alerts(db: Database, today: dt.date) -> list[Alert]:
+def _incident_alerts(db: Database, today: dt.date) -> tuple[list[Alert], int]:
     """Overdue follow-ups, without a word of the incident itself (it is confidential)."""
     from circlekeeper.services.incidents import overdue_incidents
 
-    return [
-        Alert(
+    return _most_urgent(
+        overdue_incidents(db, today=today),
+        lambda found: Alert(
             kind="incident",
             urgency=3 if str(found.severity) == "high" else 2,
             title=f"Incident #{found.id}: follow-up overdue since {found.follow_up_on}",
             detail=f"{found.severity} severity · contact {found.contact or 'not set'}",
             target="incidents",
             target_id=found.id,
-        )
-        for found in overdue_incidents(db, today=today)
-    ]
+        ),
+    )
 
 
-def _programme_alerts(db: Database) -> list[Alert]:
-    """Ambassadors behind or overloaded, and a coverage gap or thin coverage."""
+def _programme_alerts(db: Database) -> tuple[list[Alert], tuple[list[Alert], int]]:
+    """A coverage gap or thin coverage, and the ambassadors behind or overloaded."""
     from circlekeeper.services.programme_health import programme_health
 
     health = programme_health(db)
-    alerts = [
+    coverage = [
         Alert(
+            kind="coverage",
+            urgency=1,
+            title="Ambassador coverage",
+            detail=health.coverage.flag,
+            target="ambassadors",
+            target_id=None,
+        )
+    ]
+    overloaded = _most_urgent(
+        health.overload,
+        lambda over: Alert(
             kind="ambassador",
             urgency=2 if over.behind_streak >= 3 else 1,
             title=f"{over.member_name} is overloaded or behind",
             detail="; ".join(over.reasons),
             target="ambassadors",
             target_id=over.ambassador_id,
-        )
-        for over in health.overload
-    ]
-    if health.coverage.flag:
-        alerts.append(
-            Alert(
-                kind="coverage",
-                urgency=1,
-                title="Ambassador coverage",
-                detail=health.coverage.flag,
-                target="ambassadors",
-                target_id=None,
-            )
-        )
-    return alerts
+        ),
+    )
+    return coverage if health.coverage.flag else [], overloaded
 
 
-def _review_alerts(db: Database, settings: HealthSettings, today: dt.date) -> list[Alert]:
+def _review_alerts(
+    db: Database, settings: HealthSettings, today: dt.date
+) -> tuple[list[Alert], int]:
     from circlekeeper.services.reviews import reviews_due
 
-    return [
-        Alert(
+    return _most_urgent(
+        reviews_due(db, settings=settings, today=today),
+        lambda due: Alert(
             kind="review",
             urgency=2 if due.due_on <= today else 1,
             title=f"Seasonal review due for {due.circle_name}",
             detail=f"{due.reason} — v on Circles opens it",
             target="circles",
             target_id=due.circle_id,
-        )
-        for due in reviews_due(db, settings=settings, today=today)
-    ]
+        ),
+    )
 
 
 def _count(session: Session, table: type, where: object) -> int:
