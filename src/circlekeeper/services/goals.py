@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, Date, Integer, and_, column, func, literal_column, values
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -161,33 +160,27 @@ def judge(
     periods: dict[GoalPer, list[Period]],
     rests: dict[int, Rests],
 ) -> list[GoalStatus]:
-    """`judge_spans` as read models, in member, metric, then period order (validated as one
-    list: one call into pydantic rather than one per goal)."""
+    """`judge_spans` as read models, in member, metric, then period order."""
     judged = judge_spans(session, who=who, goals=goals, periods=periods, rests=rests)
     ordered = sorted(who.values(), key=lambda person: (person.name_key, person.id))
     rank = {person.id: place for place, person in enumerate(ordered)}
     judged.sort(key=lambda item: (item.goal.metric_key, item.period.start))
     judged.sort(key=lambda item: rank[item.goal.ambassador_id])
-    return _STATUSES.validate_python(
-        [
-            {
-                "ambassador_id": item.goal.ambassador_id,
-                "member_name": who[item.goal.ambassador_id].member_name,
-                "metric": item.goal.metric,
-                "target": item.goal.target,
-                "per": item.goal.per,
-                "period_start": item.period.start,
-                "period_end": item.period.end,
-                "done": item.done,
-                "due": item.due,
-                "met": item.met,
-            }
-            for item in judged
-        ]
-    )
-
-
-_STATUSES = TypeAdapter(list[GoalStatus])
+    return [
+        GoalStatus(
+            ambassador_id=item.goal.ambassador_id,
+            member_name=who[item.goal.ambassador_id].member_name,
+            metric=item.goal.metric,
+            target=item.goal.target,
+            per=GoalPer(item.goal.per),
+            period_start=item.period.start,
+            period_end=item.period.end,
+            done=item.done,
+            due=item.due,
+            met=item.met,
+        )
+        for item in judged
+    ]
 
 
 def progress_sums(

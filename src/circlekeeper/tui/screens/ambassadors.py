@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.widgets.data_table import ColumnKey
 
 from circlekeeper.models.enums import AmbassadorStatus
-from circlekeeper.tui.bridge import run_db
+from circlekeeper.tui.bridge import run_db, show_error
 from circlekeeper.tui.data_watch import reload_on_change
 from circlekeeper.tui.screens.ambassador_forms import (
     AmbassadorForm,
@@ -150,6 +150,8 @@ class AmbassadorsScreen(SearchBoxMixin):
         """The member whose detail was asked for last (a late answer for another is dropped)."""
         self._follow: int | None = None
         """The member whose row the cursor goes to once the list is read again."""
+        self._health_due = False
+        """A reload asked for the health panel, to be read once the list is in."""
 
     @property
     def ck_app(self) -> CircleKeeperApp:
@@ -189,11 +191,21 @@ class AmbassadorsScreen(SearchBoxMixin):
             self.reload()
 
     def reload(self) -> None:
-        """Read the list (then the highlighted ambassador) and the health panel again."""
+        """Read the list (then the highlighted ambassador), then the health panel, again.
+
+        The health panel waits for the list: read side by side, the two reads take turns on the
+        interpreter and each holds thousands of rows, so the list would come later and the
+        peak memory be the sum of both."""
         if self.ck_app.db is None:
             return
+        self._health_due = True
         self._load_list()
-        self._load_health()
+
+    def _load_due_health(self) -> None:
+        """Read the health panel if a reload asked for it (once the list is in or failed)."""
+        if self._health_due:
+            self._health_due = False
+            self._load_health()
 
     def reread(self) -> None:
         """Read the list and the health panel again (the app calls this when the screen is shown
@@ -218,9 +230,16 @@ class AmbassadorsScreen(SearchBoxMixin):
             assert db is not None
             return list_ambassadors(db, search=search, **query)
 
-        run_db(self, fetch, self._show_list, group="ambassador-list", exclusive=True)
+        def failed(exc: Exception) -> None:
+            show_error(self, exc)
+            self._load_due_health()
+
+        run_db(
+            self, fetch, self._show_list, on_error=failed, group="ambassador-list", exclusive=True
+        )
 
     def _show_list(self, rows: list[AmbassadorRow]) -> None:
+        self._load_due_health()
         listed_for = (self._search, self._view)
         if rows == self._listed and listed_for == self._listed_for and self._follow is None:
             self._reload_highlighted()
