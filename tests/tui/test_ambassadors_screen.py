@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
 from circlekeeper.db import Database, open_database
+from circlekeeper.db.errors import DatabaseBusy
 from circlekeeper.models import NominationStatus
 from circlekeeper.services import ambassadors, goals, nominations
 from circlekeeper.text import clean_text
@@ -425,3 +427,20 @@ def test_the_overload_panel_names_the_first_ones_and_counts_the_rest() -> None:
     assert "… and 7 more over capacity or behind" in text
     few = ProgrammeHealth.model_construct(as_of=dt.date(2026, 11, 21), overload=people[:3])
     assert "more over capacity" not in overload_content(few).plain
+
+
+async def test_the_health_panel_is_read_even_when_the_list_cannot_be(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ana_with_a_goal(db)
+    db.close()
+
+    def busy(*args: object, **kwargs: object) -> None:
+        raise DatabaseBusy("another program holds the database")
+
+    monkeypatch.setattr(ambassadors, "list_ambassadors", busy)
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        assert "another program holds the database" in _messages(app)
+        assert "8 members / 1 ambassador = 8 each" in screen_text(app)
