@@ -303,8 +303,12 @@ class Coverage(BaseModel):
     """None inside the band; otherwise a sentence saying what is wrong."""
 
 
-class Overload(BaseModel):
-    """An ambassador who has more on their plate than they said they can give, or is behind."""
+@dataclass(frozen=True, slots=True)
+class Overload:
+    """An ambassador who has more on their plate than they said they can give, or is behind.
+
+    A slotted dataclass, like GoalStatus: thousands are flagged at community scale, from values
+    the service computed itself."""
 
     ambassador_id: int
     member_name: str

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, Select, and_, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
@@ -263,20 +262,17 @@ def overloaded(
         )
         if reasons:
             flagged.append(
-                {
-                    "ambassador_id": ambassador_id,
-                    "member_name": person.who.member_name,
-                    "capacity_per_week": capacity,
-                    "goal_load": goal_load,
-                    "role_load": role_load,
-                    "behind_streak": streak,
-                    "reasons": reasons,
-                }
+                Overload(
+                    ambassador_id=ambassador_id,
+                    member_name=person.who.member_name,
+                    capacity_per_week=capacity,
+                    goal_load=goal_load,
+                    role_load=role_load,
+                    behind_streak=streak,
+                    reasons=reasons,
+                )
             )
-    return _OVERLOADS.validate_python(flagged)
-
-
-_OVERLOADS = TypeAdapter(list[Overload])
+    return flagged
 
 
 # --- over-reliance -------------------------------------------------------------------------
