@@ -219,3 +219,10 @@ def test_the_most_urgent_kept_while_reading_are_the_most_urgent_of_all(
     assert [(a.urgency, a.title.casefold()) for a in kept] == [
         (urgency, title.casefold()) for urgency, title in ranked
     ]
+
+
+def test_an_empty_community_needs_nothing(db: Database) -> None:
+    found = dashboard(db)
+
+    assert found.alerts == []
+    assert (found.active_members, found.active_circles, found.sessions) == (0, 0, [])

@@ -280,16 +280,18 @@ def _programme_alerts(db: Database) -> tuple[list[Alert], tuple[list[Alert], int
     from circlekeeper.services.programme_health import programme_health
 
     health = programme_health(db)
-    coverage = [
-        Alert(
-            kind="coverage",
-            urgency=1,
-            title="Ambassador coverage",
-            detail=health.coverage.flag,
-            target="ambassadors",
-            target_id=None,
+    coverage: list[Alert] = []
+    if health.coverage.flag:
+        coverage.append(
+            Alert(
+                kind="coverage",
+                urgency=1,
+                title="Ambassador coverage",
+                detail=health.coverage.flag,
+                target="ambassadors",
+                target_id=None,
+            )
         )
-    ]
     overloaded = _most_urgent(
         health.overload,
         lambda over: Alert(
@@ -301,7 +303,7 @@ def _programme_alerts(db: Database) -> tuple[list[Alert], tuple[list[Alert], int
             target_id=over.ambassador_id,
         ),
     )
-    return coverage if health.coverage.flag else [], overloaded
+    return coverage, overloaded
 
 
 def _review_alerts(
