@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from circlekeeper import paths
+from circlekeeper.text import quoted
 
 DEFAULT_THEME = "circlekeeper-dark"
 
@@ -122,11 +123,11 @@ def _from_mapping(raw: dict[str, Any], path: Path) -> tuple[Config, list[str]]:
             values[field.name] = value
         else:
             warnings.append(
-                f"{path}: {field.name} should be {_describe(expected)}, not {value!r}; "
-                f"using {field.default!r}"
+                f"{path}: {field.name} should be {_describe(expected)}, not {quoted(value)}; "
+                f"using {quoted(field.default)}"
             )
     if isinstance(values.get("theme"), str) and not values["theme"].strip():
-        warnings.append(f"{path}: theme is empty; using {DEFAULT_THEME!r}")
+        warnings.append(f"{path}: theme is empty; using {quoted(DEFAULT_THEME)}")
         del values["theme"]
     warnings.extend(_drop_invalid(values, path))
     return Config(**values), warnings
@@ -145,7 +146,9 @@ def _drop_invalid(values: dict[str, Any], path: Path) -> list[str]:
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"{path}: timezone {zone!r} is not an IANA zone; using this computer's")
+            problems.append(
+                f"{path}: timezone {quoted(zone)} is not an IANA zone; using this computer's"
+            )
             del values["timezone"]
     day = values.get("week_starts_on")
     if day is not None and str(day).lower()[:3] not in WEEKDAYS:
@@ -289,6 +292,6 @@ def load_backup_settings(path: Path | None = None) -> tuple[BackupSettings, list
         else:
             warnings.append(
                 f"{path}: backups.{field.name} should be a whole number from 0 to {MOST_KEPT}, "
-                f"not {value!r}; using {field.default!r}"
+                f"not {quoted(value)}; using {quoted(field.default)}"
             )
     return BackupSettings(**values), warnings

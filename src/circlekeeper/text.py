@@ -153,3 +153,18 @@ def counted(count: int, noun: str) -> str:
     """`count` (with thousands separators) and `noun`, plural unless it is one: "1 answer",
     "3 answers", "12,000 circles"."""
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+_UNSHOWABLE = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]")
+
+
+def quoted(value: object) -> str:
+    """`value` quoted for a message, as `repr` quotes it but readable: text shows as typed, joiners
+    in emoji and the zero-width non-joiner of Persian names included (repr writes them as
+    `\\u200d`), and only what could move the cursor or reorder the line (control characters,
+    line breaks, bidi overrides) is written as an escape. Anything but text is its repr."""
+    if not isinstance(value, str):
+        return repr(value)
+    body = _UNSHOWABLE.sub(lambda found: found.group().encode("unicode_escape").decode(), value)
+    quote = '"' if "'" in value and '"' not in value else "'"
+    return f"{quote}{body}{quote}"

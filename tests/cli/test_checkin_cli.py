@@ -101,7 +101,7 @@ def test_attendance_recorded_earlier_is_filled_in(cli: Cli) -> None:
     [
         (("--visibility", "public"), 2, "public"),
         (("--attendance", "late"), 2, "late"),
-        (("--mood", "6"), 1, "mood: Input should be less than or equal to 5"),
+        (("--mood", "6"), 1, "mood: give 5 or less (not 6)"),
         (("--answer", "shipped"), 1, "must be written PROMPT=TEXT"),
         (("--answer", "4=x"), 1, "this ritual has prompts 1 to 3: 1. Rose"),
         (("--answer", "Wins=x"), 1, "'Wins' is not one of this ritual's prompts"),

@@ -169,7 +169,7 @@ def test_create_refuses_a_duplicate_name_whatever_its_case(cli: Cli) -> None:
     ("options", "message"),
     [
         (("--min", "6", "--max", "5"), "min size 6 is larger than max size 5"),
-        (("--max", "51"), "max_size: Input should be less than or equal to 50"),
+        (("--max", "51"), "max_size: give 50 or less (not 51)"),
         (("--time", "25:00"), "meeting_time: must be a 24-hour time HH:MM"),
         (("--timezone", "Mars/Olympus"), "'Mars/Olympus' is not an IANA timezone"),
         (("--starts-on", "2026-02-30"), "starts_on: '2026-02-30' is not a real date"),
@@ -584,3 +584,14 @@ def test_hostile_names_print_literally_in_tables_and_json(cli: Cli, name: str) -
     assert page["items"][0]["name"] == shown(name)
     assert circle["name"] == shown(name)
     assert circle["members"][0]["name"] == shown(name)
+
+
+@pytest.mark.parametrize("name", ["👩\u200d💻 Devs", "حلقه\u200cی ما"])
+def test_messages_name_a_circle_as_it_was_typed(cli: Cli, name: str) -> None:
+    cli.circle(name)
+    cli("circle", "start", name)
+
+    result = cli("circle", "start", name, code=1)
+
+    assert f"circle '{name}' is already active" in result.stderr
+    assert "\\u200" not in result.stderr

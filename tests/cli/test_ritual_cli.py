@@ -109,7 +109,7 @@ def test_add_from_a_file_and_options_override_it(cli: Cli, tmp_path: Path) -> No
     ("args", "code", "message"),
     [
         (("ritual", "add"), 2, "give a NAME and at least one --prompt"),
-        (("ritual", "add", "Lonely"), 1, "prompts: Field required"),
+        (("ritual", "add", "Lonely"), 1, "prompts: required"),
         (("ritual", "add", "Twice", "--prompt", "x", "--prompt", "X"), 1, "two prompts are"),
         (("ritual", "add", "Long", "--prompt", "x", "--timebox", "61"), 1, "timebox_minutes"),
         (("ritual", "add", "Rose · bud · THORN", "--prompt", "x"), 1, "already exists"),

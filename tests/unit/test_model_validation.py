@@ -7,10 +7,16 @@ import sqlite3
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from circlekeeper.db import Database
-from circlekeeper.models import CircleCreate, CircleUpdate, MemberCreate, MemberUpdate
+from circlekeeper.models import (
+    CircleCreate,
+    CircleKind,
+    CircleUpdate,
+    MemberCreate,
+    MemberUpdate,
+)
 from circlekeeper.services.errors import InvalidInput
 from circlekeeper.services.validation import parse
 
@@ -86,6 +92,52 @@ def test_bad_dates_say_what_form_is_expected(raw: str) -> None:
 def test_length_messages_speak_of_characters() -> None:
     assert "at most 200 characters" in errors_of(MemberCreate, **{**MEMBER, "name": "x" * 201})
     assert "at most 64 characters" in errors_of(MemberCreate, name="Bo", handle="b" * 65)
+
+
+class Sample(BaseModel):
+    """Fields of every kind the forms and commands take, for the error wording."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(default=1, ge=1, le=5)
+    share: float = Field(default=0.5, gt=0, lt=1)
+    named: bool = True
+    day: dt.date = dt.date(2026, 1, 1)
+    kind: CircleKind = CircleKind.GOAL
+    label: str = Field(default="x", min_length=3)
+    needed: str
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"count": 0}, "count: give 1 or more (not 0)"),
+        ({"count": 6}, "count: give 5 or less (not 6)"),
+        ({"count": "many"}, "count: give a whole number (not 'many')"),
+        ({"count": 1.5}, "count: give a whole number (not 1.5)"),
+        ({"share": 0}, "share: give more than 0 (not 0)"),
+        ({"share": 1}, "share: give less than 1 (not 1)"),
+        ({"share": "half"}, "share: give a number (not 'half')"),
+        ({"named": "perhaps"}, "named: give yes or no (not 'perhaps')"),
+        ({"day": "soon"}, "day: give a date as YYYY-MM-DD (not 'soon')"),
+        ({"kind": "club"}, "kind: give one of "),
+        ({"label": "ab"}, "label: at least 3 characters"),
+        ({"colour": "red"}, "colour: not a field this takes"),
+    ],
+)
+def test_messages_are_in_plain_words(values: dict[str, object], expected: str) -> None:
+    message = errors_of(Sample, needed="yes", **values)
+
+    assert message.startswith(expected)
+    assert "should" not in message
+    assert "Input" not in message
+
+
+def test_a_missing_field_is_required_and_an_empty_name_cannot_be() -> None:
+    assert errors_of(Sample) == "needed: required"
+    assert errors_of(MemberUpdate, name="") == "name: cannot be empty"
+    too_long = errors_of(MemberCreate, **{**MEMBER, "name": "x" * 250})
+    assert too_long == "name: at most 200 characters (this one has 250)"
 
 
 def test_member_needs_an_email_or_a_handle() -> None:

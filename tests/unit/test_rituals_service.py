@@ -168,7 +168,7 @@ def test_a_pack_file_is_read(tmp_path: Path) -> None:
     [
         ('name = "Garden"\nprompts = ["x"]\nbuiltin = true\n', "unknown keys builtin"),
         ('name = "Garden"\nprompts = [', "is not valid TOML"),
-        ('name = "Garden"\n', "prompts: Field required"),
+        ('name = "Garden"\n', "prompts: required"),
         (b"\xff\xfe", "is not valid TOML"),
     ],
     ids=["unknown key", "broken", "no prompts", "not utf-8"],

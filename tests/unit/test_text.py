@@ -178,3 +178,37 @@ def test_anything_else_takes_the_full_path(raw: str) -> None:
 def test_identity_key_of_ascii_is_the_casefolded_nfc_key(value: str) -> None:
     expected = unicodedata.normalize("NFC", text._clean_full(value, multiline=False).casefold())
     assert identity_key(value) == expected
+
+
+PERSIAN = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+"""A Persian word with a zero-width non-joiner inside, as Persian names often have."""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Ana", "'Ana'"),
+        ("O'Brien", '"O\'Brien"'),
+        ("👩\u200d💻 Devs", "'👩\u200d💻 Devs'"),
+        (PERSIAN, f"'{PERSIAN}'"),
+        ("שלום", "'שלום'"),
+        ("[b]x[/]", "'[b]x[/]'"),
+        ("red\x1b[31m", "'red\\x1b[31m'"),
+        ("a\u202eb", "'a\\u202eb'"),
+        ("two\nlines", "'two\\nlines'"),
+        (3, "3"),
+        (None, "None"),
+    ],
+)
+def test_quoted_shows_text_as_typed_but_escapes_what_moves_the_cursor(
+    value: object, expected: str
+) -> None:
+    assert text.quoted(value) == expected
+
+
+@given(st.text())
+def test_quoted_text_never_carries_a_control_or_bidi_character(value: str) -> None:
+    shown = text.quoted(value)
+
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", shown)
+    assert shown[0] == shown[-1] in "'\""

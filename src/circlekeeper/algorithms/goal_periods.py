@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from circlekeeper.text import quoted
+
 WEEK = "week"
 MONTH = "month"
 
@@ -41,7 +43,7 @@ def period_of(day: dt.date, per: str, week_start: int = 0) -> Period:
         start = day.replace(day=1)
         following = (start + dt.timedelta(days=32)).replace(day=1)
         return Period(start, following - dt.timedelta(days=1))
-    raise ValueError(f"unknown period {per!r}: use {WEEK!r} or {MONTH!r}")
+    raise ValueError(f"unknown period {quoted(per)}: use {quoted(WEEK)} or {quoted(MONTH)}")
 
 
 def previous_period(period: Period, per: str, week_start: int = 0) -> Period:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from circlekeeper.text import clean_text
+from circlekeeper.text import clean_text, quoted
 
 COLUMNS = ("name", "email", "handle", "timezone", "joined_on", "tags")
 """The columns an import understands, in the order a template would list them."""
@@ -245,7 +245,8 @@ def _map_header(line: int, header: list[str]) -> tuple[dict[str, int], list[str]
         if key in COLUMNS:
             if key in mapping:
                 raise RosterError(
-                    f"line {line}: the column {key!r} appears twice (columns {mapping[key] + 1} "
+                    f"line {line}: the column {quoted(key)} appears twice (columns "
+                    f"{mapping[key] + 1} "
                     f"and {index + 1}) — keep one and import again"
                 )
             mapping[key] = index

@@ -61,6 +61,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from circlekeeper.text import quoted
+
 DEFAULT_CAP = 2
 """At most this many role assignments per person in one window, across all circles."""
 
@@ -178,9 +180,11 @@ def plan_rotation(
     everyone = sorted(people, key=lambda person: (person.order_key, person.id))
     _check_unique([person.id for person in everyone], "member id")
     if cap is not None and (isinstance(cap, bool) or cap < 1):
-        raise ValueError(f"the load cap must be at least 1 role assignment, got {cap!r}")
+        raise ValueError(f"the load cap must be at least 1 role assignment, got {quoted(cap)}")
     if isinstance(cap_window_days, bool) or cap_window_days < 1:
-        raise ValueError(f"the load-cap window must be at least 1 day, got {cap_window_days!r}")
+        raise ValueError(
+            f"the load-cap window must be at least 1 day, got {quoted(cap_window_days)}"
+        )
     term_roles = {role.name for role in roles if not role.rotating}
     kept = _index_fixed(fixed, {slot.key for slot in ordered_slots}, set(rotating))
     ledger = _Ledger(history, load, term_roles, cap_window_days)
@@ -516,10 +520,11 @@ def _index_fixed(
         key = (item.slot, item.role)
         if item.slot not in slots or item.role not in roles:
             raise ValueError(
-                f"a fixed assignment of {item.role!r} at session {item.slot!r} is not being planned"
+                f"a fixed assignment of {quoted(item.role)} at session {quoted(item.slot)} is "
+                "not being planned"
             )
         if key in kept:
-            raise ValueError(f"{item.role!r} at session {item.slot!r} is fixed twice")
+            raise ValueError(f"{quoted(item.role)} at session {quoted(item.slot)} is fixed twice")
         kept[key] = item
     return kept
 
@@ -541,11 +546,11 @@ def _check_unique(values: list[str] | list[int], what: str) -> None:
     seen: set[str | int] = set()
     for value in values:
         if value in seen:
-            raise ValueError(f"the {what} {value!r} is given twice")
+            raise ValueError(f"the {what} {quoted(value)} is given twice")
         seen.add(value)
 
 
 def _check_date(value: object) -> None:
     """Refuse anything but a calendar date (a datetime would compare wrongly with dates)."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise TypeError(f"each session day must be a date, got {value!r}")
+        raise TypeError(f"each session day must be a date, got {quoted(value)}")

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from circlekeeper.text import quoted
+
 MAX_SLOTS = 1000
 """The most slots one expansion returns; a larger request is refused, not cut short."""
 
@@ -72,7 +74,7 @@ class Rhythm:
         except ValueError:
             known = ", ".join(item.value for item in Frequency)
             raise ValueError(
-                f"unknown meeting frequency {self.frequency!r}; use one of: {known}"
+                f"unknown meeting frequency {quoted(self.frequency)}; use one of: {known}"
             ) from None
         object.__setattr__(self, "frequency", frequency)
         _zone(self.timezone)
@@ -88,15 +90,17 @@ class Rhythm:
         if self.weekday is None:
             raise ValueError(f"a {frequency.value} rhythm needs a weekday (Monday to Sunday)")
         if isinstance(self.weekday, bool) or self.weekday not in range(7):
-            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), got {self.weekday!r}")
+            raise ValueError(
+                f"weekday must be 0 (Monday) to 6 (Sunday), got {quoted(self.weekday)}"
+            )
         if isinstance(self.interval, bool) or self.interval not in range(1, MAX_INTERVAL + 1):
             raise ValueError(
-                f"a circle can meet every 1 to {MAX_INTERVAL} weeks, got {self.interval!r}"
+                f"a circle can meet every 1 to {MAX_INTERVAL} weeks, got {quoted(self.interval)}"
             )
         if frequency is Frequency.MONTHLY and self.week_of_month not in _ORDINALS:
             raise ValueError(
                 "a monthly rhythm needs which week of the month: 1 to 5, or -1 for the last, "
-                f"got {self.week_of_month!r}"
+                f"got {quoted(self.week_of_month)}"
             )
         if self.anchor is not None:
             _check_date(self.anchor, "the anchor")
@@ -131,7 +135,7 @@ def expand(
     last = _last_day(until, ends_on)
     if count is not None:
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError(f"count must be a whole number of meetings, got {count!r}")
+            raise ValueError(f"count must be a whole number of meetings, got {quoted(count)}")
         if count > MAX_SLOTS:
             raise ValueError(f"at most {MAX_SLOTS:,} meetings can be planned at once")
     elif last is None:
@@ -204,7 +208,7 @@ def _zone(timezone: str) -> ZoneInfo:
         return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(
-            f"unknown timezone {timezone!r}; use an IANA name such as Europe/Berlin, "
+            f"unknown timezone {quoted(timezone)}; use an IANA name such as Europe/Berlin, "
             "America/New_York or UTC"
         ) from None
 
@@ -212,7 +216,7 @@ def _zone(timezone: str) -> ZoneInfo:
 def _check_date(value: object, what: str) -> None:
     """Refuse anything but a calendar date (a datetime would compare wrongly with dates)."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise TypeError(f"{what} must be a date, got {value!r}")
+        raise TypeError(f"{what} must be a date, got {quoted(value)}")
 
 
 def _last_day(until: dt.date | None, ends_on: dt.date | None) -> dt.date | None:

@@ -11,7 +11,7 @@ from circlekeeper.cli.context import open_db
 from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.cli.sessions import answers_text, optional_day, parse_day, session_number
 from circlekeeper.models.enums import Attendance, Visibility
-from circlekeeper.text import counted
+from circlekeeper.text import counted, quoted
 
 if TYPE_CHECKING:
     from circlekeeper.db import Database
@@ -33,7 +33,7 @@ def resolve_answers(items: list[str], prompts: list[str]) -> dict[str, str]:
         key = key.strip()
         if not sep or not key:
             raise InvalidInput(
-                f'--answer {item!r} must be written PROMPT=TEXT, e.g. --answer 1="shipped it"'
+                f'--answer {quoted(item)} must be written PROMPT=TEXT, e.g. --answer 1="shipped it"'
             )
         if key.isascii() and key.isdigit() and prompts:
             number = int(key)
@@ -44,7 +44,9 @@ def resolve_answers(items: list[str], prompts: list[str]) -> dict[str, str]:
                 )
             key = prompts[number - 1]
         if key.casefold() in {known.casefold() for known in answers}:
-            raise InvalidInput(f"two answers to the prompt {key!r}; give one --answer per prompt")
+            raise InvalidInput(
+                f"two answers to the prompt {quoted(key)}; give one --answer per prompt"
+            )
         answers[key] = text
     return answers
 

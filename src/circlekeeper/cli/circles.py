@@ -16,6 +16,7 @@ from circlekeeper.models.enums import (
     CircleVisibility,
     Weekday,
 )
+from circlekeeper.text import quoted
 
 if TYPE_CHECKING:
     from circlekeeper.db import Database
@@ -550,10 +551,12 @@ def _move(
 
 def _wrong_command(name: str, status: CircleStatus, target: CircleStatus) -> str:
     if status == target:
-        return f"circle {name!r} is already {status}"
+        return f"circle {quoted(name)} is already {status}"
     if status == CircleStatus.FORMING:
-        return f"circle {name!r} is forming — use 'circlekeeper circle start' to make it active"
-    return f"circle {name!r} is {status} — use 'circlekeeper circle reopen' to make it active"
+        return (
+            f"circle {quoted(name)} is forming — use 'circlekeeper circle start' to make it active"
+        )
+    return f"circle {quoted(name)} is {status} — use 'circlekeeper circle reopen' to make it active"
 
 
 @app.command("start")

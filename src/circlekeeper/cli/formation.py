@@ -12,6 +12,7 @@ from circlekeeper.cli.context import open_db
 from circlekeeper.cli.errors import EXIT_USAGE, EXIT_USER
 from circlekeeper.cli.options import JsonOpt
 from circlekeeper.models.enums import CircleKind
+from circlekeeper.text import quoted
 
 CIRCLES_WITHOUT_BAR = 500
 """A round of more circles than this shows a bar while they are created (in a terminal)."""
@@ -214,7 +215,10 @@ def _pair(text: str, option: str) -> tuple[str, str]:
     """`A,B` as two member references; anything else is a usage error."""
     parts = [part.strip() for part in text.split(",")]
     if len(parts) != 2 or not all(parts):
-        _usage(f"{option} takes two members separated by a comma, such as @ana,@bo — not {text!r}")
+        _usage(
+            f"{option} takes two members separated by a comma, such as @ana,@bo — not "
+            f"{quoted(text)}"
+        )
     return parts[0], parts[1]
 
 

@@ -20,6 +20,7 @@ from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 from typer.core import TyperGroup, _TyperParameter
 
 from circlekeeper.cli.errors import report_failure
+from circlekeeper.text import quoted
 
 
 class GuardedGroup(TyperGroup):
@@ -109,7 +110,7 @@ class LazyCommand:
         self.mount(holder)
         built = typer.main.get_group(holder).commands.get(self.name)
         if built is None:
-            raise LookupError(f"mounting {self.name!r} added no command of that name")
+            raise LookupError(f"mounting {quoted(self.name)} added no command of that name")
         return built
 
 
@@ -217,6 +218,6 @@ class LazyGroup(LightGroup, GuardedGroup):
             if self.suggest_commands and args:
                 matches = get_close_matches(args[0], self.list_commands(ctx))
                 if matches:
-                    suggestions = ", ".join(f"{match!r}" for match in matches)
+                    suggestions = ", ".join(f"{quoted(match)}" for match in matches)
                     error.message = f"{error.message.rstrip('.')}. Did you mean {suggestions}?"
             raise

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from circlekeeper.text import quoted
+
 if TYPE_CHECKING:
     from circlekeeper.services.member_import import ImportReport
 
@@ -75,7 +77,7 @@ def _warn_unknown(columns: tuple[str, ...]) -> None:
     from circlekeeper.cli import output
 
     for column in columns[:UNKNOWN_COLUMNS_SHOWN]:
-        output.warning(f"column {column!r} is not one circlekeeper knows; it was ignored")
+        output.warning(f"column {quoted(column)} is not one circlekeeper knows; it was ignored")
     hidden = len(columns) - UNKNOWN_COLUMNS_SHOWN
     if hidden > 0:
         output.warning(f"… and {hidden} more unknown columns were ignored (--json lists them)")

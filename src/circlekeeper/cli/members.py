@@ -17,6 +17,7 @@ from circlekeeper.cli.options import (
     OutOpt,
 )
 from circlekeeper.models.enums import MemberStatus
+from circlekeeper.text import quoted
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -128,7 +129,9 @@ def _tag_pairs(items: list[str]) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep:
-            raise InvalidInput(f"--tag {item!r} must be written key=value, e.g. --tag city=Porto")
+            raise InvalidInput(
+                f"--tag {quoted(item)} must be written key=value, e.g. --tag city=Porto"
+            )
         tags[key.strip()] = value.strip()
     return tags
 
@@ -483,7 +486,8 @@ def forget(
     deleted = sum(report.deleted.values())
     mentions = sum(report.mentions.values())
     output.info(
-        f"forgot member #{report.member_id} (now {report.placeholder!r}): {erased} rows erased, "
+        f"forgot member #{report.member_id} (now {quoted(report.placeholder)}): {erased} rows "
+        "erased, "
         f"{deleted} deleted, {mentions} mentions replaced — erasure log #{report.erasure_id}"
     )
     if not report.checkpointed:

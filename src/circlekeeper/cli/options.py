@@ -11,6 +11,7 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.models.enums import FOCUS_PRESETS, METRIC_PRESETS
+from circlekeeper.text import quoted
 
 OutOpt = Annotated[
     Path | None,
@@ -120,7 +121,7 @@ def record_number(text: str, what: str, where: str) -> int:
     """A reference such as "12" or "#12" as an id; anything else is a usage error (exit 2)."""
     digits = text.strip().removeprefix("#")
     if not (digits.isascii() and digits.isdigit() and len(digits) < 19):
-        output.error(f"{what} must be an id from '{where}' such as 12 or #12, not {text!r}")
+        output.error(f"{what} must be an id from '{where}' such as 12 or #12, not {quoted(text)}")
         raise typer.Exit(2)
     return int(digits)
 

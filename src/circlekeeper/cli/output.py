@@ -13,6 +13,8 @@ from dataclasses import is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from circlekeeper.text import quoted
+
 T = TypeVar("T")
 
 if TYPE_CHECKING:
@@ -27,7 +29,7 @@ stderr: Console
 def __getattr__(name: str) -> Console:
     """Create `stdout` or `stderr` on first use (importing rich only then) and keep it."""
     if name not in {"stdout", "stderr"}:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        raise AttributeError(f"module {__name__!r} has no attribute {quoted(name)}")
     from rich.console import Console
 
     console = Console(

@@ -11,6 +11,7 @@ import typer
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
 from circlekeeper.cli.options import JsonOpt
+from circlekeeper.text import quoted
 
 if TYPE_CHECKING:
     from circlekeeper.models import AssignmentRead, RotaRead
@@ -61,7 +62,9 @@ def assignment_number(text: str) -> int:
     """An assignment reference ("12" or "#12") as its id; anything else is a usage error."""
     digits = text.strip().removeprefix("#")
     if not (digits.isascii() and digits.isdigit() and len(digits) < 19):
-        output.error(f"ASSIGNMENT must be an id from 'role show' such as 12 or #12, not {text!r}")
+        output.error(
+            f"ASSIGNMENT must be an id from 'role show' such as 12 or #12, not {quoted(text)}"
+        )
         raise typer.Exit(2)
     return int(digits)
 

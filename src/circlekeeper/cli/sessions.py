@@ -11,6 +11,7 @@ from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
 from circlekeeper.cli.options import ExpectVersionOpt, JsonOpt, LimitOpt, OffsetOpt
 from circlekeeper.models.enums import SessionStatus
+from circlekeeper.text import quoted
 
 if TYPE_CHECKING:
     from circlekeeper.models import SessionDetail, SessionRead
@@ -84,7 +85,7 @@ def session_number(text: str) -> int:
     """A session reference ("12" or "#12") as its id; anything else is a usage error."""
     digits = text.strip().removeprefix("#")
     if not (digits.isascii() and digits.isdigit() and len(digits) < 19):
-        output.error(f"SESSION must be a session id such as 12 or #12, not {text!r}")
+        output.error(f"SESSION must be a session id such as 12 or #12, not {quoted(text)}")
         raise typer.Exit(2)
     return int(digits)
 

@@ -17,6 +17,7 @@ from circlekeeper.db.errors import (
     NotACircleKeeperDatabase,
     StorageError,
 )
+from circlekeeper.text import quoted
 
 if TYPE_CHECKING:
     from circlekeeper.db.database import (
@@ -32,7 +33,7 @@ _LAZY = frozenset({"BUSY_MESSAGE", "Database", "create_database", "open_database
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module("circlekeeper.db.database"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f"module {__name__!r} has no attribute {quoted(name)}")
 
 
 __all__ = [

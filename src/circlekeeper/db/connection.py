@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from circlekeeper.db.errors import StorageError
+from circlekeeper.text import quoted
 
 BUSY_TIMEOUT_MS = 5000
 """How long a write waits for another process's write lock before giving up (DatabaseBusy)."""
@@ -52,7 +53,8 @@ def default_busy_timeout_ms() -> int:
         value = -1
     if value < 0:
         raise StorageError(
-            f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds (e.g. 5000), not {raw!r}"
+            f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds (e.g. 5000), not "
+            f"{quoted(raw)}"
         )
     return value
 

@@ -12,6 +12,7 @@ from circlekeeper.db import Database
 from circlekeeper.export.report_texts import texts_for
 from circlekeeper.models import Audience
 from circlekeeper.services.errors import InvalidInput
+from circlekeeper.text import quoted
 
 Builder = Callable[..., str]
 
@@ -100,7 +101,7 @@ def build_report(
 
     kind = REPORTS.get(name.strip().casefold())
     if kind is None:
-        raise InvalidInput(f"no report called {name!r}: choose one of {', '.join(REPORTS)}")
+        raise InvalidInput(f"no report called {quoted(name)}: choose one of {', '.join(REPORTS)}")
     who = audience_of(audience)
     if kind.facilitators_only and who != Audience.FACILITATOR:
         raise InvalidInput(

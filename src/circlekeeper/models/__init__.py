@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from circlekeeper.text import quoted
+
 if TYPE_CHECKING:
     from circlekeeper.models.ambassador import (
         Ambassador,
@@ -273,7 +275,7 @@ def register_tables() -> None:
 def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        raise AttributeError(f"module {__name__!r} has no attribute {quoted(name)}")
     return getattr(importlib.import_module(module), name)
 
 

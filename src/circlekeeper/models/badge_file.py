@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.models.enums import BadgeRule
-from circlekeeper.text import clean_text, identity_key
+from circlekeeper.text import clean_text, identity_key, quoted
 
 BADGE_NAME_MAX = 60
 DESCRIPTION_MAX = 500
@@ -67,11 +67,13 @@ def parse_rule(text: str | None) -> tuple[BadgeRule, int] | None:
         if match:
             count = int(match.group(1))
             if not 1 <= count <= RULE_COUNT_MAX:
-                raise BadgeFileError(f"rule {text!r}: the number must be 1 to {RULE_COUNT_MAX}")
+                raise BadgeFileError(
+                    f"rule {quoted(text)}: the number must be 1 to {RULE_COUNT_MAX}"
+                )
             return kind, count
     examples = ", ".join(repr(example) for example in RULE_EXAMPLES)
     raise BadgeFileError(
-        f"rule {text!r} is not one circlekeeper can check; write one of {examples}"
+        f"rule {quoted(text)} is not one circlekeeper can check; write one of {examples}"
     )
 
 
@@ -96,18 +98,18 @@ def badge_spec(name: object, description: object = "", rule: object = None) -> B
     clean_name = clean_text(name)
     if len(clean_name) > BADGE_NAME_MAX:
         raise BadgeFileError(
-            f"badge name {clean_name[:30]!r}…: at most {BADGE_NAME_MAX} characters"
+            f"badge name {quoted(clean_name[:30])}…: at most {BADGE_NAME_MAX} characters"
         )
     if not isinstance(description, str):
-        raise BadgeFileError(f"badge {clean_name!r}: description must be text")
+        raise BadgeFileError(f"badge {quoted(clean_name)}: description must be text")
     clean_description = clean_text(description, multiline=True)
     if len(clean_description) > DESCRIPTION_MAX:
         raise BadgeFileError(
-            f"badge {clean_name!r}: description at most {DESCRIPTION_MAX} characters"
+            f"badge {quoted(clean_name)}: description at most {DESCRIPTION_MAX} characters"
         )
     if rule is not None and not isinstance(rule, str):
         raise BadgeFileError(
-            f"badge {clean_name!r}: rule must be text such as {RULE_EXAMPLES[0]!r}"
+            f"badge {quoted(clean_name)}: rule must be text such as {quoted(RULE_EXAMPLES[0])}"
         )
     parsed = parse_rule(rule)
     return BadgeSpec(
@@ -138,7 +140,7 @@ def read_badge_file(path: Path) -> list[BadgeSpec]:
             raise BadgeFileError(f"{path}, badge {number}: {exc}") from exc
         key = identity_key(spec.name)
         if key in seen:
-            raise BadgeFileError(f"{path}: the badge {spec.name!r} is there twice")
+            raise BadgeFileError(f"{path}: the badge {quoted(spec.name)} is there twice")
         seen.add(key)
         specs.append(spec)
     return specs

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
-from circlekeeper.text import clean_text
+from circlekeeper.text import clean_text, quoted
 
 NAME_MAX = 200
 CIRCLE_NAME_MAX = 120
@@ -68,7 +68,7 @@ def check_timezone(value: str) -> str:
     """Accept an IANA zone name such as Europe/Berlin or UTC."""
     if not _is_zone(value):
         raise ValueError(
-            f"{value!r} is not an IANA timezone (e.g. Europe/Berlin, America/Chicago, UTC)"
+            f"{quoted(value)} is not an IANA timezone (e.g. Europe/Berlin, America/Chicago, UTC)"
         )
     return value
 
@@ -91,11 +91,11 @@ def _strict_date(value: object) -> object:
     if not text:
         return None
     if not _ISO_DATE.match(text):
-        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+        raise ValueError(f"{quoted(text)} is not a date in the form YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real date") from exc
+        raise ValueError(f"{quoted(text)} is not a real date") from exc
 
 
 def check_tags(tags: dict[str, str]) -> dict[str, str]:
@@ -108,11 +108,11 @@ def check_tags(tags: dict[str, str]) -> dict[str, str]:
         value = clean_text(str(raw_value))
         if not key or not _TAG_KEY.match(key) or len(key) > TAG_KEY_MAX:
             raise ValueError(
-                f"tag name {raw_key!r} must be a word (letters, digits, _ . -), "
+                f"tag name {quoted(raw_key)} must be a word (letters, digits, _ . -), "
                 f"at most {TAG_KEY_MAX} characters"
             )
         if not value or len(value) > TAG_VALUE_MAX:
-            raise ValueError(f"tag {key!r} needs a value of 1 to {TAG_VALUE_MAX} characters")
+            raise ValueError(f"tag {quoted(key)} needs a value of 1 to {TAG_VALUE_MAX} characters")
         cleaned[key] = value
     return cleaned
 
@@ -134,7 +134,7 @@ def parse_tags(text: str) -> dict[str, str]:
         elif part.strip() and last is not None:
             tags[last] += pieces[index - 1] + part
         elif part.strip():
-            raise ValueError(f"tag {part.strip()!r} must be written key=value")
+            raise ValueError(f"tag {quoted(part.strip())} must be written key=value")
     return check_tags({key: value.strip() for key, value in tags.items()})
 
 

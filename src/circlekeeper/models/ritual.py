@@ -20,7 +20,7 @@ from sqlmodel import SQLModel
 import circlekeeper.models.base  # noqa: F401  (naming convention before any table)
 from circlekeeper.models.enums import RitualMode, sql_in
 from circlekeeper.models.types import UTCDateTime
-from circlekeeper.text import clean_text
+from circlekeeper.text import clean_text, quoted
 
 RITUAL_NAME_MAX = 80
 PROMPT_MAX = 200
@@ -37,7 +37,9 @@ def _check_prompts(prompts: list[str]) -> list[str]:
         raise ValueError(f"at most {PROMPTS_MAX} prompts")
     for prompt in cleaned:
         if len(prompt) > PROMPT_MAX:
-            raise ValueError(f"a prompt may have at most {PROMPT_MAX} characters: {prompt[:30]!r}…")
+            raise ValueError(
+                f"a prompt may have at most {PROMPT_MAX} characters: {quoted(prompt[:30])}…"
+            )
     if len({prompt.casefold() for prompt in cleaned}) != len(cleaned):
         raise ValueError("two prompts are the same; each prompt must be different")
     return cleaned

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 import circlekeeper.models.base  # noqa: F401  (naming convention before any table)
 from circlekeeper.models.enums import Attendance, SessionStatus, Visibility, sql_in
 from circlekeeper.models.types import UTCDateTime
-from circlekeeper.text import clean_text
+from circlekeeper.text import clean_text, quoted
 
 ANSWER_MAX = 4000
 
@@ -33,7 +33,9 @@ def _clean_answers(value: object) -> object:
 def _check_answers(value: dict[str, str]) -> dict[str, str]:
     for prompt, answer in value.items():
         if len(answer) > ANSWER_MAX:
-            raise ValueError(f"the answer to {prompt!r} has more than {ANSWER_MAX} characters")
+            raise ValueError(
+                f"the answer to {quoted(prompt)} has more than {ANSWER_MAX} characters"
+            )
     return value
 
 

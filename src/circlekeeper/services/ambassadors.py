@@ -47,7 +47,7 @@ from circlekeeper.services.members import member_filter
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
 from circlekeeper.services.validation import clean_reason
 from circlekeeper.services.versioning import versioned_update
-from circlekeeper.text import clean_text, identity_key
+from circlekeeper.text import clean_text, identity_key, quoted
 
 NOTE_MAX = 500
 BEHIND_WARNING = 3
@@ -73,7 +73,7 @@ def clean_focus(focus: Sequence[str]) -> list[tuple[str, str]]:
             continue
         if len(text) > FOCUS_MAX:
             raise InvalidInput(
-                f"focus: {text[:FOCUS_MAX]!r}… is longer than {FOCUS_MAX} characters — "
+                f"focus: {quoted(text[:FOCUS_MAX])}… is longer than {FOCUS_MAX} characters — "
                 "shorten it or pick a preset: " + ", ".join(FOCUS_PRESETS)
             )
         key = identity_key(text)
@@ -193,7 +193,11 @@ def make_ambassador(
         if note:
             values["note"] = note
         versioned_update(
-            session, ambassador, values, expected_version=None, what=f"ambassador {member.name!r}"
+            session,
+            ambassador,
+            values,
+            expected_version=None,
+            what=f"ambassador {quoted(member.name)}",
         )
     _replace_focus(session, _id(ambassador.id), focus)
     return ambassador
@@ -236,7 +240,7 @@ def edit_ambassador(
             ambassador,
             values,
             expected_version=expected_version,
-            what=f"ambassador {_name(session, ambassador)!r}",
+            what=f"ambassador {quoted(_name(session, ambassador))}",
         )
         if areas is not None:
             _replace_focus(session, _id(ambassador.id), areas)
@@ -299,7 +303,7 @@ def rest_ambassador(
                 ambassador,
                 {"status": AmbassadorStatus.RESTING.value, "resting_until": last},
                 expected_version=None,
-                what=f"ambassador {name!r}",
+                what=f"ambassador {quoted(name)}",
             )
         return ambassador_read(session, ambassador, today=today)
 
@@ -337,7 +341,7 @@ def end_rest(
             ambassador,
             {"status": AmbassadorStatus.ACTIVE.value, "resting_until": None},
             expected_version=None,
-            what=f"ambassador {name!r}",
+            what=f"ambassador {quoted(name)}",
         )
         return ambassador_read(session, ambassador, today=today)
 
@@ -399,7 +403,7 @@ def retire_in_session(
     if why:
         line = f"Retired {today}: {why}"
         values["note"] = f"{ambassador.note}\n{line}" if ambassador.note else line
-    what = f"ambassador {_name(session, ambassador)!r}"
+    what = f"ambassador {quoted(_name(session, ambassador))}"
     versioned_update(session, ambassador, values, expected_version=None, what=what)
 
 

@@ -25,7 +25,7 @@ from circlekeeper.services.actor import current_actor
 from circlekeeper.services.circles import seats_taken
 from circlekeeper.services.errors import CapacityExceeded, Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
-from circlekeeper.text import clean_text
+from circlekeeper.text import clean_text, quoted
 
 MAX_PAGE = 1000
 
@@ -44,7 +44,8 @@ def apply_to_circle(
         member = find_member(session, member_ref)
         if circle.visibility != CircleVisibility.APPLICATION:
             raise Conflict(
-                f"circle {circle.name!r} is {circle.visibility}, so it takes no applications — "
+                f"circle {quoted(circle.name)} is {circle.visibility}, so it takes no "
+                "applications — "
                 f"seat members directly with: circlekeeper circle add #{circle.id} MEMBER"
             )
         _check_open(circle, member)
@@ -58,7 +59,8 @@ def apply_to_circle(
         ).first()
         if clash is not None:
             raise Conflict(
-                f"{member.name} already applied to {circle.name!r} (application #{clash}, still "
+                f"{member.name} already applied to {quoted(circle.name)} (application #{clash}, "
+                "still "
                 "pending) — 'application list' shows it"
             )
         application = Application(
@@ -123,7 +125,7 @@ def accept_application(
         taken = seats_taken(session, _id(circle.id))
         if taken >= circle.max_size:
             raise CapacityExceeded(
-                f"circle {circle.name!r} is full: {taken} of {circle.max_size} seats taken — "
+                f"circle {quoted(circle.name)} is full: {taken} of {circle.max_size} seats taken — "
                 f"raise its max size or remove someone first; application #{application_id} "
                 "stays pending"
             )
@@ -195,7 +197,7 @@ def clean_decider(decided_by: str) -> str:
 def _check_open(circle: Circle, member: Member) -> None:
     """Refuse a closed circle or a member who has left the community."""
     if circle.status == CircleStatus.CLOSED:
-        raise Conflict(f"circle {circle.name!r} is closed — reopen it first")
+        raise Conflict(f"circle {quoted(circle.name)} is closed — reopen it first")
     if member.status == MemberStatus.LEFT:
         raise Conflict(f"{member.name} has left the community — resume them first")
 
@@ -218,7 +220,7 @@ def _check_not_seated(
         if application_id is not None
         else ""
     )
-    raise Conflict(f"{member.name} is already in {circle.name!r}{hint}")
+    raise Conflict(f"{member.name} is already in {quoted(circle.name)}{hint}")
 
 
 def _pending(session: Session, application_id: int) -> tuple[Application, Circle, Member]:
@@ -232,7 +234,7 @@ def _pending(session: Session, application_id: int) -> tuple[Application, Circle
     assert member is not None
     if application.status != ApplicationStatus.PENDING:
         raise Conflict(
-            f"application #{application_id} of {member.name} to {circle.name!r} was already "
+            f"application #{application_id} of {member.name} to {quoted(circle.name)} was already "
             f"{application.status} on {application.decided_on}"
         )
     return application, circle, member

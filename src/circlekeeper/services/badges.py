@@ -20,7 +20,7 @@ from circlekeeper.models.badge_file import (
     read_badge_file,
 )
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
-from circlekeeper.text import identity_key
+from circlekeeper.text import identity_key, quoted
 
 _ID = re.compile(r"#?[0-9]{1,18}")
 
@@ -48,7 +48,7 @@ def add_badge(
         existing = _by_name(session, spec.name)
         if existing is not None:
             raise Conflict(
-                f"there is already a badge named {existing.name!r} — pick another name "
+                f"there is already a badge named {quoted(existing.name)} — pick another name "
                 "('badge list' shows them)"
             )
         return badge_read(_insert(session, spec))
@@ -89,7 +89,7 @@ def remove_badge(db: Database, *, ref: str | int) -> BadgeRead:
         badge = find_badge(session, ref)
         if badge.builtin:
             raise Conflict(
-                f"{badge.name!r} is a built-in badge and stays — add your own badge instead "
+                f"{quoted(badge.name)} is a built-in badge and stays — add your own badge instead "
                 "('badge add NAME')"
             )
         removed = badge_read(badge)
@@ -107,7 +107,7 @@ def find_badge(session: Session, ref: str | int) -> Badge:
         if found is None and _ID.fullmatch(text):
             found = session.get(Badge, int(text))
     if found is None:
-        raise NotFound(f"no badge matches {text!r} — 'badge list' shows them")
+        raise NotFound(f"no badge matches {quoted(text)} — 'badge list' shows them")
     return found
 
 

@@ -24,6 +24,7 @@ from circlekeeper.models.enums import RitualMode, SessionStatus, Visibility
 from circlekeeper.services.checkin_rows import checkin_reads, is_ahead, write_checkin
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
+from circlekeeper.text import quoted
 
 MAX_LIST = 1000
 
@@ -92,9 +93,10 @@ def add_written_checkin(
         circle = find_circle(session, circle_ref)
         ritual = session.get(Ritual, circle.ritual_id) if circle.ritual_id is not None else None
         if ritual is None or ritual.mode != RitualMode.ASYNC:
-            how = f"its ritual {ritual.name!r} is run live" if ritual else "it has no ritual"
+            how = f"its ritual {quoted(ritual.name)} is run live" if ritual else "it has no ritual"
             raise Conflict(
-                f"{circle.name!r} does not take written check-ins: {how} — record the check-in "
+                f"{quoted(circle.name)} does not take written check-ins: {how} — record the "
+                "check-in "
                 "at a session (checkin add SESSION MEMBER), or give the circle an async ritual"
             )
         if day > clock.now().astimezone(ZoneInfo(circle.timezone)).date():
@@ -171,7 +173,7 @@ def _with_prompts(data: CheckInCreate, prompts: list[str]) -> CheckInCreate:
         prompt = by_key.get(key.casefold())
         if prompt is None:
             listed = "; ".join(f"{n}. {p}" for n, p in enumerate(prompts, start=1))
-            raise InvalidInput(f"{key!r} is not one of this ritual's prompts: {listed}")
+            raise InvalidInput(f"{quoted(key)} is not one of this ritual's prompts: {listed}")
         answers[prompt] = answer
     return data.model_copy(update={"answers": answers})
 

@@ -35,7 +35,7 @@ from circlekeeper.services.errors import CapacityExceeded, Conflict, InvalidInpu
 from circlekeeper.services.lookup import find_circle, find_member, like_pattern
 from circlekeeper.services.validation import clean_reason
 from circlekeeper.services.versioning import versioned_update
-from circlekeeper.text import identity_key
+from circlekeeper.text import identity_key, quoted
 
 T = TypeVar("T")
 MAX_PAGE = 1000
@@ -240,7 +240,7 @@ def edit_circle(
         size = seats_taken(session, circle.id)
         if "max_size" in values and values["max_size"] < size:
             raise CapacityExceeded(
-                f"circle {circle.name!r} has {size} members; max size {values['max_size']} "
+                f"circle {quoted(circle.name)} has {size} members; max size {values['max_size']} "
                 f"would be below that — remove members first"
             )
         versioned_update(
@@ -248,7 +248,7 @@ def edit_circle(
             circle,
             values,
             expected_version=expected_version,
-            what=f"circle {circle.name!r}",
+            what=f"circle {quoted(circle.name)}",
         )
         return _read(session, circle)
 
@@ -265,7 +265,7 @@ def add_member_to_circle(
         circle = find_circle(session, circle_ref)
         member = find_member(session, member_ref)
         if circle.status == CircleStatus.CLOSED:
-            raise Conflict(f"circle {circle.name!r} is closed — reopen it first")
+            raise Conflict(f"circle {quoted(circle.name)} is closed — reopen it first")
         if member.status == MemberStatus.LEFT:
             raise Conflict(f"{member.name} has left the community — resume them first")
         already = session.exec(
@@ -276,11 +276,11 @@ def add_member_to_circle(
             )
         ).first()
         if already is not None:
-            raise Conflict(f"{member.name} is already in {circle.name!r}")
+            raise Conflict(f"{member.name} is already in {quoted(circle.name)}")
         size = seats_taken(session, circle.id)
         if size >= circle.max_size:
             raise CapacityExceeded(
-                f"circle {circle.name!r} is full: {size} of {circle.max_size} seats taken — "
+                f"circle {quoted(circle.name)} is full: {size} of {circle.max_size} seats taken — "
                 f"raise its max size or remove someone first"
             )
         assert circle.id is not None
@@ -313,7 +313,7 @@ def remove_member_from_circle(
             )
         ).first()
         if stay is None:
-            raise Conflict(f"{member.name} is not in {circle.name!r}")
+            raise Conflict(f"{member.name} is not in {quoted(circle.name)}")
         stay.left_on = max(clock.today(), stay.joined_on)
         stay.leave_reason = reason
         session.add(stay)
@@ -330,13 +330,15 @@ def set_circle_status(
         current = CircleStatus(circle.status)
         if status not in CIRCLE_TRANSITIONS[current]:
             allowed = ", ".join(sorted(s.value for s in CIRCLE_TRANSITIONS[current]))
-            raise Conflict(f"circle {circle.name!r} is {current.value}; it can become: {allowed}")
+            raise Conflict(
+                f"circle {quoted(circle.name)} is {current.value}; it can become: {allowed}"
+            )
         versioned_update(
             session,
             circle,
             {"status": status.value},
             expected_version=expected_version,
-            what=f"circle {circle.name!r}",
+            what=f"circle {quoted(circle.name)}",
         )
         return _read(session, circle)
 
@@ -353,12 +355,12 @@ def _ensure_unique_names(
     for name in names:
         twice = wanted.setdefault(identity_key(name), name)
         if twice is not name:
-            raise Conflict(f"the circle name {name!r} is given twice")
+            raise Conflict(f"the circle name {quoted(name)} is given twice")
     for chunk in chunks(list(wanted)):
         found = select(Circle.name_key, Circle.id).where(col(Circle.name_key).in_(chunk))
         for key, clash in session.exec(found):
             if clash != exclude_id:
-                raise Conflict(f"a circle named {wanted[key]!r} already exists (#{clash})")
+                raise Conflict(f"a circle named {quoted(wanted[key])} already exists (#{clash})")
 
 
 def _size_subquery() -> Any:

@@ -38,7 +38,7 @@ from circlekeeper.services.formation_models import (
 from circlekeeper.services.lookup import find_circle, find_member
 from circlekeeper.services.members import member_filter
 from circlekeeper.services.validation import parse
-from circlekeeper.text import identity_key
+from circlekeeper.text import identity_key, quoted
 
 RefPair = tuple[str, str]
 
@@ -84,7 +84,7 @@ def preview_formation(
         chosen = pool_query(session, members)
         names = dict(session.exec(chosen.order_by(col(Member.name_key), col(Member.id))).all())
         if not names:
-            raise InvalidInput(f"no active members match --members {members!r}")
+            raise InvalidInput(f"no active members match --members {quoted(members)}")
         people = list(names)
         pool = chosen.with_only_columns(col(Member.id))
         history = shared_history(session, pool, clock.today())
@@ -188,7 +188,7 @@ def parse_pairs(text: str, rule: str) -> list[RefPair]:
         if len(parts) != 2 or not all(parts):
             raise InvalidInput(
                 f"{rule}: write pairs as two members separated by a comma, such as @ana,@bo; "
-                f"@cy,@dee — not {chunk.strip()!r}"
+                f"@cy,@dee — not {quoted(chunk.strip())}"
             )
         pairs.append((parts[0], parts[1]))
     return pairs
@@ -209,7 +209,7 @@ def tag_key(key: str | None, what: str) -> str | None:
         return None
     cleaned = key.strip().casefold()
     if not cleaned or "=" in cleaned:
-        raise InvalidInput(f"{what}: give a tag name such as city, not {key!r}")
+        raise InvalidInput(f"{what}: give a tag name such as city, not {quoted(key)}")
     return cleaned
 
 
@@ -234,7 +234,7 @@ def pool_query(session: Session, members: str) -> Any:
 
         digits = value.strip().removeprefix("#")
         if not (digits.isascii() and digits.isdigit() and len(digits) < 19):
-            raise InvalidInput(f"members: review:ID takes a review's id, not {members!r}")
+            raise InvalidInput(f"members: review:ID takes a review's id, not {quoted(members)}")
         if session.get(Review, int(digits)) is None:
             raise NotFound(f"members: no review #{digits} — 'review show CIRCLE' shows them")
         regroupers = select(ReviewEntry.member_id).where(
@@ -243,7 +243,7 @@ def pool_query(session: Session, members: str) -> Any:
         )
         return query.where(col(Member.id).in_(regroupers))
     raise InvalidInput(
-        f"members: give all, tag:KEY=VALUE, circle:CIRCLE or review:ID, not {members!r}"
+        f"members: give all, tag:KEY=VALUE, circle:CIRCLE or review:ID, not {quoted(members)}"
     )
 
 
@@ -261,7 +261,9 @@ def _resolve_pairs(
                 )
         a, b = (int(member.id or 0) for member in found)
         if a == b:
-            raise InvalidInput(f"{rule}: {refs[0]!r} and {refs[1]!r} are the same member")
+            raise InvalidInput(
+                f"{rule}: {quoted(refs[0])} and {quoted(refs[1])} are the same member"
+            )
         resolved.append((a, b))
     return resolved
 

@@ -64,7 +64,7 @@ from circlekeeper.services.goals_streaks import (  # re-exported: callers use go
 )
 from circlekeeper.services.lookup import find_ambassador
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
-from circlekeeper.text import clean_text, identity_key
+from circlekeeper.text import clean_text, identity_key, quoted
 
 NOTE_MAX = 500
 HISTORY_LIMIT = 50
@@ -412,7 +412,8 @@ def set_goal(
                 )
             if current is not None:
                 raise Conflict(
-                    f"{member_name} already has a goal for {current.metric!r}; a change starts "
+                    f"{member_name} already has a goal for {quoted(current.metric)}; a change "
+                    "starts "
                     "this period — leave out the start date"
                 )
         if current is not None:
@@ -448,7 +449,7 @@ def end_goal(
         goal = current_goal(session, _id(ambassador.id), key)
         if goal is None:
             raise NotFound(
-                f"{_member_name(session, ambassador)} has no current goal for {name!r} — "
+                f"{_member_name(session, ambassador)} has no current goal for {quoted(name)} — "
                 "'goal status' lists the goals"
             )
         boundary = period_of(settings.today(), goal.per, settings.week_start).start

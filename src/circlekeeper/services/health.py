@@ -49,6 +49,7 @@ from circlekeeper.services.errors import Conflict
 from circlekeeper.services.health_models import CircleFiguresRead, CircleHealth
 from circlekeeper.services.health_settings import HealthSettings
 from circlekeeper.services.sql_values import as_date, as_datetime, utc_date
+from circlekeeper.text import quoted
 
 PACK_BITS = 20
 """Bits per count in a packed subquery result: three counts fit in SQLite's 64-bit integer, and
@@ -101,7 +102,7 @@ def _judged_circle_id(db: Database, circle_ref: str | int) -> int:
         circle = find_circle(session, circle_ref)
         if circle.status == CircleStatus.CLOSED:
             raise Conflict(
-                f"circle {circle.name!r} is closed — health is judged for forming, active "
+                f"circle {quoted(circle.name)} is closed — health is judged for forming, active "
                 "and paused circles ('circle reopen' brings it back)"
             )
         assert circle.id is not None

@@ -27,7 +27,7 @@ from circlekeeper.models.incident import CONTACT_MAX, RESOLUTION_MAX, SUMMARY_MA
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
 from circlekeeper.services.versioning import versioned_update
-from circlekeeper.text import clean_text, handle_key, identity_key
+from circlekeeper.text import clean_text, handle_key, identity_key, quoted
 
 MAX_PAGE = 1000
 EnumT = TypeVar("EnumT", IncidentKind, IncidentSeverity, IncidentStatus)
@@ -427,7 +427,7 @@ def _enum(enum: type[EnumT], value: object, label: str) -> EnumT:
         return enum(str(value).strip().casefold())
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
-        raise InvalidInput(f"{label}: give one of {allowed}, not {value!r}") from None
+        raise InvalidInput(f"{label}: give one of {allowed}, not {quoted(value)}") from None
 
 
 def _id(value: int | None) -> int:

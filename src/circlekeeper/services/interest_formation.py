@@ -35,7 +35,7 @@ from circlekeeper.services.formation import (
 from circlekeeper.services.formation_history import SharedStay, shared_history
 from circlekeeper.services.formation_models import FormationPreview, ProposedCircle
 from circlekeeper.services.validation import parse
-from circlekeeper.text import identity_key
+from circlekeeper.text import identity_key, quoted
 
 if TYPE_CHECKING:
     from circlekeeper.algorithms.grouping import GroupingResult
@@ -116,12 +116,13 @@ def preview_interest_formation(
         chosen = pool_query(session, members)
         names = dict(session.exec(chosen.order_by(col(Member.name_key), col(Member.id))).all())
         if not names:
-            raise InvalidInput(f"no active members match --members {members!r}")
+            raise InvalidInput(f"no active members match --members {quoted(members)}")
         pool = chosen.with_only_columns(col(Member.id))
         interests = group_interests(tag_values(session, pool, interest_key))
         if not interests:
             raise InvalidInput(
-                f"none of the {len(names)} members chosen lists anything in tag {interest_key!r}"
+                f"none of the {len(names)} members chosen lists anything in tag "
+                f"{quoted(interest_key)}"
             )
         tagged = select(MemberTag.member_id).where(col(MemberTag.key) == interest_key)
         history = shared_history(session, pool.where(col(Member.id).in_(tagged)), clock.today())

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from circlekeeper.services.errors import Conflict, NotFound
-from circlekeeper.text import handle_key, identity_key
+from circlekeeper.text import handle_key, identity_key, quoted
 
 if TYPE_CHECKING:
     from circlekeeper.models import Ambassador, Circle, Member
@@ -44,7 +44,8 @@ def find_member(session: Session, ref: str | int) -> Member:
         by_handle = _member_by_handle(session, text)
         if by_id is not None and by_handle is not None and by_id.id != by_handle.id:
             raise Conflict(
-                f"{text!r} is both the id of member #{by_id.id} ({by_id.name}) and the handle "
+                f"{quoted(text)} is both the id of member #{by_id.id} ({by_id.name}) and the "
+                "handle "
                 f"of member #{by_handle.id} ({by_handle.name}) — write '#{text}' for the id "
                 f"or '@{text}' for the handle"
             )
@@ -68,7 +69,7 @@ def _member_by_handle(session: Session, text: str) -> Member | None:
 def _member_or_not_found(member: Member | None, text: str) -> Member:
     if member is None:
         raise NotFound(
-            f"no member matches {text!r} — give an id, an email or a handle "
+            f"no member matches {quoted(text)} — give an id, an email or a handle "
             "('member list' shows them)"
         )
     return member
@@ -110,7 +111,7 @@ def find_circle(session: Session, ref: str | int) -> Circle:
         by_id = session.get(Circle, row_id)
         if by_id is not None and by_name is not None and by_id.id != by_name.id:
             raise Conflict(
-                f"{text!r} is both the id of circle #{by_id.id} ({by_id.name}) and the name "
+                f"{quoted(text)} is both the id of circle #{by_id.id} ({by_id.name}) and the name "
                 f"of circle #{by_name.id} — write '#{text}' for the id or "
                 f"'{_NAME_PREFIX}{text}' for the name"
             )
@@ -130,7 +131,7 @@ def _circle_by_name(session: Session, text: str) -> Circle | None:
 def _circle_or_not_found(circle: Circle | None, text: str) -> Circle:
     if circle is None:
         raise NotFound(
-            f"no circle matches {text!r} — give an id or a name ('circle list' shows them)"
+            f"no circle matches {quoted(text)} — give an id or a name ('circle list' shows them)"
         )
     return circle
 

@@ -28,7 +28,7 @@ from circlekeeper.services.errors import Conflict, InvalidInput
 from circlekeeper.services.lookup import find_member, like_pattern
 from circlekeeper.services.validation import clean_reason
 from circlekeeper.services.versioning import versioned_update
-from circlekeeper.text import clean_text, fold, handle_key, identity_key, sort_key
+from circlekeeper.text import clean_text, fold, handle_key, identity_key, quoted, sort_key
 
 LEFT_COMMUNITY_REASON = "left the community"
 MAX_PAGE = 1000
@@ -273,7 +273,7 @@ def edit_member(
             member,
             values,
             expected_version=expected_version,
-            what=f"member {member.name!r}",
+            what=f"member {quoted(member.name)}",
         )
         if tags is not None:
             assert member.id is not None
@@ -300,7 +300,7 @@ def pause_member(
             member,
             {"status": MemberStatus.PAUSED.value, "paused_until": until},
             expected_version=expected_version,
-            what=f"member {member.name!r}",
+            what=f"member {quoted(member.name)}",
         )
         return _read(session, member)
 
@@ -318,7 +318,7 @@ def resume_member(
             member,
             {"status": MemberStatus.ACTIVE.value, "paused_until": None},
             expected_version=expected_version,
-            what=f"member {member.name!r}",
+            what=f"member {quoted(member.name)}",
         )
         return _read(session, member)
 
@@ -337,7 +337,7 @@ def leave_member(
             member,
             {"status": MemberStatus.LEFT.value, "paused_until": None},
             expected_version=expected_version,
-            what=f"member {member.name!r}",
+            what=f"member {quoted(member.name)}",
         )
         end_memberships(session, member_id=member.id, reason=reason or LEFT_COMMUNITY_REASON)
         _withdraw_applications(session, member_id=member.id)

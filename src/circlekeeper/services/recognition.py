@@ -32,7 +32,7 @@ from circlekeeper.services.actor import current_actor
 from circlekeeper.services.badges import find_badge
 from circlekeeper.services.errors import Conflict, InvalidInput
 from circlekeeper.services.lookup import find_member
-from circlekeeper.text import clean_text
+from circlekeeper.text import clean_text, quoted
 
 MAX_PAGE = 1000
 
@@ -113,7 +113,7 @@ def record(
         ).first()
         if earlier is not None:
             raise Conflict(
-                f"{member.name} already received the {found.name!r} badge on {earlier} — "
+                f"{member.name} already received the {quoted(found.name)} badge on {earlier} — "
                 "a badge is given once; a shout-out can thank them again"
             )
     entry = Recognition(
@@ -215,7 +215,7 @@ def _enum(enum: type[EnumT], value: object, what: str) -> EnumT:
         return enum(str(value))
     except ValueError:
         allowed = ", ".join(item.value for item in enum)
-        raise InvalidInput(f"{what} must be one of {allowed}, not {value!r}") from None
+        raise InvalidInput(f"{what} must be one of {allowed}, not {quoted(value)}") from None
 
 
 def _id(value: int | None) -> int:

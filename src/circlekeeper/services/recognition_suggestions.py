@@ -45,7 +45,7 @@ from circlekeeper.models.badge_file import describe_rule
 from circlekeeper.services.errors import InvalidInput, NotFound
 from circlekeeper.services.programme_settings import ProgrammeSettings, programme_settings
 from circlekeeper.services.recognition import record
-from circlekeeper.text import counted, identity_key, sort_key
+from circlekeeper.text import counted, identity_key, quoted, sort_key
 
 STREAK_PERIODS = 4
 """Goal periods met in a row that earn an ambassador a suggested shout-out."""
@@ -104,7 +104,7 @@ def grant_suggestion(
         ]
         if not found:
             raise NotFound(
-                f"{key!r} is not suggested any more (already granted, or no longer earned) — "
+                f"{quoted(key)} is not suggested any more (already granted, or no longer earned) — "
                 "'recognition suggest' lists the current suggestions"
             )
         item = found[0]
@@ -431,6 +431,7 @@ def _member_of(key: str) -> int:
         or not (parts[index].isascii() and parts[index].isdigit())
     ):
         raise NotFound(
-            f"{key!r} is not a suggestion key — 'recognition suggest' lists them (e.g. badge:3:17)"
+            f"{quoted(key)} is not a suggestion key — 'recognition suggest' lists them (e.g. "
+            "badge:3:17)"
         )
     return int(parts[index])

@@ -19,6 +19,7 @@ from circlekeeper.models.enums import Audience, Visibility
 from circlekeeper.services.core_tables import MEMBERSHIP
 from circlekeeper.services.errors import InvalidInput
 from circlekeeper.services.lookup import find_circle
+from circlekeeper.text import quoted
 
 ANONYMOUS = "a member"
 """How a member without consent to be named appears in a community report."""
@@ -43,7 +44,7 @@ def audience_of(value: Audience | str) -> Audience:
         return Audience(str(value).strip().casefold())
     except ValueError:
         names = ", ".join(a.value for a in Audience)
-        raise InvalidInput(f"audience {value!r} is not one of {names}") from None
+        raise InvalidInput(f"audience {quoted(value)} is not one of {names}") from None
 
 
 def visible(audience: Audience) -> tuple[str, ...]:

@@ -42,7 +42,7 @@ from circlekeeper.services.review_models import (
 from circlekeeper.services.sessions import DEFAULT_MEETING_TIME
 from circlekeeper.services.sql_values import as_date
 from circlekeeper.services.versioning import versioned_update
-from circlekeeper.text import clean_text, identity_key
+from circlekeeper.text import clean_text, identity_key, quoted
 
 SEASONAL_RITUAL = "Seasonal review"
 LEFT_REASON = "left at seasonal review"
@@ -117,7 +117,8 @@ def record_choice(
         member = find_member(session, member_ref)
         if _stay(session, circle, _id(member.id)) is None:
             raise Conflict(
-                f"{member.name} is not in {circle.name!r} — only its current members take part "
+                f"{member.name} is not in {quoted(circle.name)} — only its current members take "
+                "part "
                 "in its review"
             )
         entry = session.get(ReviewEntry, (review.id, member.id))
@@ -208,7 +209,7 @@ def get_review(db: Database, *, circle_ref: str | int) -> ReviewRead:
         ).first()
         if review is None:
             raise NotFound(
-                f"{circle.name!r} has had no review — start one with: "
+                f"{quoted(circle.name)} has had no review — start one with: "
                 f"circlekeeper review start {circle.id}"
             )
         return review_read(session, review, circle)
@@ -338,7 +339,7 @@ def _start(session: Session, circle: Circle, ritual: Ritual | None, today: dt.da
     """Open a review of `circle` inside the caller's transaction; every check comes before the
     first write, so a refusal (Conflict) leaves the transaction as it was."""
     if circle.status == CircleStatus.CLOSED:
-        raise Conflict(f"circle {circle.name!r} is closed — reopen it before reviewing it")
+        raise Conflict(f"circle {quoted(circle.name)} is closed — reopen it before reviewing it")
     already = session.exec(
         select(Review.id).where(
             col(Review.circle_id) == circle.id, col(Review.status) == ReviewStatus.OPEN.value
@@ -346,7 +347,8 @@ def _start(session: Session, circle: Circle, ritual: Ritual | None, today: dt.da
     ).first()
     if already is not None:
         raise Conflict(
-            f"{circle.name!r} already has an open review (#{already}) — apply or cancel it first"
+            f"{quoted(circle.name)} already has an open review (#{already}) — apply or cancel "
+            "it first"
         )
     session_id = _review_session(session, circle, ritual) if ritual is not None else None
     review = Review(
@@ -368,7 +370,7 @@ def _seasonal_ritual(session: Session) -> Ritual:
     ).first()
     if ritual is None:
         raise NotFound(
-            f"there is no {SEASONAL_RITUAL!r} ritual (was it renamed?) — start the review "
+            f"there is no {quoted(SEASONAL_RITUAL)} ritual (was it renamed?) — start the review "
             "without the ritual, or name a ritual so with 'ritual edit'"
         )
     return ritual
@@ -406,7 +408,7 @@ def _review_session(session: Session, circle: Circle, ritual: Ritual) -> int:
     taken = [row for row in todays if _as_utc(row.starts_at) == starts_at]
     if taken:
         raise Conflict(
-            f"today's session of {circle.name!r} (#{taken[0].id}) is {taken[0].status} — "
+            f"today's session of {quoted(circle.name)} (#{taken[0].id}) is {taken[0].status} — "
             "start the review without the ritual"
         )
     row = CircleSession(
@@ -507,7 +509,7 @@ def _pause_member(session: Session, member_id: int, until: dt.date | None) -> No
         member,
         {"status": MemberStatus.PAUSED.value, "paused_until": until},
         expected_version=None,
-        what=f"member {member.name!r}",
+        what=f"member {quoted(member.name)}",
     )
 
 
@@ -519,7 +521,7 @@ def _open_review(session: Session, circle: Circle) -> Review:
     ).first()
     if review is None:
         raise NotFound(
-            f"{circle.name!r} has no open review — start one with: "
+            f"{quoted(circle.name)} has no open review — start one with: "
             f"circlekeeper review start {circle.id}"
         )
     return review
@@ -540,7 +542,7 @@ def _choice(value: ReviewChoice | str) -> ReviewChoice:
         return ReviewChoice(str(value).strip().casefold())
     except ValueError:
         allowed = ", ".join(choice.value for choice in ReviewChoice)
-        raise InvalidInput(f"choice: give one of {allowed}, not {value!r}") from None
+        raise InvalidInput(f"choice: give one of {allowed}, not {quoted(value)}") from None
 
 
 def _as_utc(moment: dt.datetime) -> dt.datetime:

@@ -14,7 +14,7 @@ from circlekeeper.models import Ritual, RitualCreate, RitualMode, RitualRead, Ri
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.validation import parse
 from circlekeeper.services.versioning import versioned_update
-from circlekeeper.text import identity_key
+from circlekeeper.text import identity_key, quoted
 
 RITUAL_FILE_KEYS = frozenset(RitualCreate.model_fields)
 
@@ -47,7 +47,7 @@ def find_ritual(session: Session, ref: str | int) -> Ritual:
         ).first()
         if found is not None:
             return found
-    raise NotFound(f"no ritual matches {text!r} — 'ritual list' shows them")
+    raise NotFound(f"no ritual matches {quoted(text)} — 'ritual list' shows them")
 
 
 def list_rituals(db: Database) -> list[RitualRead]:
@@ -103,7 +103,7 @@ def edit_ritual(
             ritual,
             values,
             expected_version=expected_version,
-            what=f"ritual {ritual.name!r}",
+            what=f"ritual {quoted(ritual.name)}",
         )
         return to_read(ritual)
 
@@ -130,4 +130,4 @@ def _ensure_unique_name(session: Session, name: str, *, exclude_id: int | None =
         select(Ritual.id).where(col(Ritual.name_key) == identity_key(name))
     ).first()
     if clash is not None and clash != exclude_id:
-        raise Conflict(f"a ritual named {name!r} already exists (#{clash})")
+        raise Conflict(f"a ritual named {quoted(name)} already exists (#{clash})")

@@ -34,7 +34,7 @@ from circlekeeper.services.actor import current_actor
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound, StaleEdit
 from circlekeeper.services.lookup import find_circle, find_member
 from circlekeeper.services.validation import clean_reason
-from circlekeeper.text import clean_text, identity_key
+from circlekeeper.text import clean_text, identity_key, quoted
 
 ROLE_NAME_MAX = 40
 TERM_WARNING_DAYS = 14
@@ -81,7 +81,7 @@ def add_role(db: Database, *, circle_ref: str | int, name: str, rotating: bool =
         circle = find_circle(session, circle_ref)
         roles = ensure_default_roles(session, circle)
         if any(role.name_key == identity_key(text) for role in roles):
-            raise Conflict(f"{circle.name!r} already has a role named {text!r}")
+            raise Conflict(f"{quoted(circle.name)} already has a role named {quoted(text)}")
         role = Role(
             circle_id=_id(circle.id),
             name=text,
@@ -114,7 +114,7 @@ def find_role(session: Session, circle: Circle, name: str) -> Role:
         )
     ).first()
     if role is None:
-        raise NotFound(f"{circle.name!r} has no role {name!r} — 'role list' shows them")
+        raise NotFound(f"{quoted(circle.name)} has no role {quoted(name)} — 'role list' shows them")
     return role
 
 
@@ -322,7 +322,7 @@ def assign_term(
             if term.starts_on <= ends_on and (term.ends_on is None or term.ends_on >= starts_on):
                 holder = session.get(Member, term.member_id) if term.member_id else None
                 raise Conflict(
-                    f"{found.name!r} in {circle.name} is already held "
+                    f"{quoted(found.name)} in {circle.name} is already held "
                     f"{'by ' + holder.name + ' ' if holder else ''}from {term.starts_on} to "
                     f"{term.ends_on or 'an open end'} — terms of one role cannot overlap"
                 )
@@ -444,7 +444,8 @@ def _term_role(session: Session, circle: Circle, name: str) -> Role:
     role = find_role(session, circle, name)
     if role.rotating:
         raise InvalidInput(
-            f"{role.name!r} rotates per session ('role plan' assigns it) — only a term role is "
+            f"{quoted(role.name)} rotates per session ('role plan' assigns it) — only a term "
+            "role is "
             "held for a period ('role add CIRCLE NAME --term' makes one)"
         )
     return role

@@ -37,6 +37,7 @@ from circlekeeper.services.roles import (
     role_read,
     upcoming_sessions_of,
 )
+from circlekeeper.text import quoted
 
 DEFAULT_CAP = 2
 CAP_WINDOW_DAYS = 28
@@ -60,7 +61,7 @@ def plan_roles(
         slots = list(upcoming_sessions_of(session, _id(circle.id), limit=sessions))
         if not slots:
             raise InvalidInput(
-                f"{circle.name!r} has no planned sessions — plan some first "
+                f"{quoted(circle.name)} has no planned sessions — plan some first "
                 f"('session plan {circle.id}' or p on the Sessions screen)"
             )
         slot_ids = [_id(s.id) for s in slots]

@@ -27,7 +27,7 @@ from circlekeeper.models.fields import parse_tags
 from circlekeeper.services import circles, members, rituals, rota, sessions
 from circlekeeper.services.errors import InvalidInput, ServiceError
 from circlekeeper.services.validation import parse
-from circlekeeper.text import handle_key, identity_key
+from circlekeeper.text import handle_key, identity_key, quoted
 
 MEMBERS_FILE = "members.csv"
 COMMUNITY_FILE = "community.toml"
@@ -282,7 +282,7 @@ def _lookup(directory: dict[str, MemberRead], ref: object) -> MemberRead:
     text = str(ref or "")
     member = directory.get(identity_key(text)) or directory.get(handle_key(text))
     if member is None:
-        raise InvalidInput(f"no member in {MEMBERS_FILE} has the email or handle {text!r}")
+        raise InvalidInput(f"no member in {MEMBERS_FILE} has the email or handle {quoted(text)}")
     return member
 
 
@@ -292,7 +292,7 @@ def _date(value: object, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
-        raise InvalidInput(f"{field}: {value!r} is not a date (YYYY-MM-DD)") from exc
+        raise InvalidInput(f"{field}: {quoted(value)} is not a date (YYYY-MM-DD)") from exc
 
 
 def _shifted(value: dt.date | None, shift: dt.timedelta) -> dt.date | None:

@@ -34,7 +34,7 @@ from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
 from circlekeeper.services.validation import clean_reason
 from circlekeeper.services.versioning import versioned_update
-from circlekeeper.text import clean_text
+from circlekeeper.text import clean_text, quoted
 
 DEFAULT_HORIZON_WEEKS = 8
 NOTES_MAX = 10_000
@@ -65,7 +65,7 @@ def rhythm_of(
         )
     if circle.weekday is None:
         raise InvalidInput(
-            f"circle {circle.name!r} has no meeting day — set one first "
+            f"circle {quoted(circle.name)} has no meeting day — set one first "
             f"(circle edit {circle.id} --weekday tue --time 18:30) or give explicit dates"
         )
     return Rhythm(
@@ -114,7 +114,7 @@ def plan_sessions(
     with db.write() as session:
         circle = find_circle(session, circle_ref)
         if circle.status == CircleStatus.CLOSED:
-            raise Conflict(f"circle {circle.name!r} is closed — reopen it before planning")
+            raise Conflict(f"circle {quoted(circle.name)} is closed — reopen it before planning")
         rhythm = rhythm_of(circle, dates, anchor=_phase_anchor(session, circle))
         today_local = now.astimezone(ZoneInfo(circle.timezone)).date()
         if until is not None and until < today_local:
@@ -404,7 +404,7 @@ def record_session(
             session.flush()
         elif row.status not in (SessionStatus.PLANNED, SessionStatus.HELD):
             raise Conflict(
-                f"the session of {circle.name!r} on {day} is {row.status}; "
+                f"the session of {quoted(circle.name)} on {day} is {row.status}; "
                 "it cannot be recorded as held"
             )
         for member_id, attendance in marks.items():
@@ -630,7 +630,7 @@ def _attendance_marks(
                     )
                 ).one()
                 if not past:
-                    raise Conflict(f"{member.name} is not in {circle.name!r}")
+                    raise Conflict(f"{member.name} is not in {quoted(circle.name)}")
             marks[member_id] = attendance
             names[member_id] = member.name
     return marks

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from circlekeeper.services.errors import InvalidInput
+from circlekeeper.text import quoted
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -20,9 +21,7 @@ def describe(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"])
-        message = shorten(
-            str(item["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        )
+        message = shorten(plain_message(item))
         lines.append(f"{field}: {message}" if field else message)
     return "; ".join(lines)
 
@@ -32,9 +31,49 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     result: dict[str, str] = {}
     for item in error.errors():
         field = str(item["loc"][0]) if item["loc"] else ""
-        message = shorten(str(item["msg"]).removeprefix("Value error, "))
-        result.setdefault(field, message)
+        result.setdefault(field, shorten(plain_message(item)))
     return result
+
+
+def plain_message(item: Any) -> str:
+    """One pydantic error in a facilitator's words ("at most 200 characters (this one has 250)"
+    rather than "String should have at most 200 characters"); our own validators' messages
+    (value errors) are already written that way and pass through."""
+    kind, ctx, given = item.get("type", ""), item.get("ctx") or {}, item.get("input")
+    if kind == "string_too_long":
+        return f"at most {ctx['max_length']} characters (this one has {len(str(given))})"
+    if kind == "string_too_short":
+        least = ctx["min_length"]
+        return "cannot be empty" if least == 1 else f"at least {least} characters"
+    bounds = {
+        "greater_than_equal": ("ge", "{} or more"),
+        "less_than_equal": ("le", "{} or less"),
+        "greater_than": ("gt", "more than {}"),
+        "less_than": ("lt", "less than {}"),
+    }
+    if kind in bounds:
+        key, words = bounds[kind]
+        return f"give {words.format(_number(ctx[key]))} (not {_number(given)})"
+    phrased = {
+        "missing": "required",
+        "int_parsing": f"give a whole number (not {quoted(given)})",
+        "int_from_float": f"give a whole number (not {quoted(given)})",
+        "float_parsing": f"give a number (not {quoted(given)})",
+        "bool_parsing": f"give yes or no (not {quoted(given)})",
+        "date_parsing": f"give a date as YYYY-MM-DD (not {quoted(given)})",
+        "date_from_datetime_parsing": f"give a date as YYYY-MM-DD (not {quoted(given)})",
+        "enum": f"give one of {ctx.get('expected', '')} (not {quoted(given)})",
+        "extra_forbidden": "not a field this takes",
+    }
+    if kind in phrased:
+        return phrased[kind]
+    message = str(item["msg"])
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _number(value: object) -> str:
+    """A bound or value as a person writes it: 0 rather than 0.0."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def shorten(message: str) -> str:

@@ -23,6 +23,7 @@ from textual.widget import AwaitMount, Widget
 from textual.worker import Worker
 
 from circlekeeper.errors import CircleKeeperError
+from circlekeeper.text import quoted
 from circlekeeper.tui.bridge import error_message, run_db
 from circlekeeper.tui.data_watch import reread_of
 from circlekeeper.tui.screens.dashboard import DashboardScreen
@@ -397,7 +398,7 @@ class CircleKeeperApp(App[None]):
         config, config_warnings = load_config()
         warnings = [*problems, *config_warnings]
         if config.theme not in self.available_themes:
-            warnings.append(f"theme {config.theme!r} is not available; using {DEFAULT_THEME}")
+            warnings.append(f"theme {quoted(config.theme)} is not available; using {DEFAULT_THEME}")
         wanted = config.theme if config.theme in self.available_themes else DEFAULT_THEME
         if wanted in self.available_themes:
             self.set_reactive(CircleKeeperApp.theme, wanted)

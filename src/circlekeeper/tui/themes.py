@@ -13,6 +13,7 @@ from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
 
 from circlekeeper import paths
+from circlekeeper.text import quoted
 
 COLOR_KEYS = (
     "primary",
@@ -65,7 +66,7 @@ def load_theme_files(folder: Path | None = None) -> tuple[list[Theme], list[str]
                 continue
             if theme.name in seen:
                 errors.append(
-                    f"{path}: the theme name {theme.name!r} is already used by "
+                    f"{path}: the theme name {quoted(theme.name)} is already used by "
                     f"{seen[theme.name].name}; this file was skipped"
                 )
                 continue
@@ -93,16 +94,16 @@ def _theme_from(raw: dict[str, Any]) -> Theme:
     unknown = sorted(set(raw) - KNOWN_KEYS)
     if unknown:
         known = ", ".join(sorted(KNOWN_KEYS))
-        raise ValueError(f"unknown key {unknown[0]!r} (a theme file may have: {known})")
+        raise ValueError(f"unknown key {quoted(unknown[0])} (a theme file may have: {known})")
     name = raw.get("name")
     if not isinstance(name, str) or not _NAME.match(name) or len(name) > NAME_MAX:
         raise ValueError(
-            f"name {name!r} must be lower-case letters and digits joined by hyphens, "
+            f"name {quoted(name)} must be lower-case letters and digits joined by hyphens, "
             f"at most {NAME_MAX} characters (e.g. 'my-dark-theme')"
         )
     dark = raw.get("dark", True)
     if not isinstance(dark, bool):
-        raise ValueError(f"dark must be true or false, not {dark!r}")
+        raise ValueError(f"dark must be true or false, not {quoted(dark)}")
     if "primary" not in raw:
         raise ValueError("primary is missing: every theme needs at least a primary colour")
     options: dict[str, Any] = {key: _color(key, raw[key]) for key in COLOR_KEYS if key in raw}
@@ -118,17 +119,17 @@ def _theme_from(raw: dict[str, Any]) -> Theme:
 
 def _color(key: str, value: object) -> str:
     if not isinstance(value, str):
-        raise ValueError(f'{key} must be a colour in quotes such as "#4DB6AC", not {value!r}')
+        raise ValueError(f'{key} must be a colour in quotes such as "#4DB6AC", not {quoted(value)}')
     try:
         Color.parse(value)
     except ColorParseError as exc:
-        raise ValueError(f"{key} = {value!r} is not a colour ({exc})") from exc
+        raise ValueError(f"{key} = {quoted(value)} is not a colour ({exc})") from exc
     return value
 
 
 def _fraction(key: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ValueError(f"{key} must be a number from 0 to 1, not {value!r}")
+        raise ValueError(f"{key} must be a number from 0 to 1, not {quoted(value)}")
     return float(value)
 
 
@@ -140,10 +141,12 @@ def _variables(value: object) -> dict[str, str]:
     result: dict[str, str] = {}
     for name, setting in value.items():
         if not _VARIABLE.match(name):
-            raise ValueError(f"variable name {name!r} must be lower-case words joined by hyphens")
+            raise ValueError(
+                f"variable name {quoted(name)} must be lower-case words joined by hyphens"
+            )
         if not isinstance(setting, str) or not _is_variable_value(setting):
             raise ValueError(
-                f"variable {name} = {setting!r} is neither a colour (optionally with a "
+                f"variable {name} = {quoted(setting)} is neither a colour (optionally with a "
                 f"percentage), 'auto NN%', nor a text style such as 'bold' or 'none'"
             )
         result[name] = setting

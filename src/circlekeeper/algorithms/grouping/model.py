@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from circlekeeper.algorithms.grouping.problem import Conflict, GroupingProblem, Infeasible, Person
 from circlekeeper.algorithms.grouping.sizes import group_count, group_counts, sizes_for
+from circlekeeper.text import quoted
 
 BALANCE_WEIGHT = 5.0
 """A unit of imbalance costs as much as two repeated pairs: spreading is a rule people notice."""
@@ -203,7 +204,7 @@ def _attribute_lengths(problem: GroupingProblem, n: int) -> list[Conflict]:
                 out.append(
                     Conflict(
                         kind,
-                        f"{kind} attribute {name!r} has {len(values)} values for {n} people",
+                        f"{kind} attribute {quoted(name)} has {len(values)} values for {n} people",
                     )
                 )
     return out

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.widgets.data_table import ColumnKey
 
 from circlekeeper.models.enums import AmbassadorStatus
+from circlekeeper.text import quoted
 from circlekeeper.tui.bridge import run_db, show_error
 from circlekeeper.tui.data_watch import reload_on_change
 from circlekeeper.tui.screens.ambassador_forms import (
@@ -255,7 +256,7 @@ class AmbassadorsScreen(SearchBoxMixin):
             self._rows[row.member_id] = row
             table.add_row(*row_cells(row), key=str(row.member_id), height=row_height(row))
         noun = "ambassador" if len(rows) == 1 else "ambassadors"
-        matching = f" matching {self._search!r}" if self._search else ""
+        matching = f" matching {quoted(self._search)}" if self._search else ""
         self.query_one("#count", Label).update(
             Content(f"{len(rows):,} {noun}{matching} — {VIEWS[self._view][1]}  (v changes)")
         )

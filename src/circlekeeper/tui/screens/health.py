@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Header, Input, Label, Static
 
+from circlekeeper.text import quoted
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.screens.memory_list import MemoryListScreen
 from circlekeeper.tui.screens.search_box import SearchBoxMixin
@@ -161,7 +162,7 @@ class HealthScreen(SearchBoxMixin, MemoryListScreen):
         shown = self._shown()
         narrowed = [f"only {FILTERS[self._filter]}"] if FILTERS[self._filter] else []
         if self._search:
-            narrowed.append(f"matching {self._search!r}")
+            narrowed.append(f"matching {quoted(self._search)}")
         total = f"{len(self._found):,} circles"
         line = (
             f"{len(shown):,} of {total}, {' '.join(narrowed)} — ordered by {name}"
@@ -180,7 +181,7 @@ class HealthScreen(SearchBoxMixin, MemoryListScreen):
         kind = f"{status} circles" if status else "circles"
         if self._search:
             more = ", f shows another status" if status else ""
-            return f"No {kind} match {self._search!r}{more} — escape clears the search"
+            return f"No {kind} match {quoted(self._search)}{more} — escape clears the search"
         return f"No {kind} — f shows another status" if status else "No circles yet."
 
     def open_row(self, key: int) -> None:

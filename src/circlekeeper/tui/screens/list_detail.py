@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Header, Input, Label, Static
 
+from circlekeeper.text import quoted
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.data_watch import reload_on_change
 from circlekeeper.tui.screens.search_box import SearchBoxMixin
@@ -86,14 +87,14 @@ class ListDetailScreen(SearchBoxMixin):
     def count_text(self, total: int) -> str:
         """The line above the table."""
         noun = self.noun[0] if total == 1 else self.noun[1]
-        suffix = f" matching {self._search!r}" if self._search else ""
+        suffix = f" matching {quoted(self._search)}" if self._search else ""
         return f"{total:,} {noun}{suffix}"
 
     def refresh_list(self) -> None:
         """Start the table again from the top with a fresh loader; an empty table says whether
         the search found nothing or there is nothing yet."""
         self.table.empty_message = (
-            f"No {self.noun[1]} match {self._search!r} — escape clears the search"
+            f"No {self.noun[1]} match {quoted(self._search)} — escape clears the search"
             if self._search
             else self.empty_message
         )

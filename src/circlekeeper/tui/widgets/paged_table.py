@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from circlekeeper.text import quoted
+
 _LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ELLIPSIS = "…"
@@ -43,9 +45,9 @@ class Column:
     def __post_init__(self) -> None:
         """Refuse widths and alignments the table cannot draw."""
         if self.width is not None and self.width < 0:
-            raise ValueError(f"column {self.key!r}: width must be >= 0")
+            raise ValueError(f"column {quoted(self.key)}: width must be >= 0")
         if self.justify not in ("left", "right"):
-            raise ValueError(f"column {self.key!r}: justify must be 'left' or 'right'")
+            raise ValueError(f"column {quoted(self.key)}: justify must be 'left' or 'right'")
 
 
 @dataclass(frozen=True)
