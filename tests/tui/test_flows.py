@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from textual.widgets import Input
@@ -12,7 +13,7 @@ from circlekeeper.services import circles, members
 from circlekeeper.tui.app import CircleKeeperApp
 from circlekeeper.tui.screens.circles import CirclesScreen
 from circlekeeper.tui.screens.dashboard import DashboardScreen
-from circlekeeper.tui.screens.dialogs import MessageScreen
+from circlekeeper.tui.screens.dialogs import MessageScreen, PromptScreen
 from circlekeeper.tui.screens.member_form import MemberFormScreen
 from circlekeeper.tui.screens.members import MembersScreen
 from circlekeeper.tui.screens.picker import PickerScreen
@@ -154,3 +155,38 @@ async def test_hostile_names_pass_through_circle_pane_picker_form_and_notices(
         await settle(pilot)
         assert app.is_running
         assert isinstance(app.screen, MembersScreen)
+
+
+async def test_pausing_a_paused_member_offers_their_date_and_moves_it(
+    db: Database, db_path: Path
+) -> None:
+    ana = members.add_member(db, data=MemberCreate(name="Ana Lima", email="ana@example.org"))
+    members.pause_member(db, ref=ana.id, until=dt.date(2027, 1, 1))
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert "Ana Lima is paused until 2027-01-01 — move the date" in screen_text(app)
+        field = app.screen.query_one(Input)
+        assert field.value == "2027-01-01"
+        await pilot.press("enter")
+        await settle(pilot)
+        messages = " ".join(str(n.message) for n in app._notifications)
+        assert "already paused until 2027-01-01" in messages
+        await pilot.press("p")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        field.value = "2027-02-01"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+    check = open_database(db_path)
+    try:
+        assert members.get_member(check, ref=ana.id).paused_until == dt.date(2027, 2, 1)
+    finally:
+        check.close()

@@ -356,3 +356,28 @@ def test_a_member_who_left_cannot_leave_again_or_be_paused(db: Database) -> None
     with pytest.raises(Conflict, match="left the community"):
         members.pause_member(db, ref=ana.id)
     assert members.resume_member(db, ref=ana.id).status is MemberStatus.ACTIVE
+
+
+def test_pausing_a_paused_member_moves_the_date_but_never_drops_it(db: Database) -> None:
+    ana = add(db, "Ana", email="ana@x.org")
+    first, later = dt.date(2027, 1, 1), dt.date(2027, 2, 1)
+    members.pause_member(db, ref=ana.id, until=first)
+
+    with pytest.raises(Conflict, match=r"already paused until 2027-01-01 .* resume them first"):
+        members.pause_member(db, ref=ana.id)
+    with pytest.raises(Conflict, match="already paused until 2027-01-01"):
+        members.pause_member(db, ref=ana.id, until=first)
+    assert members.get_member(db, ref=ana.id).paused_until == first
+
+    moved = members.pause_member(db, ref=ana.id, until=later)
+    assert (moved.status, moved.paused_until) == (MemberStatus.PAUSED, later)
+
+
+def test_an_open_ended_pause_can_be_given_an_end_but_not_repeated(db: Database) -> None:
+    ana = add(db, "Ana", email="ana@x.org")
+    members.pause_member(db, ref=ana.id)
+
+    with pytest.raises(Conflict, match="already paused until resumed"):
+        members.pause_member(db, ref=ana.id)
+    dated = members.pause_member(db, ref=ana.id, until=dt.date(2027, 1, 1))
+    assert dated.paused_until == dt.date(2027, 1, 1)

@@ -288,13 +288,18 @@ def pause_member(
     until: dt.date | None = None,
     expected_version: int | None = None,
 ) -> MemberRead:
-    """Pause a member (optionally until a date); their circles keep their seats."""
+    """Pause a member (optionally until a date); their circles keep their seats.
+
+    A member already paused may have their end date moved by giving a new one; pausing them
+    again without a date is refused rather than silently making a dated pause open-ended."""
     if until is not None and until <= clock.today():
         raise InvalidInput(f"pause until {until} is not in the future")
     with db.write() as session:
         member = find_member(session, ref)
         if member.status == MemberStatus.LEFT:
             raise Conflict(f"{member.name} has left the community; they cannot be paused")
+        if member.status == MemberStatus.PAUSED and until in (None, member.paused_until):
+            raise Conflict(_already_paused(member.name, member.paused_until))
         versioned_update(
             session,
             member,
@@ -303,6 +308,16 @@ def pause_member(
             what=f"member {quoted(member.name)}",
         )
         return _read(session, member)
+
+
+def _already_paused(name: str, until: dt.date | None) -> str:
+    """Why pausing a paused member again changes nothing, and what would."""
+    if until is None:
+        return f"{name} is already paused until resumed — give a date (--until) to end the pause"
+    return (
+        f"{name} is already paused until {until} — give another date (--until) to move it, or "
+        "resume them first to pause with no end date"
+    )
 
 
 def resume_member(

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Input
 
+from circlekeeper.models.enums import MemberStatus
 from circlekeeper.tui.bridge import run_db
 from circlekeeper.tui.render import member_cells, member_detail
 from circlekeeper.tui.screens.dialogs import PromptScreen
@@ -198,11 +199,16 @@ class MembersScreen(ListDetailScreen):
 
             run_db(self, work, self._changed)
 
+        title, until = f"Pause {member.name}", ""
+        if member.status == MemberStatus.PAUSED:
+            until = "" if member.paused_until is None else member.paused_until.isoformat()
+            title = f"{member.name} is paused until {until or 'resumed'} — move the date"
         self.app.push_screen(
             PromptScreen(
-                f"Pause {member.name}",
+                title,
                 "Paused until (YYYY-MM-DD, empty = until resumed):",
                 placeholder="2027-01-15",
+                value=until,
                 check=check_future_date,
             ),
             chosen,
