@@ -313,9 +313,9 @@ def pause_member(
 def _already_paused(name: str, until: dt.date | None) -> str:
     """Why pausing a paused member again changes nothing, and what would."""
     if until is None:
-        return f"{name} is already paused until resumed — give a date (--until) to end the pause"
+        return f"{name} is already paused until resumed — give a date to end the pause"
     return (
-        f"{name} is already paused until {until} — give another date (--until) to move it, or "
+        f"{name} is already paused until {until} — give another date to move it, or "
         "resume them first to pause with no end date"
     )
 
