@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections import Counter
 
 import pytest
 
+from circlekeeper import clock
 from circlekeeper.db import Database
 from circlekeeper.models import CircleCreate, MemberCreate
 from circlekeeper.services import circles, members, roles, rota, sessions
@@ -174,3 +176,52 @@ def test_turns_held_by_someone_who_left_or_is_paused_are_flagged_until_planned_a
     assert all(w.endswith("plan the rota again to give the turn to someone else") for w in warnings)
     rota.plan_roles(db, circle_ref="Builders", sessions=3, cap=10)
     assert rota.rota(db, circle_ref="Builders").warnings == []
+
+
+def _hold_first_session_without(db: Database, marked: str, missing: str) -> tuple[int, int]:
+    """Plan one session's rota, move past it and record it with its facilitator marked
+    `missing` (absent or excused) and their deputy `marked`; returns (facilitator, deputy)."""
+    _circle(db, "Builders", PEOPLE)
+    first = rota.plan_roles(db, circle_ref="Builders", sessions=1, cap=10)
+    [turn] = [a for a in first.assignments if a.role == "facilitator"]
+    assert turn.member_id is not None
+    assert turn.deputy_id is not None
+    assert turn.day is not None
+    clock.freeze(dt.datetime.combine(turn.day + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC))
+    everyone = {m.id: m.handle for m in members.list_members(db).items}
+    lists: dict[str, list[str | int]] = {"present": [], "absent": [], "excused": []}
+    for member_id in everyone:
+        if member_id == turn.member_id:
+            lists[missing].append(member_id)
+        elif member_id == turn.deputy_id:
+            lists[marked].append(member_id)
+        else:
+            lists["present"].append(member_id)
+    sessions.record_session(db, circle_ref="Builders", day=turn.day, **lists)
+    return turn.member_id, turn.deputy_id
+
+
+def _facilitators(db: Database, count: int) -> list[int | None]:
+    plan = rota.plan_roles(db, circle_ref="Builders", sessions=count, cap=10)
+    return [
+        a.member_id
+        for a in sorted(plan.assignments, key=lambda a: a.day or 0)
+        if a.role == "facilitator"
+    ]
+
+
+@pytest.mark.parametrize("missing", ["absent", "excused"])
+def test_a_facilitator_who_missed_their_turn_is_due_again_and_the_deputy_is_credited(
+    db: Database, missing: str
+) -> None:
+    facilitator, deputy = _hold_first_session_without(db, "present", missing)
+    upcoming = _facilitators(db, len(PEOPLE) - 1)
+    assert facilitator in upcoming[:2]
+    assert deputy not in upcoming
+
+
+def test_a_missed_turn_with_no_deputy_there_counts_for_nobody(db: Database) -> None:
+    facilitator, deputy = _hold_first_session_without(db, "absent", "excused")
+    upcoming = _facilitators(db, len(PEOPLE))
+    assert facilitator in upcoming[:3]
+    assert deputy in upcoming[:3]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, delete, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from circlekeeper import clock
@@ -40,6 +41,8 @@ from circlekeeper.services.roles import (
 from circlekeeper.text import quoted
 
 DEFAULT_CAP = 2
+MISSED = frozenset({Attendance.ABSENT.value, Attendance.EXCUSED.value})
+"""Roll-call marks that mean the person did not hold the role they were given that day."""
 CAP_WINDOW_DAYS = 28
 
 
@@ -316,13 +319,41 @@ def _people(session: Session, circle: Circle, slots: list[CircleSession]) -> lis
 
 
 def _history(session: Session, circle_id: int, *, before: dt.date) -> list[Any]:
-    """Who served which rotating role at this circle's sessions before `before`."""
+    """Who served which rotating role at this circle's sessions before `before`.
+
+    A turn counts for whoever held it unless the roll call marked them absent or excused: then
+    it counts for the deputy if the roll call has them present (they stood in), else for nobody,
+    so someone who missed their turn is due again rather than sent to the back of the rotation.
+    """
     from circlekeeper.algorithms import rotation
 
+    main = aliased(CheckIn)
+    deputy = aliased(CheckIn)
     rows = session.exec(
-        select(col(RoleAssignment.member_id), col(Role.name), col(CircleSession.local_date))
+        select(
+            col(RoleAssignment.member_id),
+            col(RoleAssignment.deputy_id),
+            col(Role.name),
+            col(CircleSession.local_date),
+            main.attendance,
+            deputy.attendance,
+        )
         .join(Role, col(Role.id) == col(RoleAssignment.role_id))
         .join(CircleSession, col(CircleSession.id) == col(RoleAssignment.session_id))
+        .outerjoin(
+            main,
+            and_(
+                main.session_id == RoleAssignment.session_id,
+                main.member_id == RoleAssignment.member_id,
+            ),
+        )
+        .outerjoin(
+            deputy,
+            and_(
+                deputy.session_id == RoleAssignment.session_id,
+                deputy.member_id == RoleAssignment.deputy_id,
+            ),
+        )
         .where(
             col(Role.circle_id) == circle_id,
             col(Role.rotating).is_(True),
@@ -331,7 +362,14 @@ def _history(session: Session, circle_id: int, *, before: dt.date) -> list[Any]:
             col(RoleAssignment.member_id).is_not(None),
         )
     ).all()
-    return [rotation.Served(person=m, role=r, day=d) for m, r, d in rows if m is not None]
+    served = []
+    for person, stand_in, role, day, attended, stand_in_attended in rows:
+        held_by = person
+        if attended in MISSED:
+            held_by = stand_in if stand_in_attended == Attendance.PRESENT.value else None
+        if held_by is not None:
+            served.append(rotation.Served(person=held_by, role=role, day=day))
+    return served
 
 
 def _load_elsewhere(
