@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, delete, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -329,29 +330,29 @@ def _history(session: Session, circle_id: int, *, before: dt.date) -> list[Any]:
 
     main = aliased(CheckIn)
     deputy = aliased(CheckIn)
-    rows = session.exec(
-        select(
+    statement = (
+        sa_select(
             col(RoleAssignment.member_id),
             col(RoleAssignment.deputy_id),
             col(Role.name),
             col(CircleSession.local_date),
-            main.attendance,
-            deputy.attendance,
+            col(main.attendance),
+            col(deputy.attendance),
         )
         .join(Role, col(Role.id) == col(RoleAssignment.role_id))
         .join(CircleSession, col(CircleSession.id) == col(RoleAssignment.session_id))
         .outerjoin(
             main,
             and_(
-                main.session_id == RoleAssignment.session_id,
-                main.member_id == RoleAssignment.member_id,
+                col(main.session_id) == col(RoleAssignment.session_id),
+                col(main.member_id) == col(RoleAssignment.member_id),
             ),
         )
         .outerjoin(
             deputy,
             and_(
-                deputy.session_id == RoleAssignment.session_id,
-                deputy.member_id == RoleAssignment.deputy_id,
+                col(deputy.session_id) == col(RoleAssignment.session_id),
+                col(deputy.member_id) == col(RoleAssignment.deputy_id),
             ),
         )
         .where(
@@ -361,7 +362,8 @@ def _history(session: Session, circle_id: int, *, before: dt.date) -> list[Any]:
             col(CircleSession.status) != SessionStatus.CANCELLED.value,
             col(RoleAssignment.member_id).is_not(None),
         )
-    ).all()
+    )
+    rows = session.connection().execute(statement).all()
     served = []
     for person, stand_in, role, day, attended, stand_in_attended in rows:
         held_by = person
