@@ -33,7 +33,17 @@ ASSIGNMENT_KEYS = {
     "deputy_name",
     "version",
 }
-ROTA_KEYS = {"circle_id", "circle_name", "roles", "assignments", "load", "cap", "warnings"}
+ROTA_KEYS = {
+    "circle_id",
+    "circle_name",
+    "roles",
+    "assignments",
+    "load",
+    "cap",
+    "warnings",
+    "changes",
+}
+CHANGE_KEYS = {"session_id", "day", "role", "deputy", "before", "after", "message"}
 WARNING_KEYS = {
     "circle_id",
     "circle_name",
@@ -382,6 +392,41 @@ def test_skip_names_the_lines_that_still_name_the_member_and_suggests_a_plan(cli
         e for e in cli.json("role", "history", f"@{handle}")["events"] if e["kind"] == "skip"
     ]
     assert event["reason"] == "dentist"
+
+
+def test_plan_again_lists_the_turns_it_gave_to_someone_else(cli: Cli) -> None:
+    plan = rota_json(cli, "role", "plan", "Builders", "--sessions", "2", "--cap", "9")
+    line = lines_of(plan, "facilitator")[0]
+    handle = next(h for h, name in PEOPLE.items() if name == line["member_name"])
+    cli("role", "skip", "Builders", f"@{handle}", "--date", line["day"], "--reason", "ill")
+
+    result = cli("role", "plan", "Builders", "--sessions", "2", "--cap", "9")
+    data = rota_json(cli, "role", "plan", "Builders", "--sessions", "2", "--cap", "9")
+
+    now = lines_of(rota_json(cli, "role", "show", "Builders"), "facilitator")[0]
+    assert "now go" in result.stderr
+    assert f"Tue 24 Nov facilitator: {line['member_name']} → {now['member_name']}" in result.stderr
+    assert "now go" not in result.stdout
+    assert data["changes"] == []
+
+
+def test_plan_json_lists_what_moved(cli: Cli) -> None:
+    plan = rota_json(cli, "role", "plan", "Builders", "--sessions", "2", "--cap", "9")
+    line = lines_of(plan, "facilitator")[0]
+    handle = next(h for h, name in PEOPLE.items() if name == line["member_name"])
+    cli("role", "skip", "Builders", f"@{handle}", "--date", line["day"], "--reason", "ill")
+
+    data = rota_json(cli, "role", "plan", "Builders", "--sessions", "2", "--cap", "9")
+
+    assert data["changes"]
+    assert all(set(change) == CHANGE_KEYS for change in data["changes"])
+    first = data["changes"][0]
+    assert (first["day"], first["role"], first["deputy"], first["before"]) == (
+        line["day"],
+        "facilitator",
+        False,
+        line["member_name"],
+    )
 
 
 def test_skip_of_a_hand_swapped_line_says_to_swap_it(cli: Cli) -> None:

@@ -138,3 +138,42 @@ async def test_override_a_cell_and_the_record_says_who_and_why(db: Database, db_
         assert event.by
     finally:
         check.close()
+
+
+async def test_planning_again_lists_the_turns_that_moved(db: Database, db_path: Path) -> None:
+    _builders(db)
+    first = rota.plan_roles(db, circle_ref="Builders", sessions=2)
+    [turn] = [a for a in first.assignments if a.role == "facilitator"][:1]
+    assert turn.member_id is not None
+    assert turn.day is not None
+    roles.skip_member(
+        db, circle_ref="Builders", member_ref=turn.member_id, day=turn.day, reason="ill"
+    )
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Turns that now go" not in screen_text(app)
+        await pilot.press("p")
+        await settle(pilot)
+        text = screen_text(app)
+        check = open_database(db_path)
+        try:
+            now = next(
+                a
+                for a in rota.rota(check, circle_ref="Builders").assignments
+                if a.role == "facilitator" and a.day == turn.day
+            )
+        finally:
+            check.close()
+        assert now.member_name != turn.member_name
+        assert "Turns that now go to someone else:" in text
+        assert f"{turn.day:%a %d %b} facilitator: {turn.member_name} → {now.member_name}" in text

@@ -225,3 +225,37 @@ def test_a_missed_turn_with_no_deputy_there_counts_for_nobody(db: Database) -> N
     upcoming = _facilitators(db, len(PEOPLE))
     assert facilitator in upcoming[:3]
     assert deputy in upcoming[:3]
+
+
+def test_planning_again_lists_every_turn_that_moved_and_nothing_else(db: Database) -> None:
+    _circle(db, "Builders", PEOPLE)
+    first = rota.plan_roles(db, circle_ref="Builders", sessions=2, cap=10)
+    assert first.changes == []
+    [turn] = [
+        a
+        for a in first.assignments
+        if a.role == "facilitator" and a.day == first.assignments[0].day
+    ]
+    assert turn.member_id is not None
+    assert turn.day is not None
+    roles.skip_member(
+        db, circle_ref="Builders", member_ref=turn.member_id, day=turn.day, reason="ill"
+    )
+    again = rota.plan_roles(db, circle_ref="Builders", sessions=3, cap=10)
+    before = {(a.session_id, a.role): (a.member_name, a.deputy_name) for a in first.assignments}
+    expected = []
+    for line in again.assignments:
+        if (line.session_id, line.role) not in before:
+            continue
+        was, was_deputy = before[(line.session_id, line.role)]
+        if was != line.member_name:
+            expected.append((line.day, line.role, False, was, line.member_name))
+        if was_deputy != line.deputy_name:
+            expected.append((line.day, line.role, True, was_deputy, line.deputy_name))
+    got = [(c.day, c.role, c.deputy, c.before, c.after) for c in again.changes]
+    assert sorted(got, key=str) == sorted(expected, key=str)
+    assert (turn.day, "facilitator", False, turn.member_name) in [g[:4] for g in got]
+    moved = next(c for c in again.changes if c.role == "facilitator" and not c.deputy)
+    assert moved.message == f"{turn.day:%a %d %b} facilitator: {turn.member_name} → {moved.after}"
+    third = rota.plan_roles(db, circle_ref="Builders", sessions=3, cap=10)
+    assert third.changes == []

@@ -172,8 +172,9 @@ def plan(
 ) -> None:
     """Give every rotating role, and a deputy, to someone for the circle's next sessions.
 
-    Hand-made swaps stay; the rest of the upcoming rota is planned again. Past sessions are
-    history and never change. Warnings (a cap that cannot hold, nobody left) go to stderr.
+    Hand-made swaps stay; the rest of the upcoming rota is planned again, and every turn that
+    now goes to someone else is listed. Past sessions are history and never change. Warnings (a
+    cap that cannot hold, nobody left) go to stderr.
 
     \b
     Example: circlekeeper role plan "Tuesday Builders" --sessions 6 --cap 2
@@ -187,6 +188,16 @@ def plan(
         _rota_table([a for a in found.assignments if a.session_id is not None])
     planned = len({a.session_id for a in found.assignments if a.session_id is not None})
     output.info(f"planned the roles of {planned} sessions of {found.circle_name}")
+    if found.changes:
+        moved = len(found.changes)
+        turns = (
+            "1 turn planned before now goes"
+            if moved == 1
+            else f"{moved} turns planned before now go"
+        )
+        output.info(f"{turns} to someone else:")
+    for change in found.changes:
+        output.info(f"  {change.message}")
     for warning in found.warnings:
         output.warning(warning)
 

@@ -124,6 +124,7 @@ if TYPE_CHECKING:
         RoleOptOut,
         RoleRead,
         RoleSkip,
+        RotaChange,
         RotaRead,
         TermWarning,
     )
@@ -201,6 +202,7 @@ _WHERE: dict[str, str] = {
     "RoleOptOut": "circlekeeper.models.role",
     "RoleRead": "circlekeeper.models.role",
     "RoleSkip": "circlekeeper.models.role",
+    "RotaChange": "circlekeeper.models.role",
     "RotaRead": "circlekeeper.models.role",
     "TermWarning": "circlekeeper.models.role",
     "Attendance": "circlekeeper.models.enums",
@@ -377,6 +379,7 @@ __all__ = [
     "RoleOptOut",
     "RoleRead",
     "RoleSkip",
+    "RotaChange",
     "RotaRead",
     "SessionDetail",
     "SessionDraft",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
@@ -179,6 +179,18 @@ class AssignmentRead(BaseModel):
     version: int
 
 
+class RotaChange(BaseModel):
+    """A turn that planning again gave to someone else: the role (or its deputy) at a session."""
+
+    session_id: int
+    day: dt.date
+    role: str
+    deputy: bool
+    before: str | None
+    after: str | None
+    message: str
+
+
 class RotaRead(BaseModel):
     """A circle's rota: upcoming assignments, warnings from planning, and each person's load."""
 
@@ -189,6 +201,8 @@ class RotaRead(BaseModel):
     load: dict[str, int]
     cap: int
     warnings: list[str]
+    changes: list[RotaChange] = Field(default_factory=list)
+    """Turns that planning again moved (`role plan` only): who had them before and who now."""
 
 
 class RoleEventRead(BaseModel):

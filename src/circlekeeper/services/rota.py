@@ -27,6 +27,7 @@ from circlekeeper.models import (
     RoleAssignment,
     RoleOptOut,
     RoleSkip,
+    RotaChange,
     RotaRead,
     SessionStatus,
 )
@@ -75,6 +76,14 @@ def plan_roles(
             )
         ).all()
         kept_keys = {(a.session_id, a.role_id) for a in kept}
+        before = {
+            (a.session_id, a.role_id): (a.member_id, a.deputy_id)
+            for a in session.exec(
+                select(RoleAssignment).where(
+                    col(RoleAssignment.session_id).in_(slot_ids), col(RoleAssignment.version) == 1
+                )
+            ).all()
+        }
         session.exec(
             delete(RoleAssignment).where(
                 col(RoleAssignment.session_id).in_(slot_ids), col(RoleAssignment.version) == 1
@@ -132,7 +141,9 @@ def plan_roles(
         record_event(
             session, circle_id=_id(circle.id), kind="planned", reason=f"{len(slots)} sessions"
         )
-        return _rota(session, circle, cap=cap, warnings=list(plan.warnings))
+        found = _rota(session, circle, cap=cap, warnings=list(plan.warnings))
+        found.changes = _changes(session, before, found.assignments, role_ids=set(role_names))
+        return found
 
 
 def rota(db: Database, *, circle_ref: str | int, cap: int = DEFAULT_CAP) -> RotaRead:
@@ -372,6 +383,52 @@ def _history(session: Session, circle_id: int, *, before: dt.date) -> list[Any]:
         if held_by is not None:
             served.append(rotation.Served(person=held_by, role=role, day=day))
     return served
+
+
+def _changes(
+    session: Session,
+    before: dict[tuple[int | None, int], tuple[int | None, int | None]],
+    after: Sequence[AssignmentRead],
+    *,
+    role_ids: set[int],
+) -> list[RotaChange]:
+    """The turns planned before that now go to someone else, holder and deputy apart, in rota
+    order; sessions planned for the first time are not changes."""
+    if not before:
+        return []
+    now: dict[tuple[int | None, str], AssignmentRead] = {(a.session_id, a.role): a for a in after}
+    role_name = dict(
+        session.exec(select(Role.id, Role.name).where(col(Role.id).in_(role_ids))).all()
+    )
+    people = {p for pair in before.values() for p in pair if p is not None}
+    names = dict(
+        session.exec(select(Member.id, Member.name).where(col(Member.id).in_(people))).all()
+    )
+    changes = []
+    for (session_id, role_id), (holder, stand_in) in before.items():
+        line = now.get((session_id, role_name.get(role_id, "")))
+        if session_id is None or line is None or line.day is None:
+            continue
+        for deputy, was, was_name, is_now, now_name in (
+            (False, holder, names.get(holder or 0), line.member_id, line.member_name),
+            (True, stand_in, names.get(stand_in or 0), line.deputy_id, line.deputy_name),
+        ):
+            if was != is_now:
+                what = f"deputy {line.role}" if deputy else line.role
+                changes.append(
+                    RotaChange(
+                        session_id=session_id,
+                        day=line.day,
+                        role=line.role,
+                        deputy=deputy,
+                        before=was_name,
+                        after=now_name,
+                        message=f"{line.day:%a %d %b} {what}: {was_name or 'nobody'} → "
+                        f"{now_name or 'nobody'}",
+                    )
+                )
+    order = {(a.session_id, a.role): index for index, a in enumerate(after)}
+    return sorted(changes, key=lambda c: (order[(c.session_id, c.role)], c.deputy))
 
 
 def _load_elsewhere(

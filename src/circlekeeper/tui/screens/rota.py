@@ -45,6 +45,16 @@ def cell_text(assignment: AssignmentRead | None) -> Text:
     return text
 
 
+def planning_notes(found: RotaRead) -> list[str]:
+    """What planning says under the rota: its warnings, then each turn that moved to someone
+    else, so nobody learns at the session that their turn was given away."""
+    notes = list(found.warnings)
+    if found.changes:
+        notes.append("Turns that now go to someone else:")
+        notes += [f"  {change.message}" for change in found.changes]
+    return notes
+
+
 class RotaScreen(Screen[None]):
     """Pick a circle (`/`), plan its rota (`p`), swap two cells (`w` twice), skip someone (`x`)."""
 
@@ -199,8 +209,12 @@ class RotaScreen(Screen[None]):
             return plan_roles(db, circle_ref=circle_id)
 
         def planned(found: RotaRead) -> None:
-            self._show(found, list(found.warnings))
-            self.notify(f"Planned the rota of {found.circle_name}.", markup=False)
+            self._show(found, planning_notes(found))
+            moved = len(found.changes)
+            note = (
+                f" {moved} turn{'' if moved == 1 else 's'} moved (listed below)." if moved else ""
+            )
+            self.notify(f"Planned the rota of {found.circle_name}.{note}", markup=False)
 
         run_db(self, work, planned)
 
@@ -332,7 +346,7 @@ class RotaScreen(Screen[None]):
                         )
                         return plan_roles(db, circle_ref=circle_id)
 
-                    run_db(self, work, lambda found: self._show(found, list(found.warnings)))
+                    run_db(self, work, lambda found: self._show(found, planning_notes(found)))
 
                 self.app.push_screen(
                     PromptScreen(
