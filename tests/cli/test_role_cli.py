@@ -429,6 +429,66 @@ def test_plan_json_lists_what_moved(cli: Cli) -> None:
     )
 
 
+def test_override_puts_someone_in_and_warns_of_the_rules_it_breaks(cli: Cli) -> None:
+    plan = rota_json(cli, "role", "plan", "Builders", "--sessions", "2", "--cap", "9")
+    line = lines_of(plan, "facilitator")[0]
+    other = next(a for a in plan["assignments"] if a["day"] == line["day"] and a is not line)
+    handle = next(h for h, name in PEOPLE.items() if name == other["member_name"])
+
+    result = cli("role", "override", str(line["id"]), f"@{handle}", "--reason", "knows it best")
+
+    assert (
+        f"#{line['id']} facilitator on {line['day']}: now {other['member_name']}" in result.stderr
+    )
+    assert f"warning: {other['member_name']} is also {other['role']} on Tue 24 Nov" in result.stderr
+    again = lines_of(rota_json(cli, "role", "show", "Builders"), "facilitator")[0]
+    assert (again["member_name"], again["version"]) == (other["member_name"], 2)
+    [event] = [
+        e for e in cli.json("role", "history", f"@{handle}")["events"] if e["kind"] == "override"
+    ]
+    assert event["reason"] == "knows it best"
+
+
+def test_override_with_nobody_empties_the_line(cli: Cli) -> None:
+    plan = rota_json(cli, "role", "plan", "Builders", "--sessions", "1", "--cap", "9")
+    line = lines_of(plan, "facilitator")[0]
+
+    result = cli("role", "override", f"#{line['id']}", "--nobody", "--reason", "open floor")
+
+    assert "now nobody" in result.stderr
+    assert (
+        lines_of(rota_json(cli, "role", "show", "Builders"), "facilitator")[0]["member_id"] is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("@ana", "--nobody", "--reason", "x"), "or give --nobody (not both)"),
+        (("--reason", "x"), "name the MEMBER"),
+        (("@ana", "--reason", "  "), "--reason: say why"),
+    ],
+)
+def test_override_usage_errors(cli: Cli, args: tuple[str, ...], message: str) -> None:
+    plan = rota_json(cli, "role", "plan", "Builders", "--sessions", "1", "--cap", "9")
+    line = lines_of(plan, "facilitator")[0]
+
+    result = cli("role", "override", str(line["id"]), *args, code=2)
+
+    assert message in result.stderr
+    assert lines_of(rota_json(cli, "role", "show", "Builders"), "facilitator")[0]["version"] == 1
+
+
+def test_override_refuses_someone_outside_the_circle(cli: Cli, db: Database) -> None:
+    members.add_member(db, data=MemberCreate(name="Zed", handle="zed"))
+    plan = rota_json(cli, "role", "plan", "Builders", "--sessions", "1", "--cap", "9")
+    line = lines_of(plan, "facilitator")[0]
+
+    result = cli("role", "override", str(line["id"]), "@zed", "--reason", "guest", code=1)
+
+    assert "Zed does not sit in Builders" in result.stderr
+
+
 def test_skip_of_a_hand_swapped_line_says_to_swap_it(cli: Cli) -> None:
     plan = rota_json(cli, "role", "plan", "Builders", "--sessions", "2", "--cap", "9")
     one, two = lines_of(plan, "facilitator")

@@ -177,3 +177,51 @@ async def test_planning_again_lists_the_turns_that_moved(db: Database, db_path: 
         assert now.member_name != turn.member_name
         assert "Turns that now go to someone else:" in text
         assert f"{turn.day:%a %d %b} facilitator: {turn.member_name} → {now.member_name}" in text
+
+
+async def test_an_override_that_breaks_a_rota_rule_is_made_with_a_warning(
+    db: Database, db_path: Path
+) -> None:
+    from textual.widgets import Input
+
+    _builders(db)
+    last = circles.get_circle(db, ref="Builders").members[-1]
+    day = sessions.list_sessions(db, circle_ref="Builders")[0].local_date
+    roles.skip_member(
+        db, circle_ref="Builders", member_ref=last.member_id, day=day, reason="[b]away[/b]"
+    )
+    rota.plan_roles(db, circle_ref="Builders", sessions=2, cap=10)
+    db.close()
+    app = CircleKeeperApp(db_path=db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "slash")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        table.cursor_coordinate = (0, 1)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "only one who knows the topic"
+        await pilot.press("enter")
+        await settle(pilot)
+        notices = [str(note.message) for note in app._notifications]
+        assert f"{last.name} is now facilitator on {day:%a %d %b}." in notices
+        assert (
+            f"{last.name} (facilitator on {day:%a %d %b}) was excused from roles that day "
+            "([b]away[/b])" in notices
+        )
+        assert f"{day:%a %d %b}  {last.name}  · dep." in screen_text(app)
+    check = open_database(db_path)
+    try:
+        board = rota.rota(check, circle_ref="Builders")
+        now = next(a for a in board.assignments if a.role == "facilitator" and a.day == day)
+        assert now.member_id == last.member_id
+    finally:
+        check.close()

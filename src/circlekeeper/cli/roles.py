@@ -277,6 +277,66 @@ def swap(
         output.info(f"#{line.id} {line.role} on {when(line)}: now {line.member_name or 'nobody'}")
 
 
+@app.command("override")
+def override(
+    ctx: typer.Context,
+    assignment: Annotated[
+        str,
+        typer.Argument(
+            metavar="ASSIGNMENT", help="An id from 'role show', e.g. 12.", show_default=False
+        ),
+    ],
+    reason: Annotated[
+        str,
+        typer.Option("--reason", help="Why (required; kept in the record).", show_default=False),
+    ],
+    member: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="MEMBER",
+            help="Who takes the role (id, email or handle); leave out with --nobody.",
+            show_default=False,
+        ),
+    ] = None,
+    nobody: Annotated[
+        bool, typer.Option("--nobody", help="Leave the role empty that day.")
+    ] = False,
+    deputy: Annotated[
+        str | None,
+        typer.Option("--deputy", metavar="MEMBER", help="Also change the deputy."),
+    ] = None,
+    cap: CapOpt = 2,
+) -> None:
+    """Put another member of the circle in one rota line (re-planning keeps it).
+
+    The change is made even if it breaks a rota rule (paused or excused that day, opted out,
+    a second role that session, over the cap); each rule broken is printed as a warning.
+
+    \b
+    Example: circlekeeper role override 12 @ana --reason "Ana knows this topic best"
+    """
+    from circlekeeper.services.roles import override_assignment
+
+    if (member is None) == (not nobody):
+        output.error("name the MEMBER who takes the role, or give --nobody (not both)")
+        raise typer.Exit(2)
+    if not reason.strip():
+        output.error("--reason: say why (it is kept in the record of changes)")
+        raise typer.Exit(2)
+    done = override_assignment(
+        open_db(ctx),
+        assignment_id=assignment_number(assignment),
+        member_ref=member,
+        deputy_ref=deputy,
+        reason=reason,
+        cap=cap,
+    )
+    line = done.line
+    output.info(f"#{line.id} {line.role} on {when(line)}: now {line.member_name or 'nobody'}")
+    for warning in done.warnings:
+        output.warning(warning)
+
+
 @app.command("skip")
 def skip(
     ctx: typer.Context,

@@ -117,6 +117,7 @@ if TYPE_CHECKING:
     )
     from circlekeeper.models.role import (
         AssignmentRead,
+        OverrideRead,
         Role,
         RoleAssignment,
         RoleEvent,
@@ -202,6 +203,7 @@ _WHERE: dict[str, str] = {
     "RoleOptOut": "circlekeeper.models.role",
     "RoleRead": "circlekeeper.models.role",
     "RoleSkip": "circlekeeper.models.role",
+    "OverrideRead": "circlekeeper.models.role",
     "RotaChange": "circlekeeper.models.role",
     "RotaRead": "circlekeeper.models.role",
     "TermWarning": "circlekeeper.models.role",
@@ -354,6 +356,7 @@ __all__ = [
     "NominationStatus",
     "OverReliance",
     "Overload",
+    "OverrideRead",
     "ProgrammeHealth",
     "ProgressRead",
     "Recognition",

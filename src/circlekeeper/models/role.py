@@ -179,6 +179,13 @@ class AssignmentRead(BaseModel):
     version: int
 
 
+class OverrideRead(BaseModel):
+    """A rota line after someone was put in it by hand, with the rota rules it now breaks."""
+
+    line: AssignmentRead
+    warnings: list[str]
+
+
 class RotaChange(BaseModel):
     """A turn that planning again gave to someone else: the role (or its deputy) at a session."""
 

@@ -19,6 +19,7 @@ from circlekeeper.models import (
     CircleStatus,
     Member,
     Membership,
+    OverrideRead,
     Role,
     RoleAssignment,
     RoleEvent,
@@ -33,6 +34,7 @@ from circlekeeper.models.role import DEFAULT_ROLES
 from circlekeeper.services.actor import current_actor
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound, StaleEdit
 from circlekeeper.services.lookup import find_circle, find_member
+from circlekeeper.services.turn_checks import DEFAULT_CAP, turn_warnings
 from circlekeeper.services.validation import clean_reason
 from circlekeeper.text import clean_text, identity_key, quoted
 
@@ -250,18 +252,28 @@ def override_assignment(
     deputy_ref: str | int | None = None,
     reason: str = "",
     by: str | None = None,
-) -> AssignmentRead:
-    """Put someone else (or nobody) in a role for a session, recorded with who and why."""
+    cap: int = DEFAULT_CAP,
+) -> OverrideRead:
+    """Put someone else (or nobody) in a role for a session, recorded with who and why.
+
+    Only members who sit in the circle can be put in; a choice that breaks a rota rule (paused
+    or excused that day, opted out, a second role that session, over `cap`) is made, with warnings.
+    """
     why = clean_reason(reason) or ""
     with db.write() as session:
         assignment = _find_assignment(session, assignment_id)
         role = session.get(Role, assignment.role_id)
         assert role is not None
+        circle = session.get(Circle, role.circle_id)
+        assert circle is not None
         before = assignment.member_id
         member = find_member(session, member_ref) if member_ref is not None else None
         deputy = find_member(session, deputy_ref) if deputy_ref is not None else None
         if member is not None and deputy is not None and member.id == deputy.id:
             raise InvalidInput("the deputy must be someone other than the person in the role")
+        for person in (member, deputy):
+            if person is not None:
+                _require_seat(session, circle, person)
         assignment.member_id = member.id if member else None
         if deputy_ref is not None:
             assignment.deputy_id = deputy.id if deputy else None
@@ -282,7 +294,10 @@ def override_assignment(
             by=by,
             reason=why,
         )
-        return assignment_reads(session, col(RoleAssignment.id) == assignment.id)[0]
+        return OverrideRead(
+            line=assignment_reads(session, col(RoleAssignment.id) == assignment.id)[0],
+            warnings=turn_warnings(session, assignment, role, cap=cap),
+        )
 
 
 def assign_term(

@@ -40,12 +40,11 @@ from circlekeeper.services.roles import (
     role_read,
     upcoming_sessions_of,
 )
+from circlekeeper.services.turn_checks import CAP_WINDOW_DAYS, DEFAULT_CAP
 from circlekeeper.text import quoted
 
-DEFAULT_CAP = 2
 MISSED = frozenset({Attendance.ABSENT.value, Attendance.EXCUSED.value})
 """Roll-call marks that mean the person did not hold the role they were given that day."""
-CAP_WINDOW_DAYS = 28
 
 
 def plan_roles(

@@ -21,7 +21,7 @@ from circlekeeper.tui.widgets.footer import KeyFooter
 from circlekeeper.tui.widgets.paged_table import safe_cell_text
 
 if TYPE_CHECKING:
-    from circlekeeper.models import AssignmentRead, RotaRead
+    from circlekeeper.models import AssignmentRead, OverrideRead, RotaRead
     from circlekeeper.tui.app import CircleKeeperApp
 
 
@@ -282,14 +282,14 @@ class RotaScreen(Screen[None]):
                     if not reason:
                         return
 
-                    def work() -> object:
+                    def work() -> OverrideRead:
                         from circlekeeper.services.roles import override_assignment
 
                         return override_assignment(
                             db, assignment_id=chosen.id, member_ref=int(member_id), reason=reason
                         )
 
-                    run_db(self, work, lambda _: self.ck_app.data_changed())
+                    run_db(self, work, self._overridden)
 
                 self.app.push_screen(
                     PromptScreen(
@@ -308,6 +308,15 @@ class RotaScreen(Screen[None]):
             )
 
         run_db(self, fetch, offer)
+
+    def _overridden(self, done: OverrideRead) -> None:
+        """Say who now holds the turn, and warn of each rota rule the choice breaks."""
+        line = done.line
+        when = f" on {line.day:%a %d %b}" if line.day else ""
+        self.notify(f"{line.member_name or 'Nobody'} is now {line.role}{when}.", markup=False)
+        for warning in done.warnings:
+            self.notify(warning, severity="warning", markup=False, timeout=10)
+        self.ck_app.data_changed()
 
     def action_skip(self) -> None:
         """Skip a member of this circle on the highlighted session's date, then re-plan."""
