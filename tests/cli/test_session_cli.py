@@ -276,6 +276,19 @@ def test_cancel_needs_a_reason(cli: Cli) -> None:
     assert cli.json("session", "show", "1")["reason"] == "public holiday"
 
 
+def test_restore_brings_a_cancelled_session_back_as_planned(cli: Cli) -> None:
+    cli("session", "plan", "Builders", "--count", "1")
+    planned = cli("session", "restore", "1", code=1)
+    cli("session", "cancel", "1", "--reason", "public holiday")
+
+    done = cli("session", "restore", "1")
+    shown_json = cli.json("session", "show", "1")
+
+    assert "session #1 is planned; it can become:" in planned.stderr
+    assert "session #1 of Builders (Tue 2026-11-24 18:30 Europe/Berlin) is planned" in done.stderr
+    assert (shown_json["status"], shown_json["reason"]) == ("planned", "")
+
+
 def test_did_not_happen_is_for_sessions_that_have_started(cli: Cli) -> None:
     cli("session", "plan", "Builders", "--count", "1")
 

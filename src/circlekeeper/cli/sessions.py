@@ -388,6 +388,21 @@ def cancel(
     _set_status(ctx, session, SessionStatus.CANCELLED, reason, expect_version, as_json)
 
 
+@app.command("restore")
+def restore(
+    ctx: typer.Context,
+    session: SessionArg,
+    expect_version: ExpectVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bring a cancelled session back as planned (its cancel reason is cleared).
+
+    \b
+    Example: circlekeeper session restore 12
+    """
+    _set_status(ctx, session, SessionStatus.PLANNED, "", expect_version, as_json)
+
+
 @app.command("did-not-happen")
 def did_not_happen(
     ctx: typer.Context,

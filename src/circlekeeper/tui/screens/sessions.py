@@ -98,9 +98,9 @@ class SessionsScreen(ListDetailScreen):
         Binding(
             "x",
             "cancel",
-            "Cancel",
+            "Cancel/restore",
             id="sessions.cancel",
-            tooltip="Cancel the highlighted session (with a reason)",
+            tooltip="Cancel the highlighted session (with a reason), or restore a cancelled one",
         ),
         Binding(
             "w",
@@ -384,8 +384,52 @@ class SessionsScreen(ListDetailScreen):
         run_db(self, fetch, offer)
 
     def action_cancel(self) -> None:
-        """Cancel the highlighted session, with a reason."""
+        """Cancel the highlighted session with a reason, or bring a cancelled one back."""
+        row = self.table.highlighted
+        if row is not None:
+            session: SessionRead = row.data  # type: ignore[assignment]
+            if session.status == SessionStatus.CANCELLED:
+                self._restore(session)
+                return
         self._set_status(SessionStatus.CANCELLED, "Cancel")
+
+    def _restore(self, session: SessionRead) -> None:
+        """Ask, then make a cancelled session planned again."""
+        db = self.ck_app.db
+        if db is None:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer != "restore":
+                return
+
+            def work() -> SessionRead:
+                from circlekeeper.services.sessions import set_session_status
+
+                return set_session_status(
+                    db,
+                    session_id=session.id,
+                    status=SessionStatus.PLANNED,
+                    expected_version=session.version,
+                )
+
+            def restored(read: SessionRead) -> None:
+                self.notify(
+                    f"{read.circle_name}, {read.local_start:%a %d %b %H:%M} is planned again.",
+                    markup=False,
+                )
+                self.ck_app.data_changed()
+
+            run_db(self, work, restored)
+
+        why = f" ({session.reason})" if session.reason else ""
+        self.app.push_screen(
+            ChoiceScreen(
+                f"{session.circle_name}, {session.local_start:%a %d %b %H:%M} was cancelled{why}",
+                [("restore", "Restore it as planned"), ("keep", "Keep it cancelled")],
+            ),
+            chosen,
+        )
 
     def action_did_not_happen(self) -> None:
         """Record that the highlighted session did not happen, with a reason."""
