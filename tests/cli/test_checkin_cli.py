@@ -168,6 +168,64 @@ def test_a_live_circle_takes_no_written_check_ins(cli: Cli) -> None:
     assert "checkin add SESSION MEMBER" in result.stderr
 
 
+def test_edit_changes_only_what_is_given(cli: Cli) -> None:
+    added = cli.json(
+        "checkin",
+        "add",
+        "1",
+        "@ana",
+        "--answer",
+        "1=shipped",
+        "--answer",
+        "2=a trip",
+        "--mood",
+        "4",
+        "--visibility",
+        "community",
+        "--json",
+    )
+
+    result = cli("checkin", "edit", str(added["id"]), "--visibility", "private", "--answer", "2=")
+    after = cli.json("checkin", "list", "--member", "@ana")[0]
+
+    assert f"check-in #{added['id']} of Ana (Builders, 2026-11-17)" in result.stderr
+    assert "present, 1 answer, private" in result.stderr
+    assert after["answers"] == {ROSE: "shipped"}
+    assert (after["mood"], after["visibility"], after["version"]) == (4, "private", 2)
+
+
+def test_edit_clears_the_mood_and_guards_against_lost_updates(cli: Cli) -> None:
+    added = cli.json("checkin", "add", "1", "@ana", "--mood", "2", "--json")
+
+    cleared = cli.json("checkin", "edit", f"#{added['id']}", "--no-mood", "--json")
+    stale = cli("checkin", "edit", str(added["id"]), "--mood", "5", "--expect-version", "1", code=1)
+
+    assert cleared["mood"] is None
+    assert "changed elsewhere" in stale.stderr
+    assert cli.json("checkin", "list")[0]["mood"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("1",), 1, "nothing to change"),
+        (("1", "--mood", "3", "--no-mood"), 2, "--mood or --no-mood, not both"),
+        (("1", "--answer", "9=x"), 1, "this ritual has prompts 1 to 3"),
+        (("1", "--mood", "9"), 1, "mood: give 5 or less"),
+        (("1", "--attendance", "absent"), 1, "mark them present"),
+        (("77", "--mood", "3"), 1, "no check-in #77"),
+        (("x1", "--mood", "3"), 2, "CHECKIN must be an id from 'checkin list'"),
+    ],
+)
+def test_edit_refuses_bad_edits(cli: Cli, args: tuple[str, ...], code: int, message: str) -> None:
+    cli("checkin", "add", "1", "@ana", "--answer", "1=shipped")
+
+    result = cli("checkin", "edit", *args, code=code)
+
+    assert message in result.stderr
+    assert cli.json("checkin", "list")[0]["version"] == 1
+
+
 def test_history_per_circle_and_member_over_a_range(cli: Cli) -> None:
     cli("session", "record", "Builders", "--date", "2026-11-10", "--present", "@ana,@bo")
     cli("session", "record", "Builders", "--date", "2026-11-17", "--present", "@ana")

@@ -8,7 +8,13 @@ import typer
 
 from circlekeeper.cli import output
 from circlekeeper.cli.context import open_db
-from circlekeeper.cli.options import JsonOpt, LimitOpt, OffsetOpt
+from circlekeeper.cli.options import (
+    ExpectVersionOpt,
+    JsonOpt,
+    LimitOpt,
+    OffsetOpt,
+    record_number,
+)
 from circlekeeper.cli.sessions import answers_text, optional_day, parse_day, session_number
 from circlekeeper.models.enums import Attendance, Visibility
 from circlekeeper.text import counted, quoted
@@ -165,6 +171,81 @@ def add(
     output.info(
         f"checked in {checkin.member_name} (#{checkin.member_id}) at {where}: "
         f"{checkin.attendance}, {counted(len(checkin.answers), 'answer')}, {checkin.visibility}"
+    )
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    checkin: Annotated[
+        str,
+        typer.Argument(
+            metavar="CHECKIN", help="An id from 'checkin list', e.g. 42.", show_default=False
+        ),
+    ],
+    answer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--answer",
+            metavar="PROMPT=TEXT",
+            help="Replace the answer to one prompt (number or text); PROMPT= with no text "
+            "removes it. Other answers stay. Repeat for more.",
+            show_default=False,
+        ),
+    ] = None,
+    mood: Annotated[
+        int | None,
+        typer.Option("--mood", metavar="1-5", help="How they feel.", show_default=False),
+    ] = None,
+    no_mood: Annotated[bool, typer.Option("--no-mood", help="Clear the mood.")] = False,
+    visibility: Annotated[
+        Visibility | None,
+        typer.Option("--visibility", help="Who may read the answers.", show_default=False),
+    ] = None,
+    attendance: Annotated[
+        Attendance | None,
+        typer.Option("--attendance", help="Whether they were there.", show_default=False),
+    ] = None,
+    expect_version: ExpectVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Correct a check-in: what is given changes, the rest stays as it was.
+
+    Use it when someone asks for their words to be shared less widely, or to fix a typo.
+
+    \b
+    Example: circlekeeper checkin edit 42 --visibility private
+    Example: circlekeeper checkin edit 42 --answer 2="moved to Lisbon" --answer 3=
+    """
+    from circlekeeper.models import CheckInUpdate
+    from circlekeeper.services.checkins import checkin_prompts, edit_checkin
+    from circlekeeper.services.validation import parse
+
+    if mood is not None and no_mood:
+        output.error("give --mood or --no-mood, not both")
+        raise typer.Exit(2)
+    number = record_number(checkin, "CHECKIN", "checkin list")
+    db = open_db(ctx)
+    given: dict[str, object] = {}
+    if answer:
+        given["answers"] = resolve_answers(answer, checkin_prompts(db, checkin_id=number))
+    if mood is not None or no_mood:
+        given["mood"] = mood
+    if visibility is not None:
+        given["visibility"] = visibility
+    if attendance is not None:
+        given["attendance"] = attendance
+    changed = edit_checkin(
+        db,
+        checkin_id=number,
+        data=parse(CheckInUpdate, **given),
+        expected_version=expect_version,
+    )
+    if as_json:
+        output.emit_json(changed)
+    output.info(
+        f"check-in #{changed.id} of {changed.member_name} ({changed.circle_name}, {changed.day}): "
+        f"{changed.attendance}, {counted(len(changed.answers), 'answer')}, {changed.visibility}"
     )
 
 

@@ -157,6 +157,18 @@ class CheckInCreate(BaseModel):
     visibility: Visibility = Visibility.PRIVATE
 
 
+class CheckInUpdate(BaseModel):
+    """A correction to a check-in: only the fields given change. Answers are merged prompt by
+    prompt (an empty answer removes that one); mood None clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attendance: Attendance | None = None
+    answers: dict[str, str] | None = None
+    mood: int | None = Field(default=None, ge=1, le=5)
+    visibility: Visibility | None = None
+
+
 class CheckInRead(BaseModel):
     """A check-in with the names a person needs to read it."""
 

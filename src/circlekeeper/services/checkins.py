@@ -15,8 +15,10 @@ from circlekeeper.models import (
     CheckIn,
     CheckInCreate,
     CheckInRead,
+    CheckInUpdate,
     Circle,
     CircleSession,
+    Member,
     Membership,
     Ritual,
 )
@@ -24,6 +26,8 @@ from circlekeeper.models.enums import RitualMode, SessionStatus, Visibility
 from circlekeeper.services.checkin_rows import checkin_reads, is_ahead, write_checkin
 from circlekeeper.services.errors import Conflict, InvalidInput, NotFound
 from circlekeeper.services.lookup import find_circle, find_member
+from circlekeeper.services.validation import parse
+from circlekeeper.services.versioning import versioned_update
 from circlekeeper.text import quoted
 
 MAX_LIST = 1000
@@ -122,6 +126,96 @@ def add_written_checkin(
             day=day,
         )
         return checkin_reads(session, col(CheckIn.id) == written.id)[0]
+
+
+def edit_checkin(
+    db: Database,
+    *,
+    checkin_id: int,
+    data: CheckInUpdate,
+    expected_version: int | None = None,
+) -> CheckInRead:
+    """Correct one check-in: only what `data` gives changes, answers prompt by prompt.
+
+    An empty answer removes that prompt's answer; the rest stay. The same rules as adding hold:
+    answers and a mood only for someone present, only "excused" before the session's day.
+    """
+    if not data.model_fields_set:
+        raise InvalidInput("nothing to change — give answers, a mood, a visibility or attendance")
+    with db.write() as session:
+        row = session.get(CheckIn, checkin_id)
+        if row is None:
+            raise NotFound(f"no check-in #{checkin_id} — 'checkin list' shows them")
+        circle = session.get(Circle, row.circle_id)
+        assert circle is not None
+        held = session.get(CircleSession, row.session_id) if row.session_id is not None else None
+        prompts = _prompts(session, _ritual_of(session, row))
+        answers = dict(row.answers)
+        for key, text in (data.answers or {}).items():
+            prompt = _prompt_of(key, prompts, answers)
+            if text.strip():
+                answers[prompt] = text
+            else:
+                answers.pop(prompt, None)
+        given = data.model_fields_set
+        merged = parse(
+            CheckInCreate,
+            attendance=data.attendance or row.attendance,
+            answers=answers,
+            mood=data.mood if "mood" in given else row.mood,
+            visibility=data.visibility or row.visibility,
+        )
+        member = session.get(Member, row.member_id)
+        name = member.name if member is not None else f"member #{row.member_id}"
+        if merged.attendance != Attendance.PRESENT and (merged.answers or merged.mood is not None):
+            raise Conflict(
+                f"{name} would be marked {merged.attendance} with answers or a mood kept: mark "
+                "them present, or remove what they said first"
+            )
+        if held is not None:
+            _refuse_ahead_unless_excused(circle, held.local_date, merged)
+        versioned_update(
+            session,
+            row,
+            {
+                "attendance": merged.attendance.value,
+                "answers": dict(merged.answers),
+                "mood": merged.mood,
+                "visibility": merged.visibility.value,
+            },
+            expected_version=expected_version,
+            what=f"check-in #{checkin_id}",
+        )
+        return checkin_reads(session, col(CheckIn.id) == checkin_id)[0]
+
+
+def checkin_prompts(db: Database, *, checkin_id: int) -> list[str]:
+    """The prompts a check-in answers: its session's ritual, or its circle's for a written one."""
+    with db.read() as session:
+        row = session.get(CheckIn, checkin_id)
+        if row is None:
+            raise NotFound(f"no check-in #{checkin_id} — 'checkin list' shows them")
+        return _prompts(session, _ritual_of(session, row))
+
+
+def _ritual_of(session: Session, row: CheckIn) -> int | None:
+    held = session.get(CircleSession, row.session_id) if row.session_id is not None else None
+    if held is not None:
+        return held.ritual_id
+    circle = session.get(Circle, row.circle_id)
+    return circle.ritual_id if circle is not None else None
+
+
+def _prompt_of(key: str, prompts: list[str], answers: dict[str, str]) -> str:
+    """The prompt an edited answer belongs to: one of the ritual's (any case), else one the
+    check-in already answers, else the key itself when there is no ritual to match."""
+    for known in (*prompts, *answers):
+        if known.casefold() == key.strip().casefold():
+            return known
+    if prompts:
+        listed = "; ".join(f"{n}. {p}" for n, p in enumerate(prompts, start=1))
+        raise InvalidInput(f"{quoted(key)} is not one of this ritual's prompts: {listed}")
+    return key.strip()
 
 
 def list_checkins(
