@@ -53,7 +53,7 @@ DATE_NAMES = frozenset(
 )
 """Options that take a date whatever their metavar says."""
 NUMBER_METAVARS = frozenset({"N", "MIN", "SECONDS", "1-5"})
-RECORD_METAVARS = frozenset({"SESSION", "ID", "ASSIGNMENT"})
+RECORD_METAVARS = frozenset({"SESSION", "ID", "ASSIGNMENT", "CHECKIN"})
 
 DATE_VALUES = ("0000-00-00", "2026-02-30", "10000-01-01", "-1", "0", "99999999999999999999")
 DATE_VALUES += ("1e309", "nan", "", " ")
@@ -88,6 +88,7 @@ POSITIONALS: dict[str, tuple[str, ...]] = {
     "ROLE": ("steward",),
     "SESSION": ("2",),
     "ASSIGNMENT": ("1",),
+    "CHECKIN": ("1",),
     "RITUAL": ("Highs and lows",),
     "BADGE": ("Night owl",),
     "KEY": ("badge:1:1",),
@@ -127,6 +128,7 @@ EXTRA: dict[tuple[str, ...], tuple[tuple[str, str | None], ...]] = {
     ("ritual", "edit"): (("--description", "a short one"),),
     ("incident", "update"): (("--contact", "Sam"),),
     ("review", "record"): (("--choice", "pause"),),
+    ("checkin", "edit"): (("--visibility", "private"),),
 }
 """Options a command needs besides its required ones to get as far as the value under test (a
 contact, something to change, a choice that takes a date)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from circlekeeper.db import Database, open_database
@@ -25,6 +26,33 @@ def _builders(db: Database) -> None:
         members.add_member(db, data=MemberCreate(name=handle.title(), handle=handle))
         circles.add_member_to_circle(db, circle_ref="Builders", member_ref=handle)
     sessions.plan_sessions(db, circle_ref="Builders", count=4)
+
+
+async def _open_board(pilot: Pilot[object]) -> None:
+    """From the dashboard to the rota board of Builders (the only circle), by keys."""
+    await settle(pilot)
+    await pilot.press("r", "slash")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def _override_first_facilitator(pilot: Pilot[object], reason: str) -> None:
+    """`o` on the first session's facilitator, the last person offered, and `reason`."""
+    from textual.widgets import Input
+
+    table = pilot.app.screen.query_one(DataTable)
+    table.focus()
+    table.cursor_coordinate = (0, 1)
+    await pilot.press("o")
+    await settle(pilot)
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    pilot.app.screen.query_one(Input).value = reason
+    await pilot.press("enter")
+    await settle(pilot)
 
 
 async def test_swap_two_people_on_the_rota_board(db: Database, db_path: Path) -> None:
@@ -101,31 +129,14 @@ async def test_a_term_role_ending_soon_is_flagged_on_the_board(db: Database, db_
 
 
 async def test_override_a_cell_and_the_record_says_who_and_why(db: Database, db_path: Path) -> None:
-    from textual.widgets import Input
-
     _builders(db)
     plan = rota.plan_roles(db, circle_ref="Builders", sessions=2, cap=10)
     first = next(a for a in plan.assignments if a.role == "facilitator")
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("r", "slash")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        table = app.screen.query_one(DataTable)
-        table.focus()
-        table.cursor_coordinate = (0, 1)
-        await pilot.press("o")
-        await settle(pilot)
-        await pilot.press("end", "enter")
-        await settle(pilot)
-        app.screen.query_one(Input).value = "Ana asked to lead this one"
-        await pilot.press("enter")
-        await settle(pilot)
+        await _open_board(pilot)
+        await _override_first_facilitator(pilot, "Ana asked to lead this one")
     check = open_database(db_path)
     try:
         board = rota.rota(check, circle_ref="Builders")
@@ -152,15 +163,7 @@ async def test_planning_again_lists_the_turns_that_moved(db: Database, db_path: 
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        await pilot.press("slash")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await _open_board(pilot)
         assert "Turns that now go" not in screen_text(app)
         await pilot.press("p")
         await settle(pilot)
@@ -182,8 +185,6 @@ async def test_planning_again_lists_the_turns_that_moved(db: Database, db_path: 
 async def test_an_override_that_breaks_a_rota_rule_is_made_with_a_warning(
     db: Database, db_path: Path
 ) -> None:
-    from textual.widgets import Input
-
     _builders(db)
     last = circles.get_circle(db, ref="Builders").members[-1]
     day = sessions.list_sessions(db, circle_ref="Builders")[0].local_date
@@ -194,23 +195,8 @@ async def test_an_override_that_breaks_a_rota_rule_is_made_with_a_warning(
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("r", "slash")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        table = app.screen.query_one(DataTable)
-        table.focus()
-        table.cursor_coordinate = (0, 1)
-        await pilot.press("o")
-        await settle(pilot)
-        await pilot.press("end", "enter")
-        await settle(pilot)
-        app.screen.query_one(Input).value = "only one who knows the topic"
-        await pilot.press("enter")
-        await settle(pilot)
+        await _open_board(pilot)
+        await _override_first_facilitator(pilot, "only one who knows the topic")
         notices = [str(note.message) for note in app._notifications]
         assert f"{last.name} is now facilitator on {day:%a %d %b}." in notices
         assert (

@@ -140,12 +140,14 @@ def edit_checkin(
     An empty answer removes that prompt's answer; the rest stay. The same rules as adding hold:
     answers and a mood only for someone present, only "excused" before the session's day.
     """
-    if not data.model_fields_set:
-        raise InvalidInput("nothing to change — give answers, a mood, a visibility or attendance")
     with db.write() as session:
         row = session.get(CheckIn, checkin_id)
         if row is None:
             raise NotFound(f"no check-in #{checkin_id} — 'checkin list' shows them")
+        if not data.model_fields_set:
+            raise InvalidInput(
+                "nothing to change — give answers, a mood, a visibility or attendance"
+            )
         circle = session.get(Circle, row.circle_id)
         assert circle is not None
         held = session.get(CircleSession, row.session_id) if row.session_id is not None else None
