@@ -37,6 +37,7 @@ async def test_x_cancels_with_a_reason_and_x_again_restores(db: Database, db_pat
         await pilot.press("enter")
         await settle(pilot)
         assert "public holiday" in screen_text(app)
+        assert "Press x to restore it as planned." in screen_text(app)
         with reopened(db_path) as check:
             assert sessions.get_session(check, session_id=first.id).status == "cancelled"
         await pilot.press("x")

@@ -200,4 +200,6 @@ def session_detail(detail: SessionDetail) -> Content:
                 parts += [("      " + prompt + ": ", "italic"), answer, "\n"]
     elif detail.status.value == "planned":
         parts.append(("\nPress enter to run this session.\n", "italic"))
+    elif detail.status.value == "cancelled":
+        parts.append(("\nPress x to restore it as planned.\n", "italic"))
     return _lines(parts)

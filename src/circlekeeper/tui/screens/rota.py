@@ -82,6 +82,9 @@ class RotaScreen(Screen[None]):
         self._rota: RotaRead | None = None
         self._cells: dict[tuple[int, int], AssignmentRead] = {}
         self._marked: AssignmentRead | None = None
+        self._plan_notes: list[str] = []
+        """What the last planning of this circle said; kept on show when the board is read
+        again (after the commit the data watch reloads it), until another circle is picked."""
 
     @property
     def ck_app(self) -> CircleKeeperApp:
@@ -110,6 +113,7 @@ class RotaScreen(Screen[None]):
             if circle_id is not None:
                 self._circle_id = circle_id
                 self._marked = None
+                self._plan_notes = []
                 self._reload()
 
         self.app.push_screen(
@@ -136,7 +140,11 @@ class RotaScreen(Screen[None]):
             terms = [w.message for w in term_warnings(db, circle_ref=circle_id)]
             return board, [*board.warnings, *terms]
 
-        run_db(self, fetch, lambda found: self._show(found[0], [*(warnings or []), *found[1]]))
+        run_db(
+            self,
+            fetch,
+            lambda found: self._show(found[0], [*self._plan_notes, *(warnings or []), *found[1]]),
+        )
 
     def _show(self, found: RotaRead, warnings: list[str]) -> None:
         self._rota = found
@@ -190,6 +198,11 @@ class RotaScreen(Screen[None]):
         self.query_one("#rota-load", Static).update(Content.assemble(*load_parts))
         self.query_one("#rota-warnings", Static).update(Content("\n".join(warnings)))
 
+    def _planned(self, found: RotaRead) -> None:
+        """Show a rota just planned, with what planning said."""
+        self._plan_notes = planning_notes(found)
+        self._show(found, self._plan_notes)
+
     def _selected(self) -> AssignmentRead | None:
         table = self.query_one(DataTable)
         coordinate = table.cursor_coordinate
@@ -209,7 +222,7 @@ class RotaScreen(Screen[None]):
             return plan_roles(db, circle_ref=circle_id)
 
         def planned(found: RotaRead) -> None:
-            self._show(found, planning_notes(found))
+            self._planned(found)
             moved = len(found.changes)
             note = (
                 f" {moved} turn{'' if moved == 1 else 's'} moved (listed below)." if moved else ""
@@ -355,7 +368,7 @@ class RotaScreen(Screen[None]):
                         )
                         return plan_roles(db, circle_ref=circle_id)
 
-                    run_db(self, work, lambda found: self._show(found, planning_notes(found)))
+                    run_db(self, work, self._planned)
 
                 self.app.push_screen(
                     PromptScreen(

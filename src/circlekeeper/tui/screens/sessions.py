@@ -98,7 +98,7 @@ class SessionsScreen(ListDetailScreen):
         Binding(
             "x",
             "cancel",
-            "Cancel/restore",
+            "Cancel",
             id="sessions.cancel",
             tooltip="Cancel the highlighted session (with a reason), or restore a cancelled one",
         ),
