@@ -115,13 +115,7 @@ async def test_a_term_role_ending_soon_is_flagged_on_the_board(db: Database, db_
     db.close()
     app = CircleKeeperApp(db_path=db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("r", "slash")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await _open_board(pilot)
         text = screen_text(app)
         assert "steward" in text
         assert "Ana" in text

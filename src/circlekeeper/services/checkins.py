@@ -151,7 +151,7 @@ def edit_checkin(
         circle = session.get(Circle, row.circle_id)
         assert circle is not None
         held = session.get(CircleSession, row.session_id) if row.session_id is not None else None
-        prompts = _prompts(session, _ritual_of(session, row))
+        prompts = _prompts(session, held.ritual_id if held is not None else circle.ritual_id)
         answers = dict(row.answers)
         for key, text in (data.answers or {}).items():
             prompt = _prompt_of(key, prompts, answers)
